@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DEFAULTS } from './defaults.js';
+
+/** Grantboard's configuration, validated once at start and passed in; nothing reads the environment later. */
+export interface Config {
+  port: number;
+  host: string;
+  /** The issuer and the base of every link Grantboard builds. Never derived from request headers. */
+  publicUrl: string;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  /** 32 bytes: encrypts client secrets and keys every derived secret. */
+  secretKey: Buffer;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  refreshReuseGraceSeconds: number;
+  codeTtlSeconds: number;
+  sessionTtlSeconds: number;
+  idTokenIssuer: string;
+  logLevel: string;
+  dbPoolMax: number;
+  production: boolean;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(`${name} must be a whole number of at least ${min}, not '${raw}'.`);
+  }
+  return Number(raw);
+}
+
+function parseSecretKey(raw: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64url');
+  if (key.length !== 32) {
+    throw new ConfigError('GRANTBOARD_SECRET_KEY must be 32 bytes, as 64 hex characters or 43 base64url characters.');
+  }
+  return key;
+}
+
+/** Where the development key lives: next to the SQLite file, or in ./data for PostgreSQL. */
+function developmentKeyPath(databaseUrl: string): string {
+  const dir = databaseUrl.startsWith('sqlite:') ? dirname(databaseUrl.slice('sqlite:'.length)) : './data';
+  return resolve(dir === '' ? '.' : dir, 'secret.key');
+}
+
+/** Reads the development key, or creates and saves one on first start. */
+function developmentSecretKey(databaseUrl: string, warn: (message: string) => void): Buffer {
+  const path = developmentKeyPath(databaseUrl);
+  if (existsSync(path)) return parseSecretKey(readFileSync(path, 'utf8').trim());
+  const key = randomBytes(32);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600 });
+  warn(`GRANTBOARD_SECRET_KEY is not set: generated a development key in ${path}. Set it in production.`);
+  return key;
+}
+
+/**
+ * Builds the configuration from environment variables, over an optional JSON config file named by
+ * `GRANTBOARD_CONFIG` (environment variables win). Throws `ConfigError` with a sentence naming the
+ * setting on the first invalid value.
+ */
+export function loadConfig(env: Env = process.env, warn: (message: string) => void = console.warn): Config {
+  const merged: Env = { ...readConfigFile(env.GRANTBOARD_CONFIG), ...env };
+  const production = merged.NODE_ENV === 'production';
+  const port = integer(merged, 'PORT', DEFAULTS.port, 0);
+  const publicUrl = (merged.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  let parsedUrl: URL;
+  try {
+    parsedUrl = new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute URL, not '${publicUrl}'.`);
+  }
+  if (parsedUrl.search || parsedUrl.hash || parsedUrl.pathname !== '/') {
+    throw new ConfigError('PUBLIC_URL must be an origin (scheme, host and port) without a path, query or fragment.');
+  }
+  if (production && parsedUrl.protocol !== 'https:') {
+    warn('PUBLIC_URL is not https: authorization responses would travel unencrypted (RFC 9700 §2.6).');
+  }
+  const databaseUrl = merged.DATABASE_URL || DEFAULTS.databaseUrl;
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError(
+      `DATABASE_URL must start with 'sqlite:' or 'postgres://', not '${databaseUrl.split(':')[0]}:'.`,
+    );
+  }
+  let secretKey: Buffer;
+  if (merged.GRANTBOARD_SECRET_KEY) secretKey = parseSecretKey(merged.GRANTBOARD_SECRET_KEY);
+  else if (production) throw new ConfigError('GRANTBOARD_SECRET_KEY is required when NODE_ENV=production.');
+  else secretKey = developmentSecretKey(databaseUrl, warn);
+
+  return {
+    port,
+    host: merged.HOST || DEFAULTS.host,
+    publicUrl,
+    databaseUrl,
+    redisUrl: merged.REDIS_URL || undefined,
+    secretKey,
+    accessTokenTtlSeconds: integer(merged, 'ACCESS_TOKEN_TTL_SECONDS', DEFAULTS.accessTokenTtlSeconds, 1),
+    refreshTokenTtlSeconds: integer(merged, 'REFRESH_TOKEN_TTL_SECONDS', DEFAULTS.refreshTokenTtlSeconds, 1),
+    refreshReuseGraceSeconds: integer(merged, 'REFRESH_REUSE_GRACE_SECONDS', DEFAULTS.refreshReuseGraceSeconds, 0),
+    codeTtlSeconds: integer(merged, 'CODE_TTL_SECONDS', DEFAULTS.codeTtlSeconds, 1),
+    sessionTtlSeconds: integer(merged, 'SESSION_TTL_SECONDS', DEFAULTS.sessionTtlSeconds, 60),
+    idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
+    logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,
+    dbPoolMax: integer(merged, 'DB_POOL_MAX', DEFAULTS.dbPoolMax, 1),
+    production,
+  };
+}
+
+function readConfigFile(path: string | undefined): Env {
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`GRANTBOARD_CONFIG: cannot read ${path} as JSON (${(error as Error).message}).`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`GRANTBOARD_CONFIG: ${path} must hold a JSON object of setting names to values.`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+}

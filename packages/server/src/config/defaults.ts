@@ -1,0 +1,28 @@
+/** Defaults for every setting; each can be overridden by environment variable or config file. */
+export const DEFAULTS = {
+  /** `PORT`: the port to listen on. */
+  port: 3000,
+  /** `HOST`: the interface to listen on. */
+  host: '127.0.0.1',
+  /** `DATABASE_URL`: `sqlite:<path>` (embedded, the default) or `postgres://…`. */
+  databaseUrl: 'sqlite:./data/grantboard.db',
+  /** `ACCESS_TOKEN_TTL_SECONDS`: access token lifetime for apps with expiring tokens (Miro: 1 hour). */
+  accessTokenTtlSeconds: 3600,
+  /** `REFRESH_TOKEN_TTL_SECONDS`: refresh token lifetime, restarted by every rotation (Miro: 60 days). */
+  refreshTokenTtlSeconds: 60 * 24 * 3600,
+  /**
+   * `REFRESH_REUSE_GRACE_SECONDS`: how long a just-rotated refresh token, presented again by the same
+   * client, gets the identical response instead of revoking the family (ARCHITECTURE.md decision 9).
+   */
+  refreshReuseGraceSeconds: 60,
+  /** `CODE_TTL_SECONDS`: authorization code lifetime (RFC 6749 §4.1.2 recommends at most 10 minutes). */
+  codeTtlSeconds: 600,
+  /** `SESSION_TTL_SECONDS`: how long a web sign-in lasts. */
+  sessionTtlSeconds: 7 * 24 * 3600,
+  /** `ID_TOKEN_ISSUER`: `iss` of Web SDK id tokens; `miro` so existing app back ends verify them unchanged. */
+  idTokenIssuer: 'miro',
+  /** `LOG_LEVEL`: pino log level. */
+  logLevel: 'info',
+  /** `DB_POOL_MAX`: PostgreSQL connections per server process. */
+  dbPoolMax: 10,
+} as const;

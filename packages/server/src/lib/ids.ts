@@ -1,0 +1,21 @@
+import { randomBytes, randomInt } from 'node:crypto';
+
+const MIN = 3_000_000_000_000_000_000n;
+const SPAN = 6_000_000_000_000_000_000n;
+
+/**
+ * A numeric-string id in Miro's style (19 digits, e.g. `3458764517517819000`). Ids are strings on
+ * the wire: they exceed JavaScript's safe integers.
+ */
+export function numericId(): string {
+  return (MIN + (randomBytes(8).readBigUInt64BE() % SPAN)).toString();
+}
+
+const BOARD_ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** A board id in Miro's style: `uXjV` followed by random characters and `=`. */
+export function boardId(): string {
+  let id = 'uXjV';
+  for (let i = 0; i < 7; i++) id += BOARD_ID_CHARS[randomInt(BOARD_ID_CHARS.length)];
+  return `${id}=`;
+}

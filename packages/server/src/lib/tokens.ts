@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+
+/**
+ * Token values: a type prefix, 256 random bits and a CRC-32 checksum (ARCHITECTURE.md decision 11).
+ * The prefix lets secret scanners recognise a leaked Grantboard token; the checksum rejects a
+ * mistyped or made-up token without a database read. Only the SHA-256 digest is ever stored.
+ */
+export const TOKEN_PREFIXES = {
+  access: 'gba_',
+  refresh: 'gbr_',
+  code: 'gbc_',
+  clientSecret: 'gbs_',
+  session: 'gbx_',
+} as const;
+
+export type TokenKind = keyof typeof TOKEN_PREFIXES;
+
+const BODY_LENGTH = 43; // base64url of 32 bytes
+const CHECKSUM_LENGTH = 6; // base64url of 4 bytes
+const BODY = /^[A-Za-z0-9_-]+$/;
+
+function checksum(prefixAndBody: string): string {
+  const sum = Buffer.alloc(4);
+  sum.writeUInt32BE(crc32(prefixAndBody));
+  return sum.toString('base64url');
+}
+
+export function mintToken(kind: TokenKind): string {
+  const head = TOKEN_PREFIXES[kind] + randomBytes(32).toString('base64url');
+  return head + checksum(head);
+}
+
+/** Whether `value` is well formed for its kind: prefix, length, alphabet and checksum. */
+export function isWellFormedToken(value: string, kind: TokenKind): boolean {
+  const prefix = TOKEN_PREFIXES[kind];
+  if (value.length !== prefix.length + BODY_LENGTH + CHECKSUM_LENGTH || !value.startsWith(prefix)) return false;
+  const rest = value.slice(prefix.length);
+  if (!BODY.test(rest)) return false;
+  const head = value.slice(0, prefix.length + BODY_LENGTH);
+  return checksum(head) === value.slice(head.length);
+}
+
+/** Which kind a token is, by its prefix, if it is a well-formed Grantboard token at all. */
+export function tokenKind(value: string): TokenKind | undefined {
+  for (const kind of Object.keys(TOKEN_PREFIXES) as TokenKind[]) {
+    if (isWellFormedToken(value, kind)) return kind;
+  }
+  return undefined;
+}
+
+/** The stored form of a token, code or session id: its SHA-256 digest, base64url. */
+export function digest(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}

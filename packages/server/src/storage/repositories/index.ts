@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Tables } from '../schema.js';
+import { appsRepository } from './apps.js';
+import { auditRepository } from './audit.js';
+import { codesRepository } from './codes.js';
+import { installationsRepository } from './installations.js';
+import { sessionsRepository } from './sessions.js';
+import { teamsRepository } from './teams.js';
+import { tokensRepository } from './tokens.js';
+import { usersRepository } from './users.js';
+
+export function createRepositories(db: Kysely<Tables>) {
+  return {
+    users: usersRepository(db),
+    teams: teamsRepository(db),
+    apps: appsRepository(db),
+    installations: installationsRepository(db),
+    codes: codesRepository(db),
+    tokens: tokensRepository(db),
+    audit: auditRepository(db),
+    sessions: sessionsRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,113 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { InstallationsTable, Tables } from '../schema.js';
+
+export type InstallationRow = Selectable<InstallationsTable>;
+
+export interface InstallationSummary extends InstallationRow {
+  app_name: string;
+  installed_by_name: string;
+  /** Users with a live token family for this app in this team. */
+  authorized_users: number;
+}
+
+export function installationsRepository(db: Kysely<Tables>) {
+  return {
+    /** Records the install, or widens its scopes when the app is authorized again with more. */
+    async install(row: InstallationRow): Promise<'installed' | 'updated'> {
+      return db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('installations')
+          .select('scopes')
+          .where('app_id', '=', row.app_id)
+          .where('team_id', '=', row.team_id)
+          .executeTakeFirst();
+        if (!existing) {
+          await trx
+            .insertInto('installations')
+            .values(row)
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+          return 'installed';
+        }
+        const scopes = [...new Set([...existing.scopes.split(' '), ...row.scopes.split(' ')])]
+          .filter(Boolean)
+          .join(' ');
+        if (scopes !== existing.scopes) {
+          await trx
+            .updateTable('installations')
+            .set({ scopes })
+            .where('app_id', '=', row.app_id)
+            .where('team_id', '=', row.team_id)
+            .execute();
+        }
+        return 'updated';
+      });
+    },
+
+    find(appId: string, teamId: string): Promise<InstallationRow | undefined> {
+      return db
+        .selectFrom('installations')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .where('team_id', '=', teamId)
+        .executeTakeFirst();
+    },
+
+    list(teamId?: string): Promise<InstallationSummary[]> {
+      let query = db
+        .selectFrom('installations as i')
+        .innerJoin('apps', 'apps.id', 'i.app_id')
+        .innerJoin('users', 'users.id', 'i.installed_by')
+        .selectAll('i')
+        .select((eb) => [
+          'apps.name as app_name',
+          'users.name as installed_by_name',
+          eb
+            .selectFrom('token_families as f')
+            .select((inner) => inner.fn.count<number>('f.user_id').distinct().as('n'))
+            .whereRef('f.app_id', '=', 'i.app_id')
+            .whereRef('f.team_id', '=', 'i.team_id')
+            .where('f.revoked_at', 'is', null)
+            .as('authorized_users'),
+        ])
+        .orderBy('i.created_at');
+      if (teamId !== undefined) query = query.where('i.team_id', '=', teamId);
+      return query
+        .execute()
+        .then((rows) => rows.map((r) => ({ ...r, authorized_users: Number(r.authorized_users ?? 0) })));
+    },
+
+    /**
+     * Uninstalls the app from the team in one transaction: the installation goes, every token family
+     * of the app in the team is revoked, and unredeemed codes are spent so none can mint a new token.
+     */
+    async uninstall(
+      appId: string,
+      teamId: string,
+      now: number,
+    ): Promise<{ removed: boolean; revokedFamilies: number }> {
+      return db.transaction().execute(async (trx) => {
+        const removed = await trx
+          .deleteFrom('installations')
+          .where('app_id', '=', appId)
+          .where('team_id', '=', teamId)
+          .executeTakeFirst();
+        const revoked = await trx
+          .updateTable('token_families')
+          .set({ revoked_at: now, revoked_reason: 'app_uninstalled' })
+          .where('app_id', '=', appId)
+          .where('team_id', '=', teamId)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        await trx
+          .updateTable('authorization_codes')
+          .set({ consumed_at: now })
+          .where('app_id', '=', appId)
+          .where('team_id', '=', teamId)
+          .where('consumed_at', 'is', null)
+          .execute();
+        return { removed: removed.numDeletedRows > 0n, revokedFamilies: Number(revoked.numUpdatedRows) };
+      });
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { OrganizationsTable, Tables, TeamRole, TeamsTable } from '../schema.js';
+
+export type TeamRow = Selectable<TeamsTable>;
+export type OrganizationRow = Selectable<OrganizationsTable>;
+export interface TeamMembership extends TeamRow {
+  role: TeamRole;
+}
+
+export function teamsRepository(db: Kysely<Tables>) {
+  return {
+    async createOrganization(org: OrganizationRow): Promise<void> {
+      await db.insertInto('organizations').values(org).execute();
+    },
+    findOrganization(id: string): Promise<OrganizationRow | undefined> {
+      return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    listOrganizations(): Promise<OrganizationRow[]> {
+      return db.selectFrom('organizations').selectAll().orderBy('created_at').execute();
+    },
+    async create(team: TeamRow): Promise<void> {
+      await db.insertInto('teams').values(team).execute();
+    },
+    findById(id: string): Promise<TeamRow | undefined> {
+      return db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    list(): Promise<TeamRow[]> {
+      return db.selectFrom('teams').selectAll().orderBy('created_at').execute();
+    },
+    /** Adds a member or changes the role of an existing one. */
+    async setMember(teamId: string, userId: string, role: TeamRole, now: number): Promise<void> {
+      await db
+        .insertInto('team_members')
+        .values({ team_id: teamId, user_id: userId, role, created_at: now })
+        .onConflict((oc) => oc.columns(['team_id', 'user_id']).doUpdateSet({ role }))
+        .execute();
+    },
+    async role(teamId: string, userId: string): Promise<TeamRole | undefined> {
+      const row = await db
+        .selectFrom('team_members')
+        .select('role')
+        .where('team_id', '=', teamId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row?.role;
+    },
+    /** The teams a user belongs to, with the user's role in each. */
+    teamsOf(userId: string): Promise<TeamMembership[]> {
+      return db
+        .selectFrom('team_members')
+        .innerJoin('teams', 'teams.id', 'team_members.team_id')
+        .selectAll('teams')
+        .select('team_members.role')
+        .where('team_members.user_id', '=', userId)
+        .orderBy('teams.name')
+        .execute();
+    },
+  };
+}

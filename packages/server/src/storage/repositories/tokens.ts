@@ -1,0 +1,226 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Tables, TokenFamiliesTable } from '../schema.js';
+
+export type FamilyRow = Selectable<TokenFamiliesTable>;
+
+/** What one grant issues: a family and its first access (and, for expiring apps, refresh) token. */
+export interface TokenSet {
+  family: FamilyRow;
+  access: { digest: string; expiresAt: number | null };
+  refresh: { digest: string; expiresAt: number } | null;
+}
+
+/** An access token that is known, not revoked and whose family is live. Expiry is for the caller to judge. */
+export interface AccessGrant {
+  expiresAt: number | null;
+  createdAt: number;
+  familyId: string;
+  appId: string;
+  userId: string;
+  teamId: string;
+  scopes: string;
+}
+
+export interface RotationRequest {
+  digest: string;
+  appId: string;
+  now: number;
+  access: { digest: string; expiresAt: number };
+  refresh: { digest: string; expiresAt: number };
+  /** The response to replay within the grace window, sealed under a key derived from the old refresh token. */
+  replaySealed: string;
+}
+
+export type RotationResult =
+  | { kind: 'rotated'; family: FamilyRow }
+  /** The token was rotated before: what the caller needs to tell a parallel retry from a replay. */
+  | {
+      kind: 'already_rotated';
+      family: FamilyRow;
+      rotatedAt: number;
+      replaySealed: string | null;
+      successorLive: boolean;
+    }
+  | { kind: 'invalid' };
+
+export async function insertTokenSet(trx: Kysely<Tables> | Transaction<Tables>, set: TokenSet): Promise<void> {
+  await trx.insertInto('token_families').values(set.family).execute();
+  await trx
+    .insertInto('access_tokens')
+    .values({
+      digest: set.access.digest,
+      family_id: set.family.id,
+      expires_at: set.access.expiresAt,
+      created_at: set.family.created_at,
+      revoked_at: null,
+    })
+    .execute();
+  if (set.refresh) {
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        digest: set.refresh.digest,
+        family_id: set.family.id,
+        expires_at: set.refresh.expiresAt,
+        created_at: set.family.created_at,
+        rotated_at: null,
+        replaced_by: null,
+        replay_sealed: null,
+      })
+      .execute();
+  }
+}
+
+export function tokensRepository(db: Kysely<Tables>) {
+  const liveFamily = (appId: string) =>
+    db.selectFrom('token_families').select('id').where('app_id', '=', appId).where('revoked_at', 'is', null);
+
+  return {
+    issue(set: TokenSet): Promise<void> {
+      return db.transaction().execute((trx) => insertTokenSet(trx, set));
+    },
+
+    /** The grant behind an access token, if the token is known and neither it nor its family is revoked. */
+    async findAccess(digest: string): Promise<AccessGrant | undefined> {
+      const row = await db
+        .selectFrom('access_tokens as a')
+        .innerJoin('token_families as f', 'f.id', 'a.family_id')
+        .select([
+          'a.expires_at as expiresAt',
+          'a.created_at as createdAt',
+          'f.id as familyId',
+          'f.app_id as appId',
+          'f.user_id as userId',
+          'f.team_id as teamId',
+          'f.scopes as scopes',
+        ])
+        .where('a.digest', '=', digest)
+        .where('a.revoked_at', 'is', null)
+        .where('f.revoked_at', 'is', null)
+        .executeTakeFirst();
+      return row;
+    },
+
+    /** The family of a live (unrotated, unexpired) refresh token. */
+    async findLiveRefresh(digest: string, now: number): Promise<(FamilyRow & { expiresAt: number }) | undefined> {
+      return db
+        .selectFrom('refresh_tokens as r')
+        .innerJoin('token_families as f', 'f.id', 'r.family_id')
+        .selectAll('f')
+        .select('r.expires_at as expiresAt')
+        .where('r.digest', '=', digest)
+        .where('r.rotated_at', 'is', null)
+        .where('r.expires_at', '>', now)
+        .where('f.revoked_at', 'is', null)
+        .executeTakeFirst();
+    },
+
+    /** The family a refresh or access token belongs to, whatever its state. */
+    async familyOf(digest: string): Promise<FamilyRow | undefined> {
+      const viaAccess = await db
+        .selectFrom('access_tokens')
+        .innerJoin('token_families as f', 'f.id', 'access_tokens.family_id')
+        .selectAll('f')
+        .where('access_tokens.digest', '=', digest)
+        .executeTakeFirst();
+      if (viaAccess) return viaAccess;
+      return db
+        .selectFrom('refresh_tokens')
+        .innerJoin('token_families as f', 'f.id', 'refresh_tokens.family_id')
+        .selectAll('f')
+        .where('refresh_tokens.digest', '=', digest)
+        .executeTakeFirst();
+    },
+
+    /**
+     * Refresh rotation as one compare-and-set: the old refresh token is marked rotated only if it is
+     * still unrotated, unexpired, issued to this app and its family is live; in the same transaction
+     * the family's access tokens are revoked and the new pair is stored. Two racing requests can never
+     * both rotate: the loser's update matches no row.
+     */
+    async rotate(request: RotationRequest): Promise<RotationResult> {
+      const rotated = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('refresh_tokens')
+          .set({ rotated_at: request.now, replaced_by: request.refresh.digest, replay_sealed: request.replaySealed })
+          .where('digest', '=', request.digest)
+          .where('rotated_at', 'is', null)
+          .where('expires_at', '>', request.now)
+          .where('family_id', 'in', liveFamily(request.appId))
+          .returning('family_id')
+          .executeTakeFirst();
+        if (!row) return undefined;
+        await trx
+          .updateTable('access_tokens')
+          .set({ revoked_at: request.now })
+          .where('family_id', '=', row.family_id)
+          .where('revoked_at', 'is', null)
+          .execute();
+        await trx
+          .insertInto('access_tokens')
+          .values({
+            digest: request.access.digest,
+            family_id: row.family_id,
+            expires_at: request.access.expiresAt,
+            created_at: request.now,
+            revoked_at: null,
+          })
+          .execute();
+        await trx
+          .insertInto('refresh_tokens')
+          .values({
+            digest: request.refresh.digest,
+            family_id: row.family_id,
+            expires_at: request.refresh.expiresAt,
+            created_at: request.now,
+            rotated_at: null,
+            replaced_by: null,
+            replay_sealed: null,
+          })
+          .execute();
+        return trx.selectFrom('token_families').selectAll().where('id', '=', row.family_id).executeTakeFirstOrThrow();
+      });
+      if (rotated) return { kind: 'rotated', family: rotated };
+
+      const previous = await db
+        .selectFrom('refresh_tokens as r')
+        .innerJoin('token_families as f', 'f.id', 'r.family_id')
+        .leftJoin('refresh_tokens as next', 'next.digest', 'r.replaced_by')
+        .selectAll('f')
+        .select(['r.rotated_at as rotatedAt', 'r.replay_sealed as replaySealed', 'next.rotated_at as nextRotatedAt'])
+        .where('r.digest', '=', request.digest)
+        .executeTakeFirst();
+      if (!previous || previous.rotatedAt === null || previous.app_id !== request.appId) return { kind: 'invalid' };
+      const { rotatedAt, replaySealed, nextRotatedAt, ...family } = previous;
+      return {
+        kind: 'already_rotated',
+        family,
+        rotatedAt,
+        replaySealed,
+        successorLive: nextRotatedAt === null && family.revoked_at === null,
+      };
+    },
+
+    /** Revokes a family (its access and refresh tokens at once); false when it was already revoked. */
+    async revokeFamily(familyId: string, now: number, reason: string): Promise<boolean> {
+      const result = await db
+        .updateTable('token_families')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    /** Families (live ones) a user has authorized, for the user's "authorized apps" page. */
+    liveFamiliesOf(userId: string): Promise<FamilyRow[]> {
+      return db
+        .selectFrom('token_families')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .execute();
+    },
+  };
+}

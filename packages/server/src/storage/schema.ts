@@ -1,0 +1,148 @@
+/**
+ * Table types for Kysely. Timestamps are milliseconds since the epoch (bigint in PostgreSQL, read
+ * back as numbers); flags are 0/1 integers; ids are strings. One shape for both dialects.
+ */
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface TeamsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  /** 1 when only team admins may install apps. */
+  installs_admin_only: number;
+  created_at: number;
+}
+
+export type TeamRole = 'member' | 'admin';
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  role: TeamRole;
+  created_at: number;
+}
+
+export interface AppsTable {
+  /** The client id: a numeric string. */
+  id: string;
+  name: string;
+  /** The developer team that owns the app. */
+  team_id: string;
+  created_by: string;
+  /** AES-256-GCM ciphertext of the client secret; null for public apps. */
+  secret_sealed: string | null;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  /** The redirect URI used for Web SDK authorization, if any (one of redirect_uris). */
+  sdk_redirect_uri: string | null;
+  sdk_uri: string | null;
+  /** Space-separated scopes. */
+  scopes: string;
+  /** 1 for 1 h access + rotating refresh tokens, 0 for non-expiring tokens. Fixed at creation. */
+  expiring: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InstallationsTable {
+  app_id: string;
+  team_id: string;
+  installed_by: string;
+  scopes: string;
+  created_at: number;
+}
+
+export interface AuthorizationCodesTable {
+  digest: string;
+  app_id: string;
+  user_id: string;
+  team_id: string;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+export interface TokenFamiliesTable {
+  id: string;
+  app_id: string;
+  user_id: string;
+  team_id: string;
+  scopes: string;
+  /** The code the family was issued from: a replay of that code revokes the family. */
+  code_digest: string | null;
+  created_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+}
+
+export interface AccessTokensTable {
+  digest: string;
+  family_id: string;
+  /** null for non-expiring tokens. */
+  expires_at: number | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface RefreshTokensTable {
+  digest: string;
+  family_id: string;
+  expires_at: number;
+  created_at: number;
+  rotated_at: number | null;
+  /** Digest of the refresh token that replaced this one. */
+  replaced_by: string | null;
+  /** The rotation's response, sealed under a key derived from this refresh token itself. */
+  replay_sealed: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  type: string;
+  actor_id: string | null;
+  team_id: string | null;
+  app_id: string | null;
+  user_id: string | null;
+  /** JSON object with event-specific detail; never a secret. */
+  detail: string;
+}
+
+export interface SessionsTable {
+  /** Digest of the session cookie value. */
+  digest: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface Tables {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  apps: AppsTable;
+  installations: InstallationsTable;
+  authorization_codes: AuthorizationCodesTable;
+  token_families: TokenFamiliesTable;
+  access_tokens: AccessTokensTable;
+  refresh_tokens: RefreshTokensTable;
+  audit_events: AuditEventsTable;
+  sessions: SessionsTable;
+}
