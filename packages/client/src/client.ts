@@ -1,0 +1,340 @@
+import type { Scope, TokenContext } from '@grantboard/protocol';
+import { readApiError } from './api-error.js';
+import { readCallback } from './callback.js';
+import { randomToken } from './encoding.js';
+import { CLIENT_PATHS, endpoint, MIRO_API_BASE_URL, MIRO_AUTH_BASE_URL, normalizeBaseUrl } from './endpoints.js';
+import { ReauthorizationRequired, StateMismatch, TokenRequestFailed } from './errors.js';
+import { createPkcePair } from './pkce.js';
+import { type QueryParams, UserApi } from './rest-api.js';
+import { requestGrant, type TokenEndpointConfig } from './token-endpoint.js';
+import { TokenManager } from './token-manager.js';
+import type { Clock, PendingAuthorization, TokenSet, TokenStore } from './token-store.js';
+
+/** Options of {@link GrantboardClient}. */
+export interface GrantboardClientOptions {
+  /** The app's client id. */
+  clientId: string;
+  /** The app's client secret; leave out for a public app (then PKCE is what protects the code). */
+  clientSecret?: string;
+  /** The redirect URI registered for the app; the callback arrives there. */
+  redirectUri: string;
+  /** Where tokens, pending requests and refresh locks live. Share one store between all processes of the app. */
+  store: TokenStore;
+  /** Origin of the authorization pages. Default `https://miro.com`; a Grantboard server's `PUBLIC_URL` otherwise. */
+  authBaseUrl?: string;
+  /** Origin of the token endpoint and REST API. Default `https://api.miro.com`; a Grantboard server's `PUBLIC_URL` otherwise. */
+  apiBaseUrl?: string;
+  /** The `iss` the callback must carry when it carries one (RFC 9207). Default: `authBaseUrl` without a trailing slash. */
+  issuer?: string;
+  /** Refuse callbacks without `iss`. Default `false`, because Miro does not send it; Grantboard does. */
+  requireIssuer?: boolean;
+  /** Send PKCE S256 with every authorization request. Default `true`. */
+  pkce?: boolean;
+  /** Allow plain `http` base URLs on non-loopback hosts. Default `false`. */
+  allowInsecureHttp?: boolean;
+  /** The `fetch` to use. Default: the global one. */
+  fetch?: typeof fetch;
+  /** Time source for token expiry. Default `Date`. */
+  clock?: Clock;
+  /** Refresh this many seconds before the access token expires. Default 60. */
+  refreshSkewSeconds?: number;
+  /** How long a started authorization request stays valid, in seconds. Default 600. */
+  authorizationTtlSeconds?: number;
+  /** How long a refresh lock is held at most, in milliseconds. Default 30 000. */
+  lockTtlMs?: number;
+  /** How long to wait for another process's refresh before giving up, in milliseconds. Default 45 000. */
+  lockWaitMs?: number;
+  /** Timeout of each HTTP request, in milliseconds. Default 15 000. */
+  timeoutMs?: number;
+}
+
+/** Options of {@link GrantboardClient.createAuthorizationRequest}. */
+export interface AuthorizationRequestOptions {
+  /** Binds the request to the app's user: the callback is then only accepted for this user key. */
+  userKey?: string;
+  /** Pre-selects a team on the consent page (`team_id`). */
+  teamId?: string;
+  /** A subset of the app's scopes to ask for (`scope`); Grantboard honours it, Miro ignores it. */
+  scopes?: readonly (Scope | (string & {}))[];
+}
+
+/** A started authorization request: send the user's browser to `url`. */
+export interface AuthorizationRequest {
+  /** The authorization URL to redirect the user to. */
+  url: string;
+  /** The random `state` the callback must carry back. Already stored; keep it only if you want to. */
+  state: string;
+  /** The PKCE verifier. Already stored with the pending request; returned for apps that keep their own. */
+  codeVerifier: string;
+  /** When the pending request expires (ms since the epoch). */
+  expiresAt: number;
+}
+
+/** The outcome of {@link GrantboardClient.handleCallback}. */
+export interface CallbackResult {
+  /** The user key the tokens were stored under. */
+  userKey: string;
+  /** The stored token set. */
+  tokens: TokenSet;
+}
+
+/** Options of {@link GrantboardClient.fetchApi}. */
+export type ApiRequestInit = Omit<RequestInit, 'body'> & {
+  /** The body. It may be sent twice (after a 401), so streams are not accepted. */
+  body?: Exclude<BodyInit, ReadableStream> | null;
+};
+
+/**
+ * The OAuth 2.0 client for a Grantboard or Miro app: starts authorization requests (state + PKCE),
+ * handles the callback, stores tokens, hands out valid access tokens with single-flight refresh
+ * across processes, and calls the REST API.
+ */
+export class GrantboardClient {
+  /** The app's client id. */
+  readonly clientId: string;
+  /** The redirect URI the client sends. */
+  readonly redirectUri: string;
+  /** The authorization pages' base URL, normalised. */
+  readonly authBaseUrl: string;
+  /** The API's base URL, normalised. */
+  readonly apiBaseUrl: string;
+  /** The issuer expected in `iss`. */
+  readonly issuer: string;
+
+  readonly #clientSecret: string | undefined;
+  readonly #store: TokenStore;
+  readonly #fetch: typeof fetch;
+  readonly #clock: Clock;
+  readonly #requireIssuer: boolean;
+  readonly #pkce: boolean;
+  readonly #authorizationTtlMs: number;
+  readonly #timeoutMs: number;
+  readonly #tokenEndpoint: TokenEndpointConfig;
+  readonly #tokens: TokenManager;
+
+  /** Creates a client. Throws `TypeError` on invalid options. */
+  constructor(options: GrantboardClientOptions) {
+    if (!options.clientId) throw new TypeError('clientId is required');
+    if (options.clientSecret === '')
+      throw new TypeError('clientSecret must not be empty; leave it out for a public app');
+    const insecure = options.allowInsecureHttp ?? false;
+    this.clientId = options.clientId;
+    this.redirectUri = new URL(options.redirectUri).href;
+    this.authBaseUrl = normalizeBaseUrl('authBaseUrl', options.authBaseUrl ?? MIRO_AUTH_BASE_URL, insecure);
+    this.apiBaseUrl = normalizeBaseUrl('apiBaseUrl', options.apiBaseUrl ?? MIRO_API_BASE_URL, insecure);
+    this.issuer = options.issuer ?? this.authBaseUrl;
+    this.#clientSecret = options.clientSecret;
+    this.#store = options.store;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#clock = options.clock ?? Date;
+    this.#requireIssuer = options.requireIssuer ?? false;
+    this.#pkce = options.pkce ?? true;
+    this.#authorizationTtlMs = (options.authorizationTtlSeconds ?? 600) * 1000;
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#tokenEndpoint = {
+      url: endpoint(this.apiBaseUrl, CLIENT_PATHS.token),
+      clientId: this.clientId,
+      clientSecret: this.#clientSecret,
+      fetch: this.#fetch,
+      timeoutMs: this.#timeoutMs,
+    };
+    this.#tokens = new TokenManager({
+      store: this.#store,
+      clock: this.#clock,
+      tokenEndpoint: this.#tokenEndpoint,
+      refreshSkewMs: (options.refreshSkewSeconds ?? 60) * 1000,
+      lockTtlMs: options.lockTtlMs ?? 30_000,
+      lockWaitMs: options.lockWaitMs ?? 45_000,
+    });
+  }
+
+  /**
+   * Starts an authorization request: makes a random `state` and a PKCE pair, stores them as pending
+   * (so any process sharing the store can take the callback), and returns the URL to send the user to.
+   */
+  async createAuthorizationRequest(options: AuthorizationRequestOptions = {}): Promise<AuthorizationRequest> {
+    const state = randomToken(32);
+    const pkce = await createPkcePair();
+    const now = this.#clock.now();
+    const pending: PendingAuthorization = {
+      codeVerifier: pkce.codeVerifier,
+      redirectUri: this.redirectUri,
+      createdAt: now,
+      expiresAt: now + this.#authorizationTtlMs,
+    };
+    if (options.userKey !== undefined) pending.userKey = options.userKey;
+    await this.#store.putPendingAuthorization(state, pending);
+
+    const url = new URL(endpoint(this.authBaseUrl, CLIENT_PATHS.authorize));
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', this.clientId);
+    url.searchParams.set('redirect_uri', this.redirectUri);
+    url.searchParams.set('state', state);
+    if (this.#pkce) {
+      url.searchParams.set('code_challenge', pkce.codeChallenge);
+      url.searchParams.set('code_challenge_method', pkce.codeChallengeMethod);
+    }
+    if (options.teamId !== undefined) url.searchParams.set('team_id', options.teamId);
+    if (options.scopes !== undefined && options.scopes.length > 0)
+      url.searchParams.set('scope', options.scopes.join(' '));
+    return { url: url.href, state, codeVerifier: pkce.codeVerifier, expiresAt: pending.expiresAt };
+  }
+
+  /**
+   * Handles the redirect back from the authorization server: checks `state` (single use) and `iss`,
+   * raises the server's error, exchanges the code and stores the tokens under the user key.
+   *
+   * @param callbackUrl - the full callback URL, or just its path and query (e.g. Express's `req.originalUrl`).
+   * @param userKey - the app's key for the user. Optional when the request was started with one;
+   *   if both are given they must be equal.
+   * @throws {@link StateMismatch}, {@link IssuerMismatch}, {@link InvalidCallback},
+   *   {@link AuthorizationDenied}, {@link AuthorizationFailed}, {@link TokenRequestFailed}, {@link InvalidResponse}
+   */
+  async handleCallback(callbackUrl: string | URL, userKey?: string): Promise<CallbackResult> {
+    const callback = readCallback(callbackUrl);
+    if (callback.state === undefined) throw new StateMismatch("the callback has no 'state' parameter");
+    const pending = await this.#store.takePendingAuthorization(callback.state);
+    if (!pending) throw new StateMismatch('the callback state is unknown, expired or already used');
+    const boundUserKey = userKey ?? pending.userKey;
+    if (boundUserKey === undefined) {
+      throw new TypeError('handleCallback needs a userKey when the authorization request was not bound to one');
+    }
+    if (pending.userKey !== undefined && pending.userKey !== boundUserKey) {
+      throw new StateMismatch('the callback state was issued for another user');
+    }
+    const code = callback.verify({
+      issuer: this.issuer,
+      requireIssuer: this.#requireIssuer,
+      clientId: this.clientId,
+    });
+
+    const params: Record<string, string> = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: pending.redirectUri,
+    };
+    if (this.#pkce) params.code_verifier = pending.codeVerifier;
+    const result = await requestGrant(this.#tokenEndpoint, params, this.#clock.now());
+    if (!result.ok) throw new TokenRequestFailed('the code exchange was refused', result.status, result.error);
+    await this.#store.setTokens(boundUserKey, result.tokens);
+    return { userKey: boundUserKey, tokens: result.tokens };
+  }
+
+  /**
+   * A valid access token for the user, refreshed first when it expires within the skew. At most one
+   * refresh per user runs at a time across every process sharing the store.
+   * @throws {@link ReauthorizationRequired} when there are no tokens or the grant is gone.
+   */
+  async getAccessToken(userKey: string): Promise<string> {
+    return (await this.#tokens.current(userKey)).accessToken;
+  }
+
+  /** Like {@link GrantboardClient.getAccessToken}, but returns the whole token set (expiry, scope, ids). */
+  async getTokenSet(userKey: string): Promise<TokenSet> {
+    return this.#tokens.current(userKey);
+  }
+
+  /** The stored token set as it is, without refreshing, or `undefined`. */
+  async peekTokenSet(userKey: string): Promise<TokenSet | undefined> {
+    return this.#store.getTokens(userKey);
+  }
+
+  /**
+   * Calls the API at `path` (relative to `apiBaseUrl`) with the user's bearer token. After a 401 it
+   * refreshes once and retries once; a second 401 deletes the tokens and raises
+   * {@link ReauthorizationRequired}. Other statuses are returned as they are.
+   */
+  async fetchApi(userKey: string, path: string, init: ApiRequestInit = {}): Promise<Response> {
+    if (!path.startsWith('/') || path.startsWith('//')) {
+      // The bearer token must never go to another origin.
+      throw new TypeError(`fetchApi takes a path starting with '/', got '${path}'`);
+    }
+    const url = endpoint(this.apiBaseUrl, path);
+    const tokens = await this.#tokens.current(userKey);
+    const first = await this.#send(url, init, tokens.accessToken);
+    if (first.status !== 401) return first;
+    await first.body?.cancel();
+    const refreshed = await this.#tokens.refresh(userKey, tokens);
+    const second = await this.#send(url, init, refreshed.accessToken);
+    if (second.status !== 401) return second;
+    await second.body?.cancel();
+    return this.#tokens.drop(userKey, refreshed, 'unauthorized');
+  }
+
+  /**
+   * A JSON call through {@link GrantboardClient.fetchApi}: serialises `body`, parses the response,
+   * returns `undefined` for 204, and raises {@link ApiError} for an error status.
+   */
+  async requestJson(
+    userKey: string,
+    method: string,
+    path: string,
+    options: { query?: QueryParams; body?: unknown } = {},
+  ): Promise<unknown> {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) search.set(name, String(value));
+    }
+    const query = search.size > 0 ? `?${search}` : '';
+    const init: ApiRequestInit = { method, headers: { accept: 'application/json' } };
+    if (options.body !== undefined) {
+      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+      init.body = JSON.stringify(options.body);
+    }
+    const response = await this.fetchApi(userKey, `${path}${query}`, init);
+    if (!response.ok) throw await readApiError(response);
+    if (response.status === 204) return undefined;
+    const text = await response.text();
+    return text === '' ? undefined : JSON.parse(text);
+  }
+
+  /** Typed REST calls (boards, sticky notes, items, token context) on behalf of `userKey`. */
+  as(userKey: string): UserApi {
+    return new UserApi((method, path, options) => this.requestJson(userKey, method, path, options));
+  }
+
+  /** `GET /v1/oauth-token`: the user's token context (user, team, organization, scopes). */
+  async tokenContext(userKey: string): Promise<TokenContext> {
+    return this.as(userKey).tokenContext();
+  }
+
+  /**
+   * Revokes the user's grant (`POST /v2/oauth/revoke`; revoking the access token revokes its refresh
+   * token too) and deletes the stored tokens. An access token that has already expired is refreshed
+   * first, so the refresh token does not outlive the disconnect. Nothing stored is not an error.
+   */
+  async revoke(userKey: string): Promise<void> {
+    let tokens: TokenSet;
+    try {
+      tokens = await this.#tokens.current(userKey);
+    } catch (error) {
+      if (error instanceof ReauthorizationRequired) return; // Already gone, and the store is clean.
+      throw error;
+    }
+    const body: Record<string, string> = { accessToken: tokens.accessToken, clientId: this.clientId };
+    if (this.#clientSecret !== undefined) body.clientSecret = this.#clientSecret;
+    const response = await this.#fetch(endpoint(this.apiBaseUrl, CLIENT_PATHS.revokeV2), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      redirect: 'error',
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
+    // 404 "Failed to revoke token": the token is not valid any more, which is the goal.
+    if (!response.ok && response.status !== 404) throw await readApiError(response);
+    await response.body?.cancel();
+    await this.#store.deleteTokens(userKey);
+  }
+
+  #send(url: string, init: ApiRequestInit, accessToken: string): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${accessToken}`);
+    return this.#fetch(url, {
+      ...init,
+      headers,
+      // Following a redirect could carry the Authorization header to another origin.
+      redirect: init.redirect ?? 'manual',
+      signal: init.signal ?? AbortSignal.timeout(this.#timeoutMs),
+    });
+  }
+}
