@@ -194,7 +194,9 @@ export class GrantboardClient {
     const callback = readCallback(callbackUrl);
     if (callback.state === undefined) throw new StateMismatch("the callback has no 'state' parameter");
     const pending = await this.#store.takePendingAuthorization(callback.state);
-    if (!pending) throw new StateMismatch('the callback state is unknown, expired or already used');
+    if (!pending || pending.expiresAt <= this.#clock.now()) {
+      throw new StateMismatch('the callback state is unknown, expired or already used');
+    }
     const boundUserKey = userKey ?? pending.userKey;
     if (boundUserKey === undefined) {
       throw new TypeError('handleCallback needs a userKey when the authorization request was not bound to one');

@@ -23,8 +23,8 @@ export interface SqlAdapter {
 export interface BetterSqlite3Like {
   prepare(sql: string): {
     readonly reader: boolean;
-    all(...params: SqlValue[]): unknown[];
-    run(...params: SqlValue[]): unknown;
+    all(...params: unknown[]): unknown[];
+    run(...params: unknown[]): unknown;
   };
 }
 
