@@ -44,6 +44,16 @@ export function teamsRepository(db: Kysely<Tables>) {
         .executeTakeFirst();
       return row?.role;
     },
+    /** A team's members with their roles, oldest membership first. */
+    members(teamId: string): Promise<{ id: string; name: string; email: string; role: TeamRole }[]> {
+      return db
+        .selectFrom('team_members')
+        .innerJoin('users', 'users.id', 'team_members.user_id')
+        .select(['users.id', 'users.name', 'users.email', 'team_members.role'])
+        .where('team_members.team_id', '=', teamId)
+        .orderBy('team_members.created_at')
+        .execute();
+    },
     /** The teams a user belongs to, with the user's role in each. */
     teamsOf(userId: string): Promise<TeamMembership[]> {
       return db

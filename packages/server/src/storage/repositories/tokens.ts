@@ -115,21 +115,33 @@ export function tokensRepository(db: Kysely<Tables>) {
         .executeTakeFirst();
     },
 
-    /** The family a refresh or access token belongs to, whatever its state. */
-    async familyOf(digest: string): Promise<FamilyRow | undefined> {
-      const viaAccess = await db
-        .selectFrom('access_tokens')
-        .innerJoin('token_families as f', 'f.id', 'access_tokens.family_id')
-        .selectAll('f')
-        .where('access_tokens.digest', '=', digest)
+    /** Names for the token context: user, team, organization and who installed the app. */
+    async context(familyId: string) {
+      const row = await db
+        .selectFrom('token_families as f')
+        .innerJoin('users as u', 'u.id', 'f.user_id')
+        .innerJoin('teams as t', 't.id', 'f.team_id')
+        .innerJoin('organizations as o', 'o.id', 't.organization_id')
+        .leftJoin('installations as i', (join) =>
+          join.onRef('i.app_id', '=', 'f.app_id').onRef('i.team_id', '=', 'f.team_id'),
+        )
+        .leftJoin('users as installer', 'installer.id', 'i.installed_by')
+        .select([
+          'f.created_at as createdAt',
+          'u.id as userId',
+          'u.name as userName',
+          't.id as teamId',
+          't.name as teamName',
+          'o.id as organizationId',
+          'o.name as organizationName',
+          'installer.id as installerId',
+          'installer.name as installerName',
+        ])
+        .where('f.id', '=', familyId)
         .executeTakeFirst();
-      if (viaAccess) return viaAccess;
-      return db
-        .selectFrom('refresh_tokens')
-        .innerJoin('token_families as f', 'f.id', 'refresh_tokens.family_id')
-        .selectAll('f')
-        .where('refresh_tokens.digest', '=', digest)
-        .executeTakeFirst();
+      if (!row) return undefined;
+      const { installerId, installerName, ...rest } = row;
+      return { ...rest, createdById: installerId ?? row.userId, createdByName: installerName ?? row.userName };
     },
 
     /**

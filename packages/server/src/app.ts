@@ -1,0 +1,65 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { AppContext } from './app-context.js';
+import type { Config } from './config/config.js';
+import { createServices } from './domain/services.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { loggerOptions } from './lib/log.js';
+import { oauthPlugin } from './oauth/plugin.js';
+import type { Database } from './storage/database.js';
+import { createRepositories } from './storage/repositories/index.js';
+import { webPlugin } from './web/plugin.js';
+
+export interface AppDeps {
+  database: Database;
+  clock?: Clock;
+  /** Where logs go (tests capture them); stdout by default. */
+  logStream?: DestinationStream;
+}
+
+/** Builds the whole server without listening; `main.ts` listens. */
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logStream
+      ? { ...loggerOptions(config.logLevel), stream: deps.logStream }
+      : loggerOptions(config.logLevel),
+    bodyLimit: 64 * 1024,
+    // The issuer and every link come from PUBLIC_URL, never from Host or X-Forwarded-* (RFC 9700 §4.13).
+    trustProxy: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+  const clock = deps.clock ?? systemClock;
+  const repos = createRepositories(deps.database.db);
+  const context: AppContext = {
+    config,
+    database: deps.database,
+    repos,
+    services: createServices({ config, repos, clock }),
+    clock,
+  };
+
+  // Form bodies reach handlers as raw strings: OAuth endpoints must see repeated parameters.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await deps.database.ping();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unavailable' });
+  });
+
+  await app.register(async (scope) => oauthPlugin(scope, context));
+  await app.register(async (scope) => webPlugin(scope, context));
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      status: 404,
+      code: 'notFound',
+      message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+      type: 'error',
+    }),
+  );
+  return app;
+}

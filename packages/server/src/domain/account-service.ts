@@ -1,0 +1,82 @@
+import { numericId } from '../lib/ids.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../lib/passwords.js';
+import type { UserRow } from '../storage/repositories/users.js';
+import type { TeamRole } from '../storage/schema.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import type { ServiceContext } from './services.js';
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+
+/** Users, organizations, teams and memberships. */
+export function accountService({ repos, clock }: ServiceContext) {
+  return {
+    async createUser(input: { email: string; password: string; name: string }): Promise<UserRow> {
+      const email = input.email.trim().toLowerCase();
+      if (!EMAIL.test(email)) throw new ValidationError(`'${input.email}' is not an email address.`, 'email');
+      if (input.password.length < 8)
+        throw new ValidationError('The password must be at least 8 characters.', 'password');
+      if (input.password.length > 1024)
+        throw new ValidationError('The password must be at most 1024 characters.', 'password');
+      const name = input.name.trim();
+      if (name.length < 1 || name.length > 100)
+        throw new ValidationError('The name must be 1 to 100 characters.', 'name');
+      if (await repos.users.findByEmail(email))
+        throw new ValidationError(`A user with email ${email} already exists.`, 'email');
+      const user: UserRow = {
+        id: numericId(),
+        email,
+        name,
+        password_hash: await hashPassword(input.password),
+        created_at: clock.now(),
+      };
+      await repos.users.create(user);
+      return user;
+    },
+
+    /** The user with this email and password; the same cost whether or not the email exists. */
+    async authenticate(email: string, password: string): Promise<UserRow | undefined> {
+      const user = await repos.users.findByEmail(email.trim().toLowerCase());
+      const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+      return ok ? user : undefined;
+    },
+
+    async createOrganization(name: string) {
+      const org = { id: numericId(), name: name.trim(), created_at: clock.now() };
+      if (org.name.length < 1 || org.name.length > 100)
+        throw new ValidationError('The organization name must be 1 to 100 characters.');
+      await repos.teams.createOrganization(org);
+      return org;
+    },
+
+    /** Creates a team in an organization; without one, in a new organization of the same name. */
+    async createTeam(input: { name: string; organizationId?: string | undefined }) {
+      const name = input.name.trim();
+      if (name.length < 1 || name.length > 100)
+        throw new ValidationError('The team name must be 1 to 100 characters.', 'name');
+      let organizationId = input.organizationId;
+      if (organizationId === undefined) organizationId = (await this.createOrganization(name)).id;
+      else if (!(await repos.teams.findOrganization(organizationId))) {
+        throw new NotFoundError(`There is no organization with id ${organizationId}.`);
+      }
+      const team = {
+        id: numericId(),
+        organization_id: organizationId,
+        name,
+        installs_admin_only: 0,
+        created_at: clock.now(),
+      };
+      await repos.teams.create(team);
+      return team;
+    },
+
+    async addMember(teamId: string, userId: string, role: TeamRole): Promise<void> {
+      if (role !== 'member' && role !== 'admin')
+        throw new ValidationError(`Role must be 'member' or 'admin', not '${role}'.`);
+      if (!(await repos.teams.findById(teamId))) throw new NotFoundError(`There is no team with id ${teamId}.`);
+      if (!(await repos.users.findById(userId))) throw new NotFoundError(`There is no user with id ${userId}.`);
+      await repos.teams.setMember(teamId, userId, role, clock.now());
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof accountService>;

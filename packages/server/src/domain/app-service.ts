@@ -1,0 +1,190 @@
+import { timingSafeEqual } from 'node:crypto';
+import { isScope } from '@grantboard/protocol';
+import { numericId } from '../lib/ids.js';
+import { deriveKey, open, seal } from '../lib/sealed-box.js';
+import { mintToken } from '../lib/tokens.js';
+import type { AppRow } from '../storage/repositories/apps.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { redirectUriProblem } from './redirect-uri.js';
+import type { ServiceContext } from './services.js';
+
+export interface NewApp {
+  name: string;
+  teamId: string;
+  createdBy: string;
+  redirectUris: string[];
+  scopes: string[];
+  /** Fixed at creation: 1 h access + 60 d rotating refresh tokens, or tokens that live until uninstall. */
+  expiring: boolean;
+  /** Public apps (single-page, native, CLI) get no secret and must use PKCE. */
+  public?: boolean;
+  sdkUri?: string | null;
+  sdkRedirectUri?: string | null;
+}
+
+export interface AppChanges {
+  name?: string;
+  redirectUris?: string[];
+  scopes?: string[];
+  sdkUri?: string | null;
+  sdkRedirectUri?: string | null;
+  /** Refused: the token mode cannot change after creation. */
+  expiring?: boolean;
+}
+
+const MAX_REDIRECT_URIS = 20;
+
+export function appService({ config, repos, clock }: ServiceContext) {
+  const secretKey = deriveKey(config.secretKey, 'client secret');
+
+  function checkName(name: string): string {
+    const trimmed = name.trim();
+    if (trimmed.length < 1 || trimmed.length > 60)
+      throw new ValidationError('The app name must be 1 to 60 characters.', 'name');
+    if (/[\u0000-\u001f\u007f]/.test(trimmed))
+      throw new ValidationError('The app name must not contain control characters.', 'name');
+    return trimmed;
+  }
+
+  function checkRedirectUris(uris: string[]): string[] {
+    const unique = [...new Set(uris.map((u) => u.trim()).filter(Boolean))];
+    if (unique.length === 0) throw new ValidationError('Add at least one redirect URI.', 'redirectUris');
+    if (unique.length > MAX_REDIRECT_URIS)
+      throw new ValidationError(`At most ${MAX_REDIRECT_URIS} redirect URIs.`, 'redirectUris');
+    for (const uri of unique) {
+      const problem = redirectUriProblem(uri);
+      if (problem) throw new ValidationError(`Redirect URI '${uri}' ${problem}.`, 'redirectUris');
+    }
+    return unique;
+  }
+
+  function checkScopes(scopes: string[]): string {
+    const unique = [...new Set(scopes.filter(Boolean))];
+    if (unique.length === 0) throw new ValidationError('Choose at least one scope.', 'scopes');
+    const unknown = unique.filter((s) => !isScope(s));
+    if (unknown.length > 0) throw new ValidationError(`Unknown scope: ${unknown.join(', ')}.`, 'scopes');
+    return unique.join(' ');
+  }
+
+  function checkSdk(
+    redirectUris: string[],
+    sdkUri: string | null | undefined,
+    sdkRedirectUri: string | null | undefined,
+  ) {
+    if (sdkUri) {
+      const problem = redirectUriProblem(sdkUri);
+      if (problem) throw new ValidationError(`App URL '${sdkUri}' ${problem}.`, 'sdkUri');
+    }
+    if (sdkRedirectUri && !redirectUris.includes(sdkRedirectUri)) {
+      throw new ValidationError(
+        'The redirect URI for SDK authorization must be one of the redirect URIs.',
+        'sdkRedirectUri',
+      );
+    }
+  }
+
+  function sealSecret(appId: string, secret: string): string {
+    return seal(secretKey, secret, appId);
+  }
+
+  return {
+    /** Registers an app; returns the client secret once, for confidential apps. */
+    async create(input: NewApp): Promise<{ app: AppRow; clientSecret: string | undefined }> {
+      const name = checkName(input.name);
+      const redirectUris = checkRedirectUris(input.redirectUris);
+      const scopes = checkScopes(input.scopes);
+      checkSdk(redirectUris, input.sdkUri, input.sdkRedirectUri);
+      if (!(await repos.teams.findById(input.teamId)))
+        throw new NotFoundError(`There is no team with id ${input.teamId}.`);
+      if (!(await repos.users.findById(input.createdBy)))
+        throw new NotFoundError(`There is no user with id ${input.createdBy}.`);
+      const now = clock.now();
+      const id = numericId();
+      const clientSecret = input.public ? undefined : mintToken('clientSecret');
+      const app: AppRow = {
+        id,
+        name,
+        team_id: input.teamId,
+        created_by: input.createdBy,
+        secret_sealed: clientSecret ? sealSecret(id, clientSecret) : null,
+        redirect_uris: JSON.stringify(redirectUris),
+        sdk_redirect_uri: input.sdkRedirectUri ?? null,
+        sdk_uri: input.sdkUri ?? null,
+        scopes,
+        expiring: input.expiring ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      };
+      await repos.apps.create(app);
+      await repos.audit.record({
+        type: 'app_created',
+        at: now,
+        actorId: input.createdBy,
+        teamId: input.teamId,
+        appId: id,
+      });
+      return { app, clientSecret };
+    },
+
+    async update(appId: string, changes: AppChanges, actorId: string): Promise<AppRow> {
+      const app = await repos.apps.findById(appId);
+      if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
+      if (changes.expiring !== undefined && changes.expiring !== (app.expiring === 1)) {
+        throw new ValidationError(
+          'Expiring or non-expiring tokens are chosen when the app is created and cannot be changed.',
+          'expiring',
+        );
+      }
+      const redirectUris = changes.redirectUris ? checkRedirectUris(changes.redirectUris) : redirectUrisOf(app);
+      const next = {
+        name: changes.name !== undefined ? checkName(changes.name) : app.name,
+        redirect_uris: JSON.stringify(redirectUris),
+        scopes: changes.scopes ? checkScopes(changes.scopes) : app.scopes,
+        sdk_uri: changes.sdkUri !== undefined ? changes.sdkUri : app.sdk_uri,
+        sdk_redirect_uri: changes.sdkRedirectUri !== undefined ? changes.sdkRedirectUri : app.sdk_redirect_uri,
+        updated_at: clock.now(),
+      };
+      if (next.sdk_redirect_uri && !redirectUris.includes(next.sdk_redirect_uri)) next.sdk_redirect_uri = null;
+      checkSdk(redirectUris, next.sdk_uri, next.sdk_redirect_uri);
+      await repos.apps.update(appId, next);
+      await repos.audit.record({ type: 'app_updated', at: next.updated_at, actorId, teamId: app.team_id, appId });
+      return { ...app, ...next };
+    },
+
+    /** Issues a new client secret; the old one stops working at once. */
+    async rotateSecret(appId: string, actorId: string): Promise<string> {
+      const app = await repos.apps.findById(appId);
+      if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
+      if (app.secret_sealed === null) throw new ValidationError('Public apps have no client secret.');
+      const secret = mintToken('clientSecret');
+      const now = clock.now();
+      await repos.apps.update(appId, { secret_sealed: sealSecret(appId, secret), updated_at: now });
+      await repos.audit.record({ type: 'client_secret_rotated', at: now, actorId, teamId: app.team_id, appId });
+      return secret;
+    },
+
+    /** The client secret in the clear, for the developer console and for signing Web SDK id tokens. */
+    revealSecret(app: AppRow): string | undefined {
+      return app.secret_sealed === null ? undefined : open(secretKey, app.secret_sealed, app.id);
+    },
+
+    /** Constant-time comparison of a presented secret with the app's (RFC 6819 §5.1.4.1.3). */
+    secretMatches(app: AppRow, presented: string): boolean {
+      const actual = app.secret_sealed === null ? undefined : open(secretKey, app.secret_sealed, app.id);
+      if (actual === undefined) return false;
+      const a = Buffer.from(actual);
+      const b = Buffer.from(presented);
+      return a.length === b.length && timingSafeEqual(a, b);
+    },
+  };
+}
+
+export function redirectUrisOf(app: AppRow): string[] {
+  return JSON.parse(app.redirect_uris) as string[];
+}
+
+export function scopesOf(row: { scopes: string }): string[] {
+  return row.scopes.split(' ').filter(Boolean);
+}
+
+export type AppService = ReturnType<typeof appService>;

@@ -1,0 +1,27 @@
+import type { Config } from '../config/config.js';
+import type { Clock } from '../lib/clock.js';
+import type { Repositories } from '../storage/repositories/index.js';
+import { accountService } from './account-service.js';
+import { appService } from './app-service.js';
+import { authorizationService } from './authorization-service.js';
+import { installService } from './install-service.js';
+import { tokenService } from './token-service.js';
+
+/** What every domain service is built from. */
+export interface ServiceContext {
+  config: Config;
+  repos: Repositories;
+  clock: Clock;
+}
+
+export function createServices(context: ServiceContext) {
+  return {
+    accounts: accountService(context),
+    apps: appService(context),
+    authorization: authorizationService(context),
+    installs: installService(context),
+    tokens: tokenService(context),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

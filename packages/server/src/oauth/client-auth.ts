@@ -1,0 +1,64 @@
+import type { AppService } from '../domain/app-service.js';
+import type { AppRow } from '../storage/repositories/apps.js';
+import type { Repositories } from '../storage/repositories/index.js';
+import { InvalidClient, InvalidRequest } from './errors.js';
+import type { OAuthParams } from './params.js';
+
+export interface AuthenticatedClient {
+  app: AppRow;
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+}
+
+const CLIENT_ID = /^\d{1,30}$/;
+const FAILED = 'Client authentication failed.';
+
+/** RFC 6749 §2.3.1: HTTP Basic with form-urlencoded client id and secret. */
+function parseBasic(header: string): { id: string; secret: string } | undefined {
+  const match = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header);
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return undefined;
+  try {
+    const decode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));
+    return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Authenticates the client of a token, revocation or introspection request: a confidential app by
+ * its secret, sent as parameters or with HTTP Basic (exactly one method, RFC 6749 §2.3); a public
+ * app by its client id alone.
+ */
+export async function authenticateClient(
+  params: OAuthParams,
+  authorization: string | undefined,
+  repos: Repositories,
+  apps: AppService,
+): Promise<AuthenticatedClient> {
+  const isBasic = authorization !== undefined && /^basic /i.test(authorization);
+  let id = params.get('client_id');
+  let secret = params.get('client_secret');
+  let method: AuthenticatedClient['method'] = secret === undefined ? 'none' : 'client_secret_post';
+  if (isBasic) {
+    const basic = parseBasic(authorization);
+    if (!basic) throw new InvalidClient('The Authorization header is not valid HTTP Basic.', true);
+    if (secret !== undefined) throw new InvalidRequest('Use one client authentication method, not several.');
+    if (id !== undefined && id !== basic.id)
+      throw new InvalidRequest('client_id does not match the Authorization header.');
+    id = basic.id;
+    secret = basic.secret;
+    method = 'client_secret_basic';
+  }
+  if (id === undefined) throw new InvalidRequest("Missing required parameter 'client_id'.");
+  const app = CLIENT_ID.test(id) ? await repos.apps.findById(id) : undefined;
+  if (!app) throw new InvalidClient(FAILED, isBasic, 'unknown client');
+  const confidential = app.secret_sealed !== null;
+  if (confidential && secret === undefined) throw new InvalidClient(FAILED, isBasic, 'no client secret');
+  if (!confidential && secret !== undefined) throw new InvalidClient(FAILED, isBasic, 'public client sent a secret');
+  if (confidential && !apps.secretMatches(app, secret ?? ''))
+    throw new InvalidClient(FAILED, isBasic, 'wrong client secret');
+  return { app, method };
+}

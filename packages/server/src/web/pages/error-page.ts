@@ -1,0 +1,15 @@
+import type { FastifyReply } from 'fastify';
+import { html } from '../html.js';
+import { sendPage } from '../layout.js';
+
+/** An error page that says what went wrong and never redirects. */
+export function errorPage(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
+  return sendPage(
+    reply,
+    {
+      title,
+      body: html`<div class="card"><h1>${title}</h1><p class="error" role="alert">${message}</p><p><a href="/">Go to Grantboard</a></p></div>`,
+    },
+    status,
+  );
+}

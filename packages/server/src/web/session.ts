@@ -1,0 +1,82 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type {} from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { digest, mintToken } from '../lib/tokens.js';
+import type { UserRow } from '../storage/repositories/users.js';
+
+export interface SignedIn {
+  user: UserRow;
+  csrf: string;
+  sessionDigest: string;
+}
+
+/** Cookie names; `__Host-` pins a cookie to this origin and path `/` when served over https. */
+export function cookieNames(publicUrl: string) {
+  const secure = publicUrl.startsWith('https:');
+  const prefix = secure ? '__Host-' : '';
+  return { session: `${prefix}gb_session`, csrf: `${prefix}gb_csrf`, secure };
+}
+
+function cookieOptions(secure: boolean, maxAge?: number) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(maxAge ? { maxAge } : {}) };
+}
+
+/** Sessions live in the database, so they survive restarts and work across server processes. */
+export function sessions({ config, repos, clock }: AppContext) {
+  const names = cookieNames(config.publicUrl);
+
+  return {
+    async current(request: FastifyRequest): Promise<SignedIn | undefined> {
+      const value = request.cookies[names.session];
+      if (!value) return undefined;
+      const sessionDigest = digest(value);
+      const session = await repos.sessions.find(sessionDigest, clock.now());
+      if (!session) return undefined;
+      const user = await repos.users.findById(session.user_id);
+      return user ? { user, csrf: session.csrf_token, sessionDigest } : undefined;
+    },
+
+    /** A new session id on every sign-in, so a planted cookie can never be signed in (session fixation). */
+    async start(reply: FastifyReply, userId: string, previous: SignedIn | undefined): Promise<void> {
+      if (previous) await repos.sessions.remove(previous.sessionDigest);
+      const value = mintToken('session');
+      const now = clock.now();
+      await repos.sessions.create({
+        digest: digest(value),
+        user_id: userId,
+        csrf_token: randomBytes(24).toString('base64url'),
+        created_at: now,
+        expires_at: now + config.sessionTtlSeconds * 1000,
+      });
+      reply.setCookie(names.session, value, cookieOptions(names.secure, config.sessionTtlSeconds));
+    },
+
+    async end(reply: FastifyReply, current: SignedIn | undefined): Promise<void> {
+      if (current) await repos.sessions.remove(current.sessionDigest);
+      reply.clearCookie(names.session, cookieOptions(names.secure));
+    },
+
+    /** The pre-sign-in CSRF token (double-submit cookie), created on first use. */
+    anonymousCsrf(request: FastifyRequest, reply: FastifyReply): string {
+      const existing = request.cookies[names.csrf];
+      if (existing && /^[A-Za-z0-9_-]{32}$/.test(existing)) return existing;
+      const token = randomBytes(24).toString('base64url');
+      reply.setCookie(names.csrf, token, cookieOptions(names.secure));
+      return token;
+    },
+
+    anonymousCsrfMatches(request: FastifyRequest, presented: string | null): boolean {
+      return tokensEqual(request.cookies[names.csrf], presented);
+    },
+  };
+}
+
+export function tokensEqual(expected: string | undefined, presented: string | null | undefined): boolean {
+  if (!expected || !presented) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export type Sessions = ReturnType<typeof sessions>;
