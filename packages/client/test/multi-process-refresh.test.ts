@@ -1,4 +1,3 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +7,10 @@ import type { TokenSet, TokenStore } from '../src/index.js';
 import { FileTokenStore } from '../src/stores/file-store.js';
 import { RedisTokenStore } from '../src/stores/redis-store.js';
 import { pgAdapter, SqlTokenStore } from '../src/stores/sql-store.js';
-import { buildClient, CLIENT_DIR } from './support/build.js';
+import { buildClient } from './support/build.js';
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.js';
 import { connectRedis, createScratchDatabase, REDIS_URL, redisPrefix } from './support/services.js';
+import { runWorkers, type WorkerConfig, type WorkerResult } from './support/workers.js';
 
 /**
  * The refresh must be single-flight across processes, not only within one: 4 OS processes with 10
@@ -22,9 +22,6 @@ import { connectRedis, createScratchDatabase, REDIS_URL, redisPrefix } from './s
 const PROCESSES = 4;
 const CALLS_PER_PROCESS = 10;
 const USER_KEY = 'user-42';
-const WORKER = join(CLIENT_DIR, 'test/fixtures/refresh-worker.mjs');
-
-type WorkerResult = { ok: true; token: string } | { ok: false; error: string };
 
 let platform: FakePlatform;
 
@@ -54,56 +51,16 @@ async function seedExpired(store: TokenStore): Promise<TokenSet> {
   return tokens;
 }
 
-/** Forks the workers, starts them together, and collects every call's result. */
-async function runWorkers(storeConfig: Record<string, unknown>): Promise<WorkerResult[]> {
-  const config = {
-    ...storeConfig,
+/** Runs the workers against the fake platform. */
+function run(store: Omit<WorkerConfig, 'clientId' | 'clientSecret' | 'userKey' | 'calls' | 'baseUrl'>) {
+  return runWorkers(PROCESSES, {
+    ...store,
     baseUrl: platform.url,
     clientId: platform.clientId,
     clientSecret: platform.clientSecret,
     userKey: USER_KEY,
     calls: CALLS_PER_PROCESS,
-    maxLifetimeMs: 60_000,
-  };
-  const children: ChildProcess[] = [];
-  const done: Promise<WorkerResult[]>[] = [];
-  const ready: Promise<void>[] = [];
-  for (let i = 0; i < PROCESSES; i++) {
-    const child = fork(WORKER, [], {
-      env: { ...process.env, GRANTBOARD_WORKER_CONFIG: JSON.stringify(config) },
-      execArgv: [],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    children.push(child);
-    ready.push(
-      new Promise((resolve, reject) => {
-        child.on('message', (m: { type: string }) => m.type === 'ready' && resolve());
-        child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
-      }),
-    );
-    done.push(
-      new Promise((resolve, reject) => {
-        child.on('message', (m: { type: string; results: WorkerResult[] }) => m.type === 'done' && resolve(m.results));
-        child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it reported`)));
-      }),
-    );
-  }
-  // Whichever fails first is reported; the others must not surface as unhandled rejections.
-  for (const promise of [...ready, ...done]) promise.catch(() => undefined);
-  try {
-    await Promise.all(ready);
-    for (const child of children) child.send('go');
-    const results = (await Promise.all(done)).flat();
-    // The workers exit by themselves once they have reported.
-    await Promise.all(
-      children.map((child) =>
-        child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve)),
-      ),
-    );
-    return results;
-  } finally {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill();
-  }
+  });
 }
 
 function expectOneRefresh(
@@ -130,7 +87,7 @@ describe(`${PROCESSES} processes × ${CALLS_PER_PROCESS} concurrent getAccessTok
       const store = new RedisTokenStore({ redis, keyPrefix: prefix });
       const seeded = await seedExpired(store);
       const before = platform.refreshRequests;
-      const results = await runWorkers({ store: 'redis', redisUrl: REDIS_URL, keyPrefix: prefix });
+      const results = await run({ store: 'redis', redisUrl: REDIS_URL, keyPrefix: prefix });
       expectOneRefresh(results, before, await store.getTokens(USER_KEY), seeded);
     } finally {
       await cleanup(redis);
@@ -146,7 +103,7 @@ describe(`${PROCESSES} processes × ${CALLS_PER_PROCESS} concurrent getAccessTok
       await store.migrate();
       const seeded = await seedExpired(store);
       const before = platform.refreshRequests;
-      const results = await runWorkers({ store: 'postgres', postgresUrl: scratch.url });
+      const results = await run({ store: 'postgres', postgresUrl: scratch.url });
       expectOneRefresh(results, before, await store.getTokens(USER_KEY), seeded);
     } finally {
       await pool.end();
@@ -161,7 +118,7 @@ describe(`${PROCESSES} processes × ${CALLS_PER_PROCESS} concurrent getAccessTok
       const store = new FileTokenStore({ path: filePath });
       const seeded = await seedExpired(store);
       const before = platform.refreshRequests;
-      const results = await runWorkers({ store: 'file', filePath });
+      const results = await run({ store: 'file', filePath });
       expectOneRefresh(results, before, await store.getTokens(USER_KEY), seeded);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -175,7 +132,7 @@ describe(`${PROCESSES} processes × ${CALLS_PER_PROCESS} concurrent getAccessTok
       const store = new RedisTokenStore({ redis, keyPrefix: prefix });
       await seedExpired(store);
       const before = platform.refreshRequests;
-      const results = await runWorkers({ store: 'redis', redisUrl: REDIS_URL, keyPrefix: prefix, noLock: true });
+      const results = await run({ store: 'redis', redisUrl: REDIS_URL, keyPrefix: prefix, noLock: true });
       expect(platform.refreshRequests - before).toBeGreaterThan(1);
       expect(results.some((r) => !r.ok)).toBe(true);
     } finally {

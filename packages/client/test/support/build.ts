@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, rmdir } from 'node:fs/promises';
+import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,27 +12,38 @@ const run = promisify(execFile);
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const CLIENT_DIR = join(REPO_ROOT, 'packages/client');
 
+/** A build running longer than this is taken to have died holding the lock. */
+const STALE_LOCK_MS = 120_000;
+
 /**
- * Builds the client (and the protocol package it references) to dist/, for tests that run it
- * outside Vitest: child processes and the packed tarball. tsc -b is incremental, and a lock folder
- * keeps test files running in parallel from building at once.
+ * Builds packages to dist/ (the client by default, with the protocol package it references), for
+ * tests that run code outside Vitest: child processes, the packed tarball, the server binary.
+ * tsc -b is incremental, and a lock folder keeps test files running in parallel from building at once.
  */
-export async function buildClient(): Promise<void> {
-  const lock = join(tmpdir(), 'grantboard-client-build.lock');
-  for (let waited = 0; ; waited += 100) {
+export async function buildPackages(projects: string[] = ['packages/client']): Promise<void> {
+  const lock = join(tmpdir(), `grantboard-build-${Buffer.from(REPO_ROOT).toString('base64url').slice(-40)}.lock`);
+  for (;;) {
     try {
       await mkdir(lock);
       break;
     } catch {
-      if (waited > 120_000) throw new Error(`build lock ${lock} is stuck`);
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > STALE_LOCK_MS) await rmdir(lock).catch(() => undefined);
       await sleep(100);
     }
   }
   try {
-    await run(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', CLIENT_DIR], {
-      cwd: REPO_ROOT,
-    });
+    const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+    await run(process.execPath, [tsc, '-b', ...projects.map((p) => join(REPO_ROOT, p))], { cwd: REPO_ROOT });
   } finally {
     await rmdir(lock);
   }
+}
+
+/** Builds the client package. */
+export function buildClient(): Promise<void> {
+  return buildPackages(['packages/client']);
 }
