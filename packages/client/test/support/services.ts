@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -29,7 +30,18 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
       try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // The connections were closed by the test, but the server may take a moment to see them go.
+        // Waiting for that beats FORCE, which would kill a connection still in its goodbye and
+        // surface as an error in the test process.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name}`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '55006' || attempt >= 40) throw error;
+            await sleep(50);
+          }
+        }
       } finally {
         await client.end();
       }
