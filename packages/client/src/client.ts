@@ -1,6 +1,13 @@
-import type { Scope, TokenContext } from '@grantboard/protocol';
+import type { TokenContext } from '@grantboard/protocol';
 import { readApiError } from './api-error.js';
 import { readCallback } from './callback.js';
+import type {
+  ApiRequestInit,
+  AuthorizationRequest,
+  AuthorizationRequestOptions,
+  CallbackResult,
+  GrantboardClientOptions,
+} from './client-types.js';
 import { randomToken } from './encoding.js';
 import { CLIENT_PATHS, endpoint, MIRO_API_BASE_URL, MIRO_AUTH_BASE_URL, normalizeBaseUrl } from './endpoints.js';
 import { ReauthorizationRequired, StateMismatch, TokenRequestFailed } from './errors.js';
@@ -10,79 +17,13 @@ import { requestGrant, type TokenEndpointConfig } from './token-endpoint.js';
 import { TokenManager } from './token-manager.js';
 import type { Clock, PendingAuthorization, TokenSet, TokenStore } from './token-store.js';
 
-/** Options of {@link GrantboardClient}. */
-export interface GrantboardClientOptions {
-  /** The app's client id. */
-  clientId: string;
-  /** The app's client secret; leave out for a public app (then PKCE is what protects the code). */
-  clientSecret?: string;
-  /** The redirect URI registered for the app; the callback arrives there. */
-  redirectUri: string;
-  /** Where tokens, pending requests and refresh locks live. Share one store between all processes of the app. */
-  store: TokenStore;
-  /** Origin of the authorization pages. Default `https://miro.com`; a Grantboard server's `PUBLIC_URL` otherwise. */
-  authBaseUrl?: string;
-  /** Origin of the token endpoint and REST API. Default `https://api.miro.com`; a Grantboard server's `PUBLIC_URL` otherwise. */
-  apiBaseUrl?: string;
-  /** The `iss` the callback must carry when it carries one (RFC 9207). Default: `authBaseUrl` without a trailing slash. */
-  issuer?: string;
-  /** Refuse callbacks without `iss`. Default `false`, because Miro does not send it; Grantboard does. */
-  requireIssuer?: boolean;
-  /** Send PKCE S256 with every authorization request. Default `true`. */
-  pkce?: boolean;
-  /** Allow plain `http` base URLs on non-loopback hosts. Default `false`. */
-  allowInsecureHttp?: boolean;
-  /** The `fetch` to use. Default: the global one. */
-  fetch?: typeof fetch;
-  /** Time source for token expiry. Default `Date`. */
-  clock?: Clock;
-  /** Refresh this many seconds before the access token expires. Default 60. */
-  refreshSkewSeconds?: number;
-  /** How long a started authorization request stays valid, in seconds. Default 600. */
-  authorizationTtlSeconds?: number;
-  /** How long a refresh lock is held at most, in milliseconds. Default 30 000. */
-  lockTtlMs?: number;
-  /** How long to wait for another process's refresh before giving up, in milliseconds. Default 45 000. */
-  lockWaitMs?: number;
-  /** Timeout of each HTTP request, in milliseconds. Default 15 000. */
-  timeoutMs?: number;
-}
-
-/** Options of {@link GrantboardClient.createAuthorizationRequest}. */
-export interface AuthorizationRequestOptions {
-  /** Binds the request to the app's user: the callback is then only accepted for this user key. */
-  userKey?: string;
-  /** Pre-selects a team on the consent page (`team_id`). */
-  teamId?: string;
-  /** A subset of the app's scopes to ask for (`scope`); Grantboard honours it, Miro ignores it. */
-  scopes?: readonly (Scope | (string & {}))[];
-}
-
-/** A started authorization request: send the user's browser to `url`. */
-export interface AuthorizationRequest {
-  /** The authorization URL to redirect the user to. */
-  url: string;
-  /** The random `state` the callback must carry back. Already stored; keep it only if you want to. */
-  state: string;
-  /** The PKCE verifier. Already stored with the pending request; returned for apps that keep their own. */
-  codeVerifier: string;
-  /** When the pending request expires (ms since the epoch). */
-  expiresAt: number;
-}
-
-/** The outcome of {@link GrantboardClient.handleCallback}. */
-export interface CallbackResult {
-  /** The user key the tokens were stored under. */
-  userKey: string;
-  /** The stored token set. */
-  tokens: TokenSet;
-}
-
-/** Options of {@link GrantboardClient.fetchApi}. */
-export type ApiRequestInit = Omit<RequestInit, 'body'> & {
-  /** The body. It may be sent twice (after a 401), so streams are not accepted. */
-  body?: Exclude<BodyInit, ReadableStream> | null;
-};
+export type {
+  ApiRequestInit,
+  AuthorizationRequest,
+  AuthorizationRequestOptions,
+  CallbackResult,
+  GrantboardClientOptions,
+} from './client-types.js';
 
 /**
  * The OAuth 2.0 client for a Grantboard or Miro app: starts authorization requests (state + PKCE),
@@ -301,9 +242,11 @@ export class GrantboardClient {
   }
 
   /**
-   * Revokes the user's grant (`POST /v2/oauth/revoke`; revoking the access token revokes its refresh
-   * token too) and deletes the stored tokens. An access token that has already expired is refreshed
-   * first, so the refresh token does not outlive the disconnect. Nothing stored is not an error.
+   * Revokes the user's grant and deletes the stored tokens. A confidential app uses Miro's
+   * `POST /v2/oauth/revoke` (JSON with the client secret); a public app, which has no secret for it,
+   * uses RFC 7009's `POST /oauth/revoke`. Revoking the access token revokes its refresh token too.
+   * An access token that has already expired is refreshed first, so the refresh token does not
+   * outlive the disconnect. Nothing stored is not an error.
    */
   async revoke(userKey: string): Promise<void> {
     let tokens: TokenSet;
@@ -313,19 +256,32 @@ export class GrantboardClient {
       if (error instanceof ReauthorizationRequired) return; // Already gone, and the store is clean.
       throw error;
     }
-    const body: Record<string, string> = { accessToken: tokens.accessToken, clientId: this.clientId };
-    if (this.#clientSecret !== undefined) body.clientSecret = this.#clientSecret;
-    const response = await this.#fetch(endpoint(this.apiBaseUrl, CLIENT_PATHS.revokeV2), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      redirect: 'error',
-      signal: AbortSignal.timeout(this.#timeoutMs),
-    });
+    const response =
+      this.#clientSecret === undefined
+        ? await this.#post(CLIENT_PATHS.revokeRfc7009, 'application/x-www-form-urlencoded', {
+            token: tokens.accessToken,
+            token_type_hint: 'access_token',
+            client_id: this.clientId,
+          })
+        : await this.#post(CLIENT_PATHS.revokeV2, 'application/json', {
+            accessToken: tokens.accessToken,
+            clientId: this.clientId,
+            clientSecret: this.#clientSecret,
+          });
     // 404 "Failed to revoke token": the token is not valid any more, which is the goal.
     if (!response.ok && response.status !== 404) throw await readApiError(response);
     await response.body?.cancel();
     await this.#store.deleteTokens(userKey);
+  }
+
+  #post(path: string, type: 'application/json' | 'application/x-www-form-urlencoded', fields: Record<string, string>) {
+    return this.#fetch(endpoint(this.apiBaseUrl, path), {
+      method: 'POST',
+      headers: { 'content-type': type, accept: 'application/json' },
+      body: type === 'application/json' ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
+      redirect: 'error',
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
   }
 
   #send(url: string, init: ApiRequestInit, accessToken: string): Promise<Response> {

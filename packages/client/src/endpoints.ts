@@ -11,6 +11,7 @@ export const CLIENT_PATHS = {
   token: '/v1/oauth/token',
   tokenContext: '/v1/oauth-token',
   revokeV2: '/v2/oauth/revoke',
+  revokeRfc7009: '/oauth/revoke',
 } as const;
 
 function isLoopback(hostname: string): boolean {

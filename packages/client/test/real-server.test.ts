@@ -196,6 +196,46 @@ describe('tokens against the real server', () => {
   });
 });
 
+describe('a public app (no client secret) against the real server', () => {
+  it('connects with PKCE alone, refreshes, and revokes through RFC 7009', async () => {
+    const created = await server.cli<{ clientId: string; clientSecret?: string; public: boolean }>(
+      'apps',
+      'create',
+      '--name',
+      'Desktop Sync',
+      '--team',
+      app.teamId,
+      '--redirect-uri',
+      REDIRECT_URI,
+      '--scopes',
+      'boards:read',
+      '--expiring',
+      '--public',
+    );
+    expect(created).toMatchObject({ public: true });
+    expect(created.clientSecret).toBeUndefined();
+    const c = new GrantboardClient({
+      clientId: created.clientId,
+      redirectUri: REDIRECT_URI,
+      authBaseUrl: server.url,
+      apiBaseUrl: proxy.url,
+      requireIssuer: true,
+      store,
+    });
+    const { tokens } = await connect(c, 'ada');
+    expect(tokens.scope).toBe('boards:read');
+    await expireForClient(store, 'ada');
+    const refreshed = await c.getTokenSet('ada');
+    expect(refreshed.accessToken).not.toBe(tokens.accessToken);
+    await c.revoke('ada');
+    expect(await store.getTokens('ada')).toBeUndefined();
+    const probe = await fetch(`${server.url}/v1/oauth-token`, {
+      headers: { authorization: `Bearer ${refreshed.accessToken}` },
+    });
+    expect(probe.status).toBe(401);
+  });
+});
+
 describe('4 processes × 10 concurrent getAccessToken at expiry, against the real server', () => {
   const PROCESSES = 4;
   const CALLS = 10;
