@@ -10,7 +10,7 @@ import type {
 } from './client-types.js';
 import { randomToken } from './encoding.js';
 import { CLIENT_PATHS, endpoint, MIRO_API_BASE_URL, MIRO_AUTH_BASE_URL, normalizeBaseUrl } from './endpoints.js';
-import { ReauthorizationRequired, StateMismatch, TokenRequestFailed } from './errors.js';
+import { InvalidResponse, ReauthorizationRequired, StateMismatch, TokenRequestFailed } from './errors.js';
 import { createPkcePair } from './pkce.js';
 import { type QueryParams, UserApi } from './rest-api.js';
 import { requestGrant, type TokenEndpointConfig } from './token-endpoint.js';
@@ -72,6 +72,12 @@ export class GrantboardClient {
     this.#pkce = options.pkce ?? true;
     this.#authorizationTtlMs = (options.authorizationTtlSeconds ?? 600) * 1000;
     this.#timeoutMs = options.timeoutMs ?? 15_000;
+    const lockTtlMs = options.lockTtlMs ?? 30_000;
+    if (lockTtlMs <= this.#timeoutMs) {
+      // A lock that can expire while its holder still waits for the token endpoint lets a second
+      // process refresh with the same refresh token.
+      throw new TypeError(`lockTtlMs (${lockTtlMs}) must be longer than timeoutMs (${this.#timeoutMs})`);
+    }
     this.#tokenEndpoint = {
       url: endpoint(this.apiBaseUrl, CLIENT_PATHS.token),
       clientId: this.clientId,
@@ -84,7 +90,7 @@ export class GrantboardClient {
       clock: this.#clock,
       tokenEndpoint: this.#tokenEndpoint,
       refreshSkewMs: (options.refreshSkewSeconds ?? 60) * 1000,
-      lockTtlMs: options.lockTtlMs ?? 30_000,
+      lockTtlMs,
       lockWaitMs: options.lockWaitMs ?? 45_000,
     });
   }
@@ -228,7 +234,12 @@ export class GrantboardClient {
     if (!response.ok) throw await readApiError(response);
     if (response.status === 204) return undefined;
     const text = await response.text();
-    return text === '' ? undefined : JSON.parse(text);
+    if (text === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new InvalidResponse(`the API answered HTTP ${response.status} with a body that is not JSON`);
+    }
   }
 
   /** Typed REST calls (boards, sticky notes, items, token context) on behalf of `userKey`. */

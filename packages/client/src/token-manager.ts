@@ -37,12 +37,22 @@ export class TokenManager {
     return tokens.expiresAt !== undefined && this.#config.clock.now() >= tokens.expiresAt - this.#config.refreshSkewMs;
   }
 
-  /** The stored token set, refreshed first when it is about to expire. */
+  /**
+   * The stored token set, refreshed first when it is about to expire. If that early refresh fails
+   * for a passing reason (network, server error, lock timeout) while the access token has not
+   * actually expired, the current token is still good and is returned; the next call tries again.
+   */
   async current(userKey: string): Promise<TokenSet> {
     const tokens = await this.#config.store.getTokens(userKey);
     if (!tokens) throw new ReauthorizationRequired(userKey, 'no_tokens');
     if (!this.needsRefresh(tokens)) return tokens;
-    return this.refresh(userKey, tokens);
+    try {
+      return await this.refresh(userKey, tokens);
+    } catch (error) {
+      const transient = error instanceof TokenRequestFailed || error instanceof RefreshLockTimeout;
+      if (transient && tokens.expiresAt !== undefined && this.#config.clock.now() < tokens.expiresAt) return tokens;
+      throw error;
+    }
   }
 
   /**

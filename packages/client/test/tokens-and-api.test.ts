@@ -3,6 +3,7 @@ import {
   ApiError,
   GrantboardClient,
   type GrantboardClientOptions,
+  InvalidResponse,
   MemoryTokenStore,
   ReauthorizationRequired,
   TokenRequestFailed,
@@ -124,6 +125,17 @@ describe('getAccessToken', () => {
     expect(await store.getTokens('alice')).toBeDefined();
   });
 
+  it('keeps using a token that has not expired yet when the early refresh fails for a passing reason', async () => {
+    const seeded = await seed('alice', Date.now() + 30_000); // inside the skew, not expired
+    const c = client({ apiBaseUrl: 'http://127.0.0.1:9' });
+    expect(await c.getAccessToken('alice')).toBe(seeded.accessToken);
+    expect(await store.getTokens('alice')).toEqual(seeded);
+  });
+
+  it('refuses a lock TTL that a slow token request could outlive', () => {
+    expect(() => client({ lockTtlMs: 10_000, timeoutMs: 15_000 })).toThrow(TypeError);
+  });
+
   it('raises TokenRequestFailed with status 0 when the server cannot be reached', async () => {
     await seed('alice', Date.now() - 1);
     const c = client({ apiBaseUrl: 'http://127.0.0.1:9' });
@@ -202,6 +214,11 @@ describe('fetchApi and the REST helper', () => {
       .requestJson('alice', 'GET', '/v2/limited')
       .catch((e) => e);
     expect(limited).toMatchObject({ status: 429, apiCode: 'tooManyRequests', retryAfter: 7 });
+  });
+
+  it('raises InvalidResponse for a success that is not JSON', async () => {
+    await seed('alice', Date.now() + 3_600_000);
+    await expect(client().requestJson('alice', 'GET', '/v2/not-json')).rejects.toBeInstanceOf(InvalidResponse);
   });
 
   it('only takes paths, so the bearer token cannot leave the API origin', async () => {

@@ -282,6 +282,10 @@ export class FakePlatform {
       res.writeHead(204).end();
       return;
     }
+    if (req.method === 'GET' && path === '/v2/not-json') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
+      return;
+    }
     if (req.method === 'GET' && path === '/v2/limited') {
       res.setHeader('retry-after', '7');
       return send(res, 429, {
