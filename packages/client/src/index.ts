@@ -46,5 +46,6 @@ export {
 } from './errors.js';
 export { computeCodeChallenge, createPkcePair, type PkcePair } from './pkce.js';
 export { type JsonRequester, type QueryParams, UserApi } from './rest-api.js';
+export { EncryptedTokenStore, type EncryptedTokenStoreOptions } from './stores/encrypted-store.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './stores/memory-store.js';
 export type { Clock, LockLease, PendingAuthorization, TokenSet, TokenStore } from './token-store.js';

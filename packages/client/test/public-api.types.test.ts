@@ -7,6 +7,7 @@ import {
   type AuthorizationRequest,
   type BoardsPage,
   type CallbackResult,
+  EncryptedTokenStore,
   GrantboardClient,
   type GrantboardClientOptions,
   type GrantboardError,
@@ -98,6 +99,7 @@ describe('public API types', () => {
 
   it('lets every store stand in for TokenStore, over the libraries apps already use', () => {
     expectTypeOf(MemoryTokenStore).instance.toExtend<TokenStore>();
+    expectTypeOf(EncryptedTokenStore).instance.toExtend<TokenStore>();
     expectTypeOf(FileTokenStore).instance.toExtend<TokenStore>();
     expectTypeOf(RedisTokenStore).instance.toExtend<TokenStore>();
     expectTypeOf(SqlTokenStore).instance.toExtend<TokenStore>();

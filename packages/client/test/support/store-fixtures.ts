@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { MemoryTokenStore, type TokenStore } from '../../src/index.js';
+import { EncryptedTokenStore, MemoryTokenStore, type TokenStore } from '../../src/index.js';
 import { FileTokenStore } from '../../src/stores/file-store.js';
 import { RedisTokenStore } from '../../src/stores/redis-store.js';
 import { betterSqlite3Adapter, kyselyAdapter, pgAdapter, SqlTokenStore } from '../../src/stores/sql-store.js';
@@ -33,6 +34,19 @@ export const storeFixtures: StoreFixture[] = [
     async setup() {
       const store = new MemoryTokenStore();
       return { open: () => store, close: async () => undefined };
+    },
+  },
+  {
+    name: 'encrypted (over file)',
+    sharedAcrossInstances: true,
+    async setup() {
+      const dir = await mkdtemp(join(tmpdir(), 'gb-encrypted-store-'));
+      const path = join(dir, 'tokens.json');
+      const keys = [randomBytes(32).toString('hex')];
+      return {
+        open: () => new EncryptedTokenStore({ store: new FileTokenStore({ path }), keys }),
+        close: () => rm(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
