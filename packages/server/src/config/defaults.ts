@@ -2,8 +2,8 @@
 export const DEFAULTS = {
   /** `PORT`: the port to listen on. */
   port: 3000,
-  /** `HOST`: the interface to listen on. */
-  host: '127.0.0.1',
+  /** `HOST`: the interface to listen on (`localhost` listens on both 127.0.0.1 and ::1). */
+  host: 'localhost',
   /** `DATABASE_URL`: `sqlite:<path>` (embedded, the default) or `postgres://…`. */
   databaseUrl: 'sqlite:./data/grantboard.db',
   /** `ACCESS_TOKEN_TTL_SECONDS`: access token lifetime for apps with expiring tokens (Miro: 1 hour). */
