@@ -23,6 +23,8 @@ export const DEFAULTS = {
   idTokenIssuer: 'miro',
   /** `LOG_LEVEL`: pino log level. */
   logLevel: 'info',
+  /** `JANITOR_INTERVAL_SECONDS`: how often each process deletes expired codes, tokens and sessions (0: never). */
+  janitorIntervalSeconds: 300,
   /** `DB_POOL_MAX`: PostgreSQL connections per server process. */
   dbPoolMax: 10,
 } as const;
