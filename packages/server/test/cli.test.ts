@@ -83,7 +83,52 @@ describe('grantboard CLI', () => {
     expect(spa.clientSecret).toBeUndefined();
     expect(spa.public).toBe(true);
 
-    expect(json(['apps', 'list']).map((a: { clientId: string }) => a.clientId)).toEqual([app.clientId, spa.clientId]);
+    const imported = json([
+      'apps',
+      'create',
+      '--name',
+      'From Miro',
+      '--team',
+      team.id,
+      '--redirect-uri',
+      'https://m.example/cb',
+      '--scopes',
+      'boards:read',
+      '--expiring',
+      '--client-id',
+      '3458764611114746267',
+      '--client-secret',
+      'kept-secret-from-miro-0123456789',
+    ]);
+    expect(imported).toMatchObject({
+      clientId: '3458764611114746267',
+      clientSecret: 'kept-secret-from-miro-0123456789',
+    });
+    const duplicate = run([
+      'apps',
+      'create',
+      '--name',
+      'Again',
+      '--team',
+      team.id,
+      '--redirect-uri',
+      'https://m.example/cb',
+      '--scopes',
+      'boards:read',
+      '--expiring',
+      '--client-id',
+      '3458764611114746267',
+    ]);
+    expect(duplicate).toMatchObject({
+      code: 1,
+      stderr: 'grantboard: An app with client id 3458764611114746267 already exists.\n',
+    });
+
+    expect(json(['apps', 'list']).map((a: { clientId: string }) => a.clientId)).toEqual([
+      app.clientId,
+      spa.clientId,
+      imported.clientId,
+    ]);
     expect(json(['apps', 'show', app.clientId]).clientSecret).toBe(app.clientSecret);
     expect(json(['installs', 'list'])).toEqual([]);
 

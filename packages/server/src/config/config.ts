@@ -21,6 +21,7 @@ export interface Config {
   idTokenIssuer: string;
   logLevel: string;
   dbPoolMax: number;
+  janitorIntervalSeconds: number;
   production: boolean;
 }
 
@@ -110,6 +111,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
     logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,
     dbPoolMax: integer(merged, 'DB_POOL_MAX', DEFAULTS.dbPoolMax, 1),
+    janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
     production,
   };
 }

@@ -4,6 +4,7 @@ import { appsRepository } from './apps.js';
 import { auditRepository } from './audit.js';
 import { codesRepository } from './codes.js';
 import { installationsRepository } from './installations.js';
+import { janitorRepository } from './janitor.js';
 import { sessionsRepository } from './sessions.js';
 import { teamsRepository } from './teams.js';
 import { tokensRepository } from './tokens.js';
@@ -19,6 +20,7 @@ export function createRepositories(db: Kysely<Tables>) {
     tokens: tokensRepository(db),
     audit: auditRepository(db),
     sessions: sessionsRepository(db),
+    janitor: janitorRepository(db),
   };
 }
 
