@@ -3,9 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
-/** Connection settings of the local services the store tests use; override with the environment. */
-export const POSTGRES_URL = process.env.GRANTBOARD_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const REDIS_URL = process.env.GRANTBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * Connection settings of the local services the store tests use: `TEST_POSTGRES_URL` (any database
+ * on the server; scratch databases are created beside it) and `TEST_REDIS_URL`.
+ */
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
 /** A throwaway PostgreSQL database with a random name; `drop()` removes it. */
 export interface ScratchDatabase {
