@@ -60,7 +60,10 @@ export class GrantboardClient {
       throw new TypeError('clientSecret must not be empty; leave it out for a public app');
     const insecure = options.allowInsecureHttp ?? false;
     this.clientId = options.clientId;
-    this.redirectUri = new URL(options.redirectUri).href;
+    // Kept exactly as given: the server compares it with the registered one character by character.
+    if (!URL.canParse(options.redirectUri))
+      throw new TypeError(`redirectUri is not an absolute URL: ${options.redirectUri}`);
+    this.redirectUri = options.redirectUri;
     this.authBaseUrl = normalizeBaseUrl('authBaseUrl', options.authBaseUrl ?? MIRO_AUTH_BASE_URL, insecure);
     this.apiBaseUrl = normalizeBaseUrl('apiBaseUrl', options.apiBaseUrl ?? MIRO_API_BASE_URL, insecure);
     this.issuer = options.issuer ?? this.authBaseUrl;

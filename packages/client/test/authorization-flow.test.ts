@@ -89,6 +89,15 @@ describe('createAuthorizationRequest', () => {
     );
   });
 
+  it('sends the redirect URI exactly as configured (servers compare it character by character)', async () => {
+    const c = client({ redirectUri: 'http://127.0.0.1:3000' });
+    const request = await c.createAuthorizationRequest({ userKey: 'u' });
+    expect(new URL(request.url).searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3000');
+    await c.handleCallback(platform.approve(request.url).callbackUrl);
+    const form = new URLSearchParams(platform.requests.findLast((r) => r.path === '/v1/oauth/token')?.body);
+    expect(form.get('redirect_uri')).toBe('http://127.0.0.1:3000');
+  });
+
   it('refuses plain http base URLs outside loopback', () => {
     expect(() => client({ apiBaseUrl: 'http://grantboard.example' })).toThrow(TypeError);
     expect(() => client({ apiBaseUrl: 'http://grantboard.example', allowInsecureHttp: true })).not.toThrow();

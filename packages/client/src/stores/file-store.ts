@@ -13,7 +13,7 @@ export interface FileTokenStoreOptions {
   path: string;
   /** Time source for lock and pending-request expiry; defaults to `Date`. */
   clock?: Clock;
-  /** How long to wait for the file's write lock before failing, in milliseconds. Default 10 000. */
+  /** How long to wait for the file's write lock before failing, in milliseconds. Default 15 000 (longer than a crashed writer's lock lives). */
   writeLockWaitMs?: number;
 }
 
@@ -43,7 +43,7 @@ export class FileTokenStore implements TokenStore {
   constructor(options: FileTokenStoreOptions) {
     this.path = options.path;
     this.#clock = options.clock ?? Date;
-    this.#writeLockWaitMs = options.writeLockWaitMs ?? 10_000;
+    this.#writeLockWaitMs = options.writeLockWaitMs ?? 15_000;
   }
 
   /** {@inheritDoc TokenStore.getTokens} */
