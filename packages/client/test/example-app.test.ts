@@ -1,0 +1,158 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorizeAsUser, Browser, formFields } from './support/browser.js';
+import { buildPackages, REPO_ROOT } from './support/build.js';
+import { type GrantboardServer, startGrantboard } from './support/grantboard-server.js';
+
+/**
+ * The example app (examples/connect-board) as its users see it, against the real server:
+ * Connect → sign in → consent → connected with the token's expiry → sticky note → disconnect.
+ */
+
+const USER = { email: 'grace@example.com', password: 'a long enough password', name: 'Grace' };
+
+let server: GrantboardServer;
+let example: ChildProcess | undefined;
+let exampleUrl: string;
+let dataDir: string;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+beforeAll(async () => {
+  await buildPackages(['packages/server', 'packages/client', 'examples/connect-board']);
+  server = await startGrantboard();
+  const port = await freePort();
+  exampleUrl = `http://127.0.0.1:${port}`;
+  const user = await server.cli<{ id: string }>(
+    'users',
+    'create',
+    '--email',
+    USER.email,
+    '--password',
+    USER.password,
+    '--name',
+    USER.name,
+  );
+  const team = await server.cli<{ id: string }>('teams', 'create', '--name', 'Research');
+  await server.cli('teams', 'add-member', '--team', team.id, '--user', user.id, '--role', 'admin');
+  const app = await server.cli<{ clientId: string; clientSecret: string }>(
+    'apps',
+    'create',
+    '--name',
+    'Connect your board',
+    '--team',
+    team.id,
+    '--redirect-uri',
+    `${exampleUrl}/callback`,
+    '--scopes',
+    'boards:read boards:write',
+    '--expiring',
+  );
+  dataDir = await mkdtemp(join(tmpdir(), 'gb-example-'));
+  example = spawn(process.execPath, [join(REPO_ROOT, 'examples/connect-board/dist/main.js')], {
+    env: {
+      ...process.env,
+      GRANTBOARD_URL: server.url,
+      PORT: String(port),
+      EXAMPLE_URL: exampleUrl,
+      EXAMPLE_DATA_DIR: dataDir,
+      CLIENT_ID: app.clientId,
+      CLIENT_SECRET: app.clientSecret,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let waited = 0; ; waited += 100) {
+    if (
+      await fetch(exampleUrl).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (waited > 15_000) throw new Error('the example app did not start');
+    await sleep(100);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  if (example && example.exitCode === null) {
+    const gone = new Promise((resolve) => example?.once('exit', resolve));
+    example.kill('SIGTERM');
+    await gone;
+  }
+  await server?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Clicks "Connect your board" and walks the server's pages; returns the app's page after the callback. */
+async function connect(browser: Browser, decision: 'allow' | 'deny' = 'allow') {
+  const start = await browser.request(`${exampleUrl}/connect`);
+  const authorizationUrl = start.headers.get('location') ?? '';
+  expect(authorizationUrl.startsWith(`${server.url}/oauth/authorize?`)).toBe(true);
+  const callbackUrl = await authorizeAsUser(authorizationUrl, USER, decision);
+  expect(callbackUrl.startsWith(`${exampleUrl}/callback?`)).toBe(true);
+  const landed = await browser.visit(callbackUrl);
+  return { url: landed.url, html: await landed.response.text() };
+}
+
+describe('examples/connect-board against the real server', () => {
+  it('connects, shows the token expiry, and disconnects', async () => {
+    const browser = new Browser();
+    const home = await browser.visit(`${exampleUrl}/`);
+    expect(await home.response.text()).toContain('Connect your board</a>');
+
+    const connected = await connect(browser);
+    expect(connected.url).toBe(`${exampleUrl}/?msg=connected`);
+    expect(connected.html).toContain('Connected. Your board account is linked to this app.');
+    const expires = /<dd id="expires">([^<]+)<\/dd>/.exec(connected.html)?.[1] ?? '';
+    const inAnHour = Date.parse(expires) - Date.now();
+    expect(inAnHour).toBeGreaterThan(3_000_000);
+    expect(inAnHour).toBeLessThanOrEqual(3_600_000);
+    const stored = JSON.parse(await readFile(join(dataDir, 'connect-board-tokens.json'), 'utf8'));
+    expect(Object.keys(stored.tokens)).toHaveLength(1);
+
+    const disconnect = await browser.request(`${exampleUrl}/disconnect`, {
+      method: 'POST',
+      form: formFields(connected.html, '/disconnect'),
+    });
+    expect(disconnect.headers.get('location')).toBe('/?msg=disconnected');
+    const after = await browser.visit(`${exampleUrl}/?msg=disconnected`);
+    expect(await after.response.text()).toContain('Connect your board</a>');
+    const cleared = JSON.parse(await readFile(join(dataDir, 'connect-board-tokens.json'), 'utf8'));
+    expect(Object.keys(cleared.tokens)).toHaveLength(0);
+  });
+
+  it('tells the user when they declined', async () => {
+    const declined = await connect(new Browser(), 'deny');
+    expect(declined.html).toContain('You declined the authorization.');
+  });
+
+  it('refuses a form post without the CSRF token', async () => {
+    const browser = new Browser();
+    await connect(browser);
+    const forged = await browser.request(`${exampleUrl}/disconnect`, { method: 'POST', form: new URLSearchParams() });
+    expect(forged.status).toBe(403);
+  });
+
+  it('adds a sticky note through the REST API', async (context) => {
+    const probe = await fetch(`${server.url}/v2/boards`);
+    if (probe.status === 404) context.skip('the server has no REST API v2 yet');
+    const browser = new Browser();
+    const connected = await connect(browser);
+    const fields = formFields(connected.html, '/notes');
+    fields.set('content', 'Written by the example app');
+    const added = await browser.request(`${exampleUrl}/notes`, { method: 'POST', form: fields });
+    expect(added.headers.get('location')).toBe('/?msg=note-created');
+  });
+});
