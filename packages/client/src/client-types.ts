@@ -43,7 +43,11 @@ export interface GrantboardClientOptions {
 
 /** Options of {@link GrantboardClient.createAuthorizationRequest}. */
 export interface AuthorizationRequestOptions {
-  /** Binds the request to the app's user: the callback is then only accepted for this user key. */
+  /**
+   * Binds the request to the app's user (or browser session): the callback is then only accepted
+   * for this user key. Recommended: an unbound request's callback can be replayed into another
+   * user's session (RFC 6749 §10.12, login CSRF).
+   */
   userKey?: string;
   /** Pre-selects a team on the consent page (`team_id`). */
   teamId?: string;
