@@ -110,5 +110,7 @@ describe('public API types', () => {
     // biome-ignore lint/suspicious/noExplicitAny: any database schema
     expectTypeOf(kyselyAdapter).toBeCallableWith({} as Kysely<any>);
     expectTypeOf(kyselyAdapter).returns.toEqualTypeOf<SqlAdapter>();
+    // biome-ignore lint/suspicious/noExplicitAny: any database schema
+    expectTypeOf(SqlTokenStore).toBeConstructibleWith({ adapter: {} as Kysely<any> });
   });
 });

@@ -1,7 +1,8 @@
+import type { Kysely } from 'kysely';
 import { randomToken } from '../encoding.js';
 import type { Clock, LockLease, PendingAuthorization, TokenSet, TokenStore } from '../token-store.js';
 import { decodePending, decodeTokenSet, encode } from './codec.js';
-import type { SqlAdapter, SqlValue } from './sql-adapters.js';
+import { kyselyAdapter, type SqlAdapter, type SqlValue } from './sql-adapters.js';
 
 export {
   type BetterSqlite3Like,
@@ -16,8 +17,12 @@ export {
 
 /** Options of {@link SqlTokenStore}. */
 export interface SqlTokenStoreOptions {
-  /** The database, through {@link betterSqlite3Adapter}, {@link pgAdapter}, {@link kyselyAdapter} or your own. */
-  adapter: SqlAdapter;
+  /**
+   * The database: a Kysely instance (SQLite or PostgreSQL dialect), or an adapter —
+   * {@link betterSqlite3Adapter}, {@link pgAdapter}, {@link kyselyAdapter} or your own.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any database schema
+  adapter: SqlAdapter | Kysely<any>;
   /** The table to use; created when missing. Default `grantboard_client_tokens`. */
   tableName?: string;
   /** Time source for lock and pending-request expiry; defaults to `Date`. Processes sharing a database need synchronised clocks. */
@@ -44,7 +49,8 @@ export class SqlTokenStore implements TokenStore {
     const table = options.tableName ?? 'grantboard_client_tokens';
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(table)) throw new TypeError(`not a plain SQL identifier: ${table}`);
     this.tableName = table;
-    this.#adapter = options.adapter;
+    const { adapter } = options;
+    this.#adapter = 'query' in adapter && 'dialect' in adapter ? adapter : kyselyAdapter(adapter);
     this.#clock = options.clock ?? Date;
   }
 

@@ -123,7 +123,7 @@ export const storeFixtures: StoreFixture[] = [
     },
   },
   {
-    name: 'postgres (kysely)',
+    name: 'postgres (Kysely instance)',
     sharedAcrossInstances: true,
     async setup() {
       const scratch = await createScratchDatabase();
@@ -133,7 +133,7 @@ export const storeFixtures: StoreFixture[] = [
           const pool = new pg.Pool({ connectionString: scratch.url, max: 4 });
           const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
           instances.push(db);
-          return new SqlTokenStore({ adapter: kyselyAdapter(db) });
+          return new SqlTokenStore({ adapter: db });
         },
         async close() {
           for (const db of instances) await db.destroy();
