@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { isDatabaseUnavailable } from '../storage/database.js';
 import { STYLESHEET } from './layout.js';
 import { authorizePages } from './pages/authorize.js';
 import { errorPage } from './pages/error-page.js';
@@ -26,6 +27,16 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return errorPage(reply, error.statusCode, 'Bad request', 'The request could not be understood.');
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '1');
+      return errorPage(
+        reply,
+        503,
+        'Temporarily unavailable',
+        'Grantboard cannot reach its database right now. Please try again shortly.',
+      );
     }
     request.log.error({ err: error }, 'unexpected error');
     return errorPage(
