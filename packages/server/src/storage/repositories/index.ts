@@ -5,6 +5,7 @@ import { auditRepository } from './audit.js';
 import { codesRepository } from './codes.js';
 import { installationsRepository } from './installations.js';
 import { sessionsRepository } from './sessions.js';
+import { signInFailuresRepository } from './sign-in-failures.js';
 import { teamsRepository } from './teams.js';
 import { tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
@@ -19,6 +20,7 @@ export function createRepositories(db: Kysely<Tables>) {
     tokens: tokensRepository(db),
     audit: auditRepository(db),
     sessions: sessionsRepository(db),
+    signInFailures: signInFailuresRepository(db),
   };
 }
 
