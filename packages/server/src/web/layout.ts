@@ -43,6 +43,7 @@ export function page({ title, body, user, section, flash, wide, focused }: PageO
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Grantboard</title>
 <link rel="stylesheet" href="${ROUTES.stylesheet}">
+<link rel="icon" href="${ROUTES.icon}" type="image/svg+xml">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

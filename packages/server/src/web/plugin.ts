@@ -14,7 +14,7 @@ import { teamAppsPages } from './pages/team-apps.js';
 import { teamAuditPages } from './pages/team-audit.js';
 import { ROUTES } from './routes.js';
 import { sessions as createSessions } from './session.js';
-import { STYLESHEET } from './stylesheet.js';
+import { ICON, STYLESHEET } from './stylesheet.js';
 
 /**
  * Server-rendered pages: sign-in, the install & authorize (consent) page, the developer console,
@@ -30,6 +30,13 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
       .header('cache-control', 'public, max-age=300')
       .header('x-content-type-options', 'nosniff')
       .send(STYLESHEET),
+  );
+  app.get(ROUTES.icon, async (_request, reply) =>
+    reply
+      .header('content-type', 'image/svg+xml')
+      .header('cache-control', 'public, max-age=86400')
+      .header('x-content-type-options', 'nosniff')
+      .send(ICON),
   );
   signInPages(app, context, sessions);
   authorizePages(app, context, sessions);

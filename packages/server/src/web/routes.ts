@@ -4,6 +4,7 @@ export const ROUTES = {
   signIn: '/signin',
   signOut: '/signout',
   stylesheet: '/static/style.css',
+  icon: '/static/icon.svg',
   apps: '/apps',
   newApp: '/apps/new',
   app: '/apps/:appId',

@@ -130,10 +130,14 @@ th, td { text-align: left; padding: 10px 8px; border-top: 1px solid var(--line);
 th { font-size: .85rem; color: var(--muted); font-weight: 600; border-top: none; }
 .table-scroll { overflow-x: auto; }
 time { white-space: nowrap; }
-.grid-2 { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; }
+.grid-2 { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; margin-bottom: 20px; }
+.grid-2 > .card { margin-bottom: 0; }
+ul.hint { padding-left: 18px; margin: 6px 0 0; }
 
 @media (max-width: 720px) {
   .grid-2 { grid-template-columns: 1fr; }
+  .nav { order: 3; flex-basis: 100%; }
+  .nav ul { margin: 0 -8px; }
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.stack tr { display: block; border-top: 1px solid var(--line); padding: 8px 0; }
   table.stack td { display: block; border: none; padding: 2px 0; }
@@ -150,3 +154,6 @@ time { white-space: nowrap; }
   dl.kv dd { margin-bottom: 8px; }
 }
 `;
+
+/** The brand mark, as the pages' icon. */
+export const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#ffd02f"/><path d="M0 8a8 8 0 0 1 8-8h24L0 32z" fill="#3451d1"/></svg>`;

@@ -28,8 +28,12 @@ export function csrfOf(html: string): string {
 export interface Browser {
   jar: CookieJar;
   get(url: string): Promise<LightMyRequestResponse>;
-  /** Posts a form; `csrf: true` takes the token from `fromPage` (a GET first), or sends the given one. */
-  post(url: string, fields: Record<string, string | string[]>, options?: { remoteAddress?: string }): Promise<LightMyRequestResponse>;
+  /** Posts a form with the browser's cookies; fields may repeat (checkboxes). */
+  post(
+    url: string,
+    fields: Record<string, string | string[]>,
+    options?: { remoteAddress?: string },
+  ): Promise<LightMyRequestResponse>;
 }
 
 export function browser(app: FastifyInstance, jar = new CookieJar()): Browser {

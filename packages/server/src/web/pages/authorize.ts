@@ -42,7 +42,12 @@ function scopeSection(heading: Html, scopes: string[]) {
  * The install & authorize page (RFC 6819 §5.1.3, §5.2.4.2: the user sees who is asking, for what,
  * for how long, and where the answer goes).
  */
-function consentPage(request: AuthorizationRequest, signedIn: SignedIn, teams: TeamMembership[], developer: string) {
+function consentPage(
+  request: AuthorizationRequest,
+  signedIn: SignedIn,
+  teams: TeamMembership[],
+  developer: string | undefined,
+) {
   const { app } = request;
   const { read, write } = groupScopes(request.scopes);
   const selectable = teams.filter((t) => !installRefusal(t));
@@ -63,7 +68,7 @@ function consentPage(request: AuthorizationRequest, signedIn: SignedIn, teams: T
     <div class="app-icon" aria-hidden="true">${initial(app.name)}</div>
     <div>
       <h1>Install &amp; authorize ${app.name}</h1>
-      <p class="muted">Developed by ${developer}</p>
+      <p class="muted">${developer ? `Developed by the ${developer} team` : 'Developer unknown'}</p>
     </div>
   </div>
   <p><strong>${app.name}</strong> wants to be installed in one of your teams and to act on your behalf there. You are signed in as ${signedIn.user.name} (${signedIn.user.email}).</p>
@@ -128,7 +133,14 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
   ) {
     if (error instanceof UnverifiedClientError) {
       // RFC 6749 §4.1.2.1: never redirect to an unverified redirect URI.
-      return errorPage(reply, 400, 'This app cannot be authorized', error.message);
+      return errorPage(
+        reply,
+        400,
+        'This app cannot be authorized',
+        error.message,
+        signedIn,
+        'Grantboard did not send you back to the app, because it could not verify where the link leads. Let the app’s developer know.',
+      );
     }
     if (error instanceof RedirectableError) {
       // RFC 9700 §4.11.2: the user is authenticated before any redirect, even an error redirect.
@@ -140,7 +152,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
 
   async function render(reply: FastifyReply, request: AuthorizationRequest, signedIn: SignedIn) {
     const teams = await repos.teams.teamsOf(signedIn.user.id);
-    const developer = (await repos.teams.findById(request.app.team_id))?.name ?? 'an unknown team';
+    const developer = (await repos.teams.findById(request.app.team_id))?.name;
     return sendPage(reply, {
       title: `Authorize ${request.app.name}`,
       body: consentPage(request, signedIn, teams, developer),

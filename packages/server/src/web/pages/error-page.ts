@@ -11,12 +11,13 @@ export function errorPage(
   title: string,
   message: string,
   signedIn?: SignedIn,
+  advice?: string,
 ): FastifyReply {
   return sendPage(
     reply,
     {
       title,
-      body: html`<div class="card"><h1>${title}</h1><p class="error" role="alert">${message}</p><p><a href="${ROUTES.home}">Go to Grantboard</a></p></div>`,
+      body: html`<div class="card"><h1>${title}</h1><p class="error" role="alert">${message}</p>${advice ? html`<p>${advice}</p>` : ''}<p><a href="${ROUTES.home}">Go to Grantboard</a></p></div>`,
       user: signedIn ? { name: signedIn.user.name, csrf: signedIn.csrf } : undefined,
     },
     status,
