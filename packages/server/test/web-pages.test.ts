@@ -3,7 +3,6 @@ import { buildApp } from '../src/app.js';
 import { openDatabase } from '../src/storage/database.js';
 import { PASSWORD, REDIRECT_URI, startTestApp, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
-import { bearer, obtainTokens } from './helpers/oauth.js';
 import { type Browser, browser, csrfOf, sessionCsrf, signIn } from './helpers/web.js';
 
 const HOSTILE_NAME = '<script>alert("name")</script>';
@@ -16,12 +15,10 @@ function authorizeUrl(params: Record<string, string>): string {
 describe.each(DIALECTS)('web pages on %s', (dialect) => {
   let t: TestApp;
   let alice: Browser;
-  let bob: Browser;
   beforeAll(async () => {
     // A low per-address limit keeps the throttling tests short (each attempt costs a password hash).
     t = await startTestApp(dialect, { SIGNIN_MAX_FAILURES_PER_ADDRESS: '10' });
     alice = await signIn(t.app, t.seed.alice.email);
-    bob = await signIn(t.app, t.seed.bob.email);
   });
   afterAll(() => t?.close());
 

@@ -23,6 +23,23 @@ import { ICON, STYLESHEET } from './stylesheet.js';
 export async function webPlugin(app: FastifyInstance, context: AppContext): Promise<void> {
   await app.register(cookie);
   const sessions = createSessions(context);
+  // Set before any route or scope is registered, so the signed-in scope inherits it.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Domain refusals that a page did not handle itself: a sentence fit to show.
+    if (error instanceof ValidationError) return errorPage(reply, 400, 'That did not work', error.message);
+    if (error instanceof NotFoundError) return errorPage(reply, 404, 'Not found', error.message);
+    if (error instanceof ForbiddenError) return errorPage(reply, 403, 'Not allowed', error.message);
+    if (error.statusCode !== undefined && error.statusCode < 500) {
+      return errorPage(reply, error.statusCode, 'Bad request', 'The request could not be understood.');
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return errorPage(
+      reply,
+      500,
+      'Something went wrong',
+      'The server could not complete the request. Please try again.',
+    );
+  });
 
   app.get(ROUTES.stylesheet, async (_request, reply) =>
     reply
@@ -48,22 +65,5 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
     teamAppsPages(scope, context, sessions);
     teamAuditPages(scope, context, sessions);
     profileAppsPages(scope, context, sessions);
-  });
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    // Domain refusals that a page did not handle itself: a sentence fit to show.
-    if (error instanceof ValidationError) return errorPage(reply, 400, 'That did not work', error.message);
-    if (error instanceof NotFoundError) return errorPage(reply, 404, 'Not found', error.message);
-    if (error instanceof ForbiddenError) return errorPage(reply, 403, 'Not allowed', error.message);
-    if (error.statusCode !== undefined && error.statusCode < 500) {
-      return errorPage(reply, error.statusCode, 'Bad request', 'The request could not be understood.');
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return errorPage(
-      reply,
-      500,
-      'Something went wrong',
-      'The server could not complete the request. Please try again.',
-    );
   });
 }

@@ -48,7 +48,9 @@ export function launchBrowser(): Promise<Browser> {
 export async function callbackServer(): Promise<{ url: string; hits: URL[]; close(): Promise<void> }> {
   const hits: URL[] = [];
   const server: Server = createServer((request, response) => {
-    hits.push(new URL(request.url ?? '/', 'http://127.0.0.1'));
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    // Only the redirect counts (the browser may also ask for a favicon).
+    if (url.pathname === '/callback') hits.push(url);
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end('<!doctype html><html lang="en"><title>App</title><h1>Back at the app</h1></html>');
   });
