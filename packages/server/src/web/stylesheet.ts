@@ -112,6 +112,7 @@ ul.scopes .scope-text { flex: 1; }
 .row-main h2, .row-main h3 { margin: 0 0 2px; font-size: 1.05rem; overflow-wrap: anywhere; }
 .row-main p { margin: 2px 0; }
 .row-actions { display: flex; gap: 8px; flex-wrap: wrap; }
+.row .app-identity { align-items: flex-start; margin-bottom: 0; }
 .empty { color: var(--muted); padding: 8px 0; }
 
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 10px 20px; margin: 8px 0; }
