@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIRECT_URI, startTestApp, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { bearer, obtainTokens, tokenRequest } from './helpers/oauth.js';
-import { type Browser, browser, sessionCsrf, signIn } from './helpers/web.js';
+import { type Browser, browser, csrfOf, sessionCsrf, signIn } from './helpers/web.js';
 
 function authorizeUrl(params: Record<string, string>): string {
   return `/oauth/authorize?${new URLSearchParams({ response_type: 'code', ...params })}`;
@@ -113,6 +113,36 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       } finally {
         await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, false);
       }
+    });
+
+    it('offers no Allow when the user may install in none of their teams', async () => {
+      const user = await t.services.accounts.createUser({
+        email: 'erin@example.com',
+        password: 'erin-password',
+        name: 'Erin',
+      });
+      await t.services.accounts.addMember(t.seed.teamId, user.id, 'member');
+      await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, true);
+      try {
+        const erin = await signIn(t.app, 'erin@example.com', 'erin-password');
+        const body = (await consent(erin)).body;
+        expect(body).not.toContain('value="allow"');
+        expect(body).toContain('>Cancel</button>');
+        expect(text(body)).toContain('Design: only team admins can install apps. Ask a team admin.');
+      } finally {
+        await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, false);
+      }
+    });
+
+    it('lets the user switch accounts and come back to the same request', async () => {
+      const b = await signIn(t.app, t.seed.bob.email);
+      const url = authorizeUrl({ client_id: t.seed.expiringApp.id, redirect_uri: REDIRECT_URI, state: 's1' });
+      const page = await b.get(url);
+      expect(text(page.body)).toContain('You are signed in as Bob (bob@example.com). Not you? Switch account');
+      const response = await b.post('/signout', { csrf: csrfOf(page.body), return_to: url });
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toBe(`/signin?return_to=${encodeURIComponent(url)}`);
+      expect((await b.get(url)).statusCode).toBe(303);
     });
 
     it('does not offer a team the user is not a member of', async () => {

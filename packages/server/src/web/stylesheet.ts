@@ -78,6 +78,7 @@ button.small, .button.small { padding: 6px 12px; font-size: .875rem; }
 button.link { background: none; border: none; color: var(--accent); padding: 0; font-weight: 400; text-decoration: underline; }
 button.link:hover { color: var(--accent-dark); background: none; }
 form.inline { display: inline; margin: 0; }
+form.switch { margin: 8px 0 0; font-size: .95rem; }
 
 .notice, .error, .warning { border-radius: 8px; padding: 10px 14px; margin: 0 0 16px; border-left: 4px solid; }
 .notice { background: var(--ok-soft); border-color: var(--ok); color: #123d22; }

@@ -13,6 +13,7 @@ import { formFields } from '../forms.js';
 import { redirectToSignIn } from '../guard.js';
 import { type Html, html } from '../html.js';
 import { sendPage } from '../layout.js';
+import { ROUTES } from '../routes.js';
 import { type Sessions, type SignedIn, tokensEqual } from '../session.js';
 import { errorPage } from './error-page.js';
 
@@ -47,6 +48,7 @@ function consentPage(
   signedIn: SignedIn,
   teams: TeamMembership[],
   developer: string | undefined,
+  returnTo: string,
 ) {
   const { app } = request;
   const { read, write } = groupScopes(request.scopes);
@@ -71,7 +73,12 @@ function consentPage(
       <p class="muted">${developer ? `Developed by the ${developer} team` : 'Developer unknown'}</p>
     </div>
   </div>
-  <p><strong>${app.name}</strong> wants to be installed in one of your teams and to act on your behalf there. You are signed in as ${signedIn.user.name} (${signedIn.user.email}).</p>
+  <p><strong>${app.name}</strong> wants to be installed in one of your teams and to act on your behalf there.</p>
+  <form method="post" action="${ROUTES.signOut}" class="switch muted">
+    <input type="hidden" name="csrf" value="${signedIn.csrf}">
+    <input type="hidden" name="return_to" value="${returnTo}">
+    You are signed in as ${signedIn.user.name} (${signedIn.user.email}). <button type="submit" class="link">Not you? Switch account</button>
+  </form>
   <form method="post" action="${PATHS.authorize}">
     <input type="hidden" name="csrf" value="${signedIn.csrf}">
     ${hidden('response_type', 'code')}
@@ -150,12 +157,12 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     throw error;
   }
 
-  async function render(reply: FastifyReply, request: AuthorizationRequest, signedIn: SignedIn) {
+  async function render(reply: FastifyReply, request: AuthorizationRequest, signedIn: SignedIn, returnTo: string) {
     const teams = await repos.teams.teamsOf(signedIn.user.id);
     const developer = (await repos.teams.findById(request.app.team_id))?.name;
     return sendPage(reply, {
       title: `Authorize ${request.app.name}`,
-      body: consentPage(request, signedIn, teams, developer),
+      body: consentPage(request, signedIn, teams, developer, returnTo),
       user: { name: signedIn.user.name, csrf: signedIn.csrf },
       focused: true,
       formTargets: [formTarget(request.redirectUri)],
@@ -173,7 +180,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
       return handleParseError(error, reply, signedIn, request);
     }
     if (!signedIn) return redirectToSignIn(reply, request);
-    return render(reply, authorization, signedIn);
+    return render(reply, authorization, signedIn, request.url);
   });
 
   app.post(PATHS.authorize, async (request, reply) => {

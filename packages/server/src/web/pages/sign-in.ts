@@ -67,8 +67,12 @@ export function signInPages(
   });
 
   app.post(ROUTES.signOut, async (request, reply) => {
+    const form = formFields(request);
     const current = await sessions.current(request);
-    if (current && tokensEqual(current.csrf, formFields(request).get('csrf'))) await sessions.end(reply, current);
-    return reply.code(303).header('location', ROUTES.signIn).send();
+    if (current && tokensEqual(current.csrf, form.get('csrf'))) await sessions.end(reply, current);
+    // "Switch account" on the consent page comes back to the same request after the next sign-in.
+    const returnTo = safeReturnPath(form.get('return_to'));
+    const location = returnTo === '/' ? ROUTES.signIn : `${ROUTES.signIn}?return_to=${encodeURIComponent(returnTo)}`;
+    return reply.code(303).header('location', location).send();
   });
 }
