@@ -33,6 +33,14 @@ function destination(redirectUri: string): string {
   return url.host || `${url.protocol}//`;
 }
 
+/** `an hour`, `15 minutes`, `2 hours`: an access token lifetime as a person says it. */
+function lifetime(seconds: number): string {
+  if (seconds === 3600) return 'an hour';
+  if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return seconds === 60 ? 'a minute' : `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}
+
 function scopeSection(heading: Html, scopes: string[]) {
   if (scopes.length === 0) return '';
   return html`<h3 class="scope-group">${heading}</h3>
@@ -49,6 +57,7 @@ function consentPage(
   teams: TeamMembership[],
   developer: string | undefined,
   returnTo: string,
+  accessTtlSeconds: number,
 ) {
   const { app } = request;
   const { read, write } = groupScopes(request.scopes);
@@ -111,7 +120,7 @@ function consentPage(
     <ul class="facts">
       <li>${
         app.expiring === 1
-          ? 'Its access token expires after an hour and is renewed automatically, until you revoke access or the app is uninstalled.'
+          ? `Its access token expires after ${lifetime(accessTtlSeconds)} and is renewed automatically, until you revoke access or the app is uninstalled.`
           : 'Its access token does not expire: it lasts until you revoke access or the app is uninstalled from the team.'
       }</li>
       <li>You can revoke access at any time under Authorized apps; team admins can uninstall the app.</li>
@@ -162,7 +171,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     const developer = (await repos.teams.findById(request.app.team_id))?.name;
     return sendPage(reply, {
       title: `Authorize ${request.app.name}`,
-      body: consentPage(request, signedIn, teams, developer, returnTo),
+      body: consentPage(request, signedIn, teams, developer, returnTo, context.config.accessTokenTtlSeconds),
       user: { name: signedIn.user.name, csrf: signedIn.csrf },
       focused: true,
       formTargets: [formTarget(request.redirectUri)],
