@@ -25,6 +25,7 @@ export interface Config {
   logLevel: string;
   dbPoolMax: number;
   janitorIntervalSeconds: number;
+  metricsToken: string | undefined;
   production: boolean;
 }
 
@@ -132,6 +133,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
     logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,
     dbPoolMax: integer(merged, 'DB_POOL_MAX', DEFAULTS.dbPoolMax, 1),
+    metricsToken: merged.METRICS_TOKEN || DEFAULTS.metricsToken,
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
     production,
   };

@@ -31,6 +31,8 @@ export const DEFAULTS = {
   logLevel: 'info',
   /** `JANITOR_INTERVAL_SECONDS`: how often each process deletes expired codes, tokens and sessions (0: never). */
   janitorIntervalSeconds: 300,
+  /** `METRICS_TOKEN`: when set, `GET /metrics` wants `Authorization: Bearer <token>`. */
+  metricsToken: undefined as string | undefined,
   /** `DB_POOL_MAX`: PostgreSQL connections per server process. */
   dbPoolMax: 10,
 } as const;
