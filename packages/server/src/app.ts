@@ -5,6 +5,7 @@ import type { Config } from './config/config.js';
 import { createServices } from './domain/services.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { loggerOptions } from './lib/log.js';
+import { createMetrics, metricsRoutes } from './lib/metrics.js';
 import { oauthPlugin } from './oauth/plugin.js';
 import type { Database } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
@@ -37,6 +38,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     repos,
     services: createServices({ config, repos, clock }),
     clock,
+    metrics: createMetrics(),
   };
 
   // Form bodies reach handlers as raw strings: OAuth endpoints must see repeated parameters.
@@ -44,6 +46,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     done(null, body),
   );
 
+  metricsRoutes(app, context.metrics, config.metricsToken);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const ready = await deps.database.ping();

@@ -261,6 +261,7 @@ async function demo(): Promise<void> {
         '',
       ]),
       `Open an authorize link once the server is up on ${env.config.publicUrl}.`,
+      `Your apps (developer console): ${env.config.publicUrl}/apps · Authorized apps: ${env.config.publicUrl}/profile/apps`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });

@@ -18,10 +18,14 @@ export interface Config {
   refreshReuseGraceSeconds: number;
   codeTtlSeconds: number;
   sessionTtlSeconds: number;
+  signInMaxFailuresPerAccount: number;
+  signInMaxFailuresPerAddress: number;
+  signInThrottleWindowSeconds: number;
   idTokenIssuer: string;
   logLevel: string;
   dbPoolMax: number;
   janitorIntervalSeconds: number;
+  metricsToken: string | undefined;
   production: boolean;
 }
 
@@ -108,9 +112,28 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     refreshReuseGraceSeconds: integer(merged, 'REFRESH_REUSE_GRACE_SECONDS', DEFAULTS.refreshReuseGraceSeconds, 0),
     codeTtlSeconds: integer(merged, 'CODE_TTL_SECONDS', DEFAULTS.codeTtlSeconds, 1),
     sessionTtlSeconds: integer(merged, 'SESSION_TTL_SECONDS', DEFAULTS.sessionTtlSeconds, 60),
+    signInMaxFailuresPerAccount: integer(
+      merged,
+      'SIGNIN_MAX_FAILURES_PER_ACCOUNT',
+      DEFAULTS.signInMaxFailuresPerAccount,
+      1,
+    ),
+    signInMaxFailuresPerAddress: integer(
+      merged,
+      'SIGNIN_MAX_FAILURES_PER_ADDRESS',
+      DEFAULTS.signInMaxFailuresPerAddress,
+      1,
+    ),
+    signInThrottleWindowSeconds: integer(
+      merged,
+      'SIGNIN_THROTTLE_WINDOW_SECONDS',
+      DEFAULTS.signInThrottleWindowSeconds,
+      1,
+    ),
     idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
     logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,
     dbPoolMax: integer(merged, 'DB_POOL_MAX', DEFAULTS.dbPoolMax, 1),
+    metricsToken: merged.METRICS_TOKEN || DEFAULTS.metricsToken,
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
     production,
   };

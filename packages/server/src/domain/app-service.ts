@@ -4,7 +4,7 @@ import { numericId } from '../lib/ids.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { mintToken } from '../lib/tokens.js';
 import type { AppRow } from '../storage/repositories/apps.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import type { ServiceContext } from './services.js';
 
@@ -177,6 +177,31 @@ export function appService({ config, repos, clock }: ServiceContext) {
       await repos.apps.update(appId, { secret_sealed: sealSecret(appId, secret), updated_at: now });
       await repos.audit.record({ type: 'client_secret_rotated', at: now, actorId, teamId: app.team_id, appId });
       return secret;
+    },
+
+    /**
+     * Deletes an app: every token it holds in every team stops working at once, its installations go,
+     * and its client id stops being recognised. `actorId` must be a member of the app's developer
+     * team unless it is null (the operator's CLI).
+     */
+    async remove(appId: string, actorId: string | null): Promise<{ revokedFamilies: number }> {
+      const app = await repos.apps.findById(appId);
+      if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
+      if (actorId !== null && !(await repos.teams.role(app.team_id, actorId))) {
+        throw new ForbiddenError("Only members of the app's developer team can delete it.");
+      }
+      const now = clock.now();
+      const result = await repos.apps.remove(appId, now);
+      if (!result.removed) throw new NotFoundError(`There is no app with client id ${appId}.`);
+      await repos.audit.record({
+        type: 'app_deleted',
+        at: now,
+        actorId,
+        teamId: app.team_id,
+        appId,
+        detail: { appName: app.name, revokedFamilies: result.revokedFamilies },
+      });
+      return { revokedFamilies: result.revokedFamilies };
     },
 
     /** The client secret in the clear, for the developer console and for signing Web SDK id tokens. */

@@ -5,6 +5,7 @@ import { accountService } from './account-service.js';
 import { appService } from './app-service.js';
 import { authorizationService } from './authorization-service.js';
 import { installService } from './install-service.js';
+import { signInThrottle } from './sign-in-throttle.js';
 import { tokenService } from './token-service.js';
 
 /** What every domain service is built from. */
@@ -21,6 +22,7 @@ export function createServices(context: ServiceContext) {
     authorization: authorizationService(context),
     installs: installService(context),
     tokens: tokenService(context),
+    signInThrottle: signInThrottle(context),
   };
 }
 

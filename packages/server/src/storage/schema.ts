@@ -130,6 +130,15 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  /** A one-shot message for the session's next page, sealed under a key derived from the cookie. */
+  flash_sealed: string | null;
+}
+
+export interface SignInFailuresTable {
+  id: string;
+  /** `account:<email>` or `address:<client address>`. */
+  key: string;
+  at: number;
 }
 
 export interface Tables {
@@ -145,4 +154,5 @@ export interface Tables {
   refresh_tokens: RefreshTokensTable;
   audit_events: AuditEventsTable;
   sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
 }

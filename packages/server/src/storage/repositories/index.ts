@@ -6,6 +6,7 @@ import { codesRepository } from './codes.js';
 import { installationsRepository } from './installations.js';
 import { janitorRepository } from './janitor.js';
 import { sessionsRepository } from './sessions.js';
+import { signInFailuresRepository } from './sign-in-failures.js';
 import { teamsRepository } from './teams.js';
 import { tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
@@ -21,6 +22,7 @@ export function createRepositories(db: Kysely<Tables>) {
     audit: auditRepository(db),
     sessions: sessionsRepository(db),
     janitor: janitorRepository(db),
+    signInFailures: signInFailuresRepository(db),
   };
 }
 
