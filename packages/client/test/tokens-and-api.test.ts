@@ -6,6 +6,7 @@ import {
   InvalidResponse,
   MemoryTokenStore,
   ReauthorizationRequired,
+  RefreshLockTimeout,
   TokenRequestFailed,
   type TokenSet,
 } from '../src/index.js';
@@ -99,6 +100,26 @@ describe('getAccessToken', () => {
     const tokens = await Promise.all(Array.from({ length: 8 }, () => client().getAccessToken('alice')));
     expect(platform.refreshRequests).toBe(before + 1);
     expect(new Set(tokens).size).toBe(1);
+  });
+
+  it('takes over the lock of a crashed refresher once it expires', async () => {
+    await seed('alice', Date.now() - 1);
+    await store.tryAcquireLock('refresh:alice', 300); // held by a process that died
+    const startedAt = Date.now();
+    const before = platform.refreshRequests;
+    await expect(client().getAccessToken('alice')).resolves.toMatch(/^at-/);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
+    expect(platform.refreshRequests).toBe(before + 1);
+  });
+
+  it('gives up with RefreshLockTimeout when the lock stays held and the token has expired', async () => {
+    await seed('alice', Date.now() - 1);
+    await store.tryAcquireLock('refresh:alice', 60_000);
+    const error = await client({ lockWaitMs: 200 })
+      .getAccessToken('alice')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(RefreshLockTimeout);
+    expect(await store.getTokens('alice')).toBeDefined();
   });
 
   it('raises ReauthorizationRequired on invalid_grant and clears the store', async () => {
