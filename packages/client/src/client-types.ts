@@ -29,7 +29,7 @@ export interface GrantboardClientOptions {
   fetch?: typeof fetch;
   /** Time source for token expiry. Default `Date`. */
   clock?: Clock;
-  /** Refresh this many seconds before the access token expires. Default 60. */
+  /** Refresh this many seconds before the access token expires (at most half its lifetime). Default 60. */
   refreshSkewSeconds?: number;
   /** How long a started authorization request stays valid, in seconds. Default 600. */
   authorizationTtlSeconds?: number;

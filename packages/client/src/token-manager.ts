@@ -32,9 +32,15 @@ export class TokenManager {
     this.#config = config;
   }
 
-  /** Whether the access token is expired or about to be (within the skew). */
+  /**
+   * Whether the access token is expired or about to be: within the skew, or within the last half of
+   * its life for tokens shorter-lived than twice the skew (else every fresh token would look stale
+   * and each call would refresh).
+   */
   needsRefresh(tokens: TokenSet): boolean {
-    return tokens.expiresAt !== undefined && this.#config.clock.now() >= tokens.expiresAt - this.#config.refreshSkewMs;
+    if (tokens.expiresAt === undefined) return false;
+    const skew = Math.min(this.#config.refreshSkewMs, Math.max(0, tokens.expiresAt - tokens.obtainedAt) / 2);
+    return this.#config.clock.now() >= tokens.expiresAt - skew;
   }
 
   /**

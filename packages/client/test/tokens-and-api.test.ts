@@ -48,7 +48,8 @@ async function seed(userKey: string, expiresAt: number | undefined): Promise<Tok
     scope: 'boards:read boards:write',
     userId: issued.user_id,
     teamId: issued.team_id,
-    obtainedAt: Date.now(),
+    // Issued an hour before it expires, like the platform's tokens.
+    obtainedAt: expiresAt === undefined ? Date.now() : expiresAt - 3_600_000,
   };
   if (issued.refresh_token !== undefined) tokens.refreshToken = issued.refresh_token;
   if (expiresAt !== undefined) tokens.expiresAt = expiresAt;
@@ -81,6 +82,17 @@ describe('getAccessToken', () => {
       client_id: platform.clientId,
       client_secret: platform.clientSecret,
     });
+  });
+
+  it('does not refresh again and again when tokens live shorter than twice the skew', async () => {
+    await seed('alice', Date.now() - 1);
+    platform.expiresIn = 30; // the skew is 60 s
+    const before = platform.refreshRequests;
+    const c = client();
+    const first = await c.getAccessToken('alice');
+    expect(await c.getAccessToken('alice')).toBe(first);
+    expect(await client().getAccessToken('alice')).toBe(first);
+    expect(platform.refreshRequests).toBe(before + 1);
   });
 
   it('makes one refresh for many concurrent callers in one process', async () => {
