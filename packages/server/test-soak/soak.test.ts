@@ -27,18 +27,28 @@ describe.each(DIALECTS)('soak on %s', (dialect) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
-    services = createServices({ config: testConfig({ DATABASE_URL: db.url }), repos: createRepositories(db.database.db), clock: systemClock });
+    services = createServices({
+      config: testConfig({ DATABASE_URL: db.url }),
+      repos: createRepositories(db.database.db),
+      clock: systemClock,
+    });
     data = await seed(services);
-    server = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' }).catch(() => startServerProcess({ DATABASE_URL: db.url }));
+    server = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' }).catch(() =>
+      startServerProcess({ DATABASE_URL: db.url }),
+    );
   });
   afterAll(async () => {
     await server?.stop();
     await db?.drop();
   });
 
-  it(`holds ${RATE} requests a second for ${SECONDS} s with bounded memory and no errors`, { timeout: (SECONDS + 120) * 1000 }, async () => {
+  it(`holds ${RATE} requests a second for ${SECONDS} s with bounded memory and no errors`, {
+    timeout: (SECONDS + 120) * 1000,
+  }, async () => {
     const grant = { userId: data.alice.id, teamId: data.teamId, scopes: 'boards:read' };
-    const families = await Promise.all(Array.from({ length: 50 }, () => services.tokens.issue(data.expiringApp, grant)));
+    const families = await Promise.all(
+      Array.from({ length: 50 }, () => services.tokens.issue(data.expiringApp, grant)),
+    );
     const current = families.map((f) => ({ access: f.access_token, refresh: f.refresh_token!, busy: false }));
     const errors: string[] = [];
     let sent = 0;
@@ -54,7 +64,12 @@ describe.each(DIALECTS)('soak on %s', (dialect) => {
         family.busy = true;
         const response = await fetch(`${server.url}/v1/oauth/token`, {
           method: 'POST',
-          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: family.refresh, client_id: data.expiringApp.id, client_secret: data.expiringSecret }),
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: family.refresh,
+            client_id: data.expiringApp.id,
+            client_secret: data.expiringSecret,
+          }),
         });
         const body = (await response.json()) as Record<string, string>;
         if (response.status === 200) Object.assign(family, { access: body.access_token, refresh: body.refresh_token });
@@ -67,7 +82,8 @@ describe.each(DIALECTS)('soak on %s', (dialect) => {
       await response.arrayBuffer();
       // A refresh of the same family may rotate the token while this request is in flight.
       const rotatedMeanwhile = family.busy || family.access !== token;
-      if (response.status !== 200 && !(response.status === 401 && rotatedMeanwhile)) errors.push(`validate ${response.status}`);
+      if (response.status !== 200 && !(response.status === 401 && rotatedMeanwhile))
+        errors.push(`validate ${response.status}`);
     }
 
     const inFlight = new Set<Promise<void>>();

@@ -13,6 +13,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** 32 bytes: encrypts client secrets and keys every derived secret. */
   secretKey: Buffer;
+  /** Keys being rotated out (`GRANTBOARD_PREVIOUS_SECRET_KEYS`, comma-separated): they still decrypt. */
+  previousSecretKeys: Buffer[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   refreshReuseGraceSeconds: number;
@@ -42,10 +44,10 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
   return Number(raw);
 }
 
-function parseSecretKey(raw: string): Buffer {
+function parseSecretKey(raw: string, name = 'GRANTBOARD_SECRET_KEY'): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64url');
   if (key.length !== 32) {
-    throw new ConfigError('GRANTBOARD_SECRET_KEY must be 32 bytes, as 64 hex characters or 43 base64url characters.');
+    throw new ConfigError(`${name} must be 32 bytes, as 64 hex characters or 43 base64url characters.`);
   }
   return key;
 }
@@ -107,6 +109,11 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     databaseUrl,
     redisUrl: merged.REDIS_URL || undefined,
     secretKey,
+    previousSecretKeys: (merged.GRANTBOARD_PREVIOUS_SECRET_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean)
+      .map((key) => parseSecretKey(key, 'GRANTBOARD_PREVIOUS_SECRET_KEYS')),
     accessTokenTtlSeconds: integer(merged, 'ACCESS_TOKEN_TTL_SECONDS', DEFAULTS.accessTokenTtlSeconds, 1),
     refreshTokenTtlSeconds: integer(merged, 'REFRESH_TOKEN_TTL_SECONDS', DEFAULTS.refreshTokenTtlSeconds, 1),
     refreshReuseGraceSeconds: integer(merged, 'REFRESH_REUSE_GRACE_SECONDS', DEFAULTS.refreshReuseGraceSeconds, 0),

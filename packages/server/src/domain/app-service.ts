@@ -42,6 +42,17 @@ const MAX_REDIRECT_URIS = 20;
 
 export function appService({ config, repos, clock }: ServiceContext) {
   const secretKey = deriveKey(config.secretKey, 'client secret');
+  // Keys being rotated out still decrypt; only the current key encrypts.
+  const readKeys = [config.secretKey, ...config.previousSecretKeys].map((key) => deriveKey(key, 'client secret'));
+
+  function openSecret(app: AppRow): string | undefined {
+    if (app.secret_sealed === null) return undefined;
+    for (const key of readKeys) {
+      const secret = open(key, app.secret_sealed, app.id);
+      if (secret !== undefined) return secret;
+    }
+    return undefined;
+  }
 
   function checkName(name: string): string {
     const trimmed = name.trim();
@@ -206,12 +217,34 @@ export function appService({ config, repos, clock }: ServiceContext) {
 
     /** The client secret in the clear, for the developer console and for signing Web SDK id tokens. */
     revealSecret(app: AppRow): string | undefined {
-      return app.secret_sealed === null ? undefined : open(secretKey, app.secret_sealed, app.id);
+      return openSecret(app);
+    },
+
+    /**
+     * Re-encrypts every client secret under the current server key, after a key rotation; secrets
+     * no key can open are reported, not changed.
+     */
+    async resealSecrets(): Promise<{ resealed: number; unreadable: string[] }> {
+      const unreadable: string[] = [];
+      let resealed = 0;
+      for (const app of await repos.apps.list()) {
+        if (app.secret_sealed === null) continue;
+        const secret = openSecret(app);
+        if (secret === undefined) {
+          unreadable.push(app.id);
+          continue;
+        }
+        if (open(secretKey, app.secret_sealed, app.id) === undefined) {
+          await repos.apps.update(app.id, { secret_sealed: sealSecret(app.id, secret) });
+          resealed++;
+        }
+      }
+      return { resealed, unreadable };
     },
 
     /** Constant-time comparison of a presented secret with the app's (RFC 6819 §5.1.4.1.3). */
     secretMatches(app: AppRow, presented: string): boolean {
-      const actual = app.secret_sealed === null ? undefined : open(secretKey, app.secret_sealed, app.id);
+      const actual = openSecret(app);
       if (actual === undefined) return false;
       const a = Buffer.from(actual);
       const b = Buffer.from(presented);
