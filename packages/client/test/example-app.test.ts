@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeAsUser, Browser, formFields } from './support/browser.js';
 import { buildPackages, REPO_ROOT } from './support/build.js';
-import { type GrantboardServer, startGrantboard } from './support/grantboard-server.js';
+import { freePort, type GrantboardServer, startGrantboard } from './support/grantboard-server.js';
 
 /**
  * The example app (examples/connect-board) as its users see it, against the real server:
@@ -20,14 +19,6 @@ let server: GrantboardServer;
 let example: ChildProcess | undefined;
 let exampleUrl: string;
 let dataDir: string;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 beforeAll(async () => {
   await buildPackages(['packages/server', 'packages/client', 'examples/connect-board']);
