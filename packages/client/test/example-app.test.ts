@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeAsUser, Browser, formFields } from './support/browser.js';
 import { buildPackages, REPO_ROOT } from './support/build.js';
@@ -146,4 +148,48 @@ describe('examples/connect-board against the real server', () => {
     const added = await browser.request(`${exampleUrl}/notes`, { method: 'POST', form: fields });
     expect(added.headers.get('location')).toBe('/?msg=note-created');
   });
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe.skipIf(!existsSync(CHROMIUM))('examples/connect-board in Chromium', () => {
+  it('Connect → sign in → consent → connected with the expiry → sticky note (when the API exists) → disconnect', async () => {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${exampleUrl}/`);
+      await page.getByRole('link', { name: 'Connect your board' }).click();
+      await page.waitForURL(`${server.url}/**`);
+      await page.locator('#email').fill(USER.email);
+      await page.locator('#password').fill(USER.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL(`${exampleUrl}/?msg=connected`);
+      await expect(page.getByText('Your board account is linked to this app.').isVisible()).resolves.toBe(true);
+      const expires = Date.parse((await page.locator('#expires').textContent()) ?? '');
+      expect(expires - Date.now()).toBeGreaterThan(3_000_000);
+
+      const api = await fetch(`${server.url}/v2/boards`);
+      if (api.status !== 404) {
+        await page.locator('#content').fill('Added in Chromium');
+        await page.getByRole('button', { name: 'Add sticky note' }).click();
+        await page.waitForURL(`${exampleUrl}/?msg=note-created`);
+      }
+
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+      await page.waitForURL(`${exampleUrl}/?msg=disconnected`);
+      await expect(page.getByRole('link', { name: 'Connect your board' }).isVisible()).resolves.toBe(true);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
