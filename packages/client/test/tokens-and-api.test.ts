@@ -145,6 +145,14 @@ describe('getAccessToken', () => {
     expect(await store.getTokens('alice')).toBeUndefined();
   });
 
+  it('raises ReauthorizationRequired (expired) for an expired token without a refresh token', async () => {
+    const seeded = await seed('alice', Date.now() - 1);
+    delete seeded.refreshToken;
+    await store.setTokens('alice', seeded);
+    await expect(client().getAccessToken('alice')).rejects.toMatchObject({ reason: 'expired' });
+    expect(await store.getTokens('alice')).toBeUndefined();
+  });
+
   it('raises ReauthorizationRequired when nothing is stored', async () => {
     await expect(client().getAccessToken('nobody')).rejects.toMatchObject({ reason: 'no_tokens' });
   });
@@ -235,6 +243,34 @@ describe('fetchApi and the REST helper', () => {
     expect(platform.requests.at(-1)?.path).toBe('/v2/boards/uXjVOD6LSME%3D/items?type=sticky_note');
     await expect(api.deleteItem('uXjVOD6LSME=', 'a/b')).resolves.toBeUndefined();
     expect(platform.requests.at(-1)?.path).toBe('/v2/boards/uXjVOD6LSME%3D/items/a%2Fb');
+  });
+
+  it('walks every page: boards by offset, items by cursor', async () => {
+    await seed('alice', Date.now() + 3_600_000);
+    const saved = { boards: platform.boards, items: platform.items };
+    platform.boards = Array.from({ length: 7 }, (_, i) => ({
+      id: `b${i}`,
+      type: 'board',
+      name: `B${i}`,
+      description: '',
+    }));
+    platform.items = Array.from({ length: 23 }, (_, i) => ({ id: `i${i}`, type: 'sticky_note', data: {} }));
+    try {
+      const api = client().as('alice');
+      const boards = [];
+      for await (const board of api.allBoards({ limit: 3 })) boards.push(board.id);
+      expect(boards).toEqual(platform.boards.map((b) => b.id));
+      const items = [];
+      for await (const item of api.allItems('b0', { limit: 10 })) items.push(item.id);
+      expect(items).toEqual(platform.items.map((i) => i.id));
+      expect(platform.requests.filter((r) => r.path.startsWith('/v2/boards/b0/items')).map((r) => r.path)).toEqual([
+        '/v2/boards/b0/items?limit=10',
+        '/v2/boards/b0/items?limit=10&cursor=10',
+        '/v2/boards/b0/items?limit=10&cursor=20',
+      ]);
+    } finally {
+      Object.assign(platform, saved);
+    }
   });
 
   it('raises ApiError with the envelope fields and Retry-After', async () => {

@@ -60,6 +60,12 @@ export class FakePlatform {
   refreshRequests = 0;
   codeExchanges = 0;
   readonly requests: RecordedRequest[] = [];
+  /** What `GET /v2/boards` pages through. */
+  boards: { id: string; type: string; name: string; description: string }[] = [
+    { id: 'uXjVOD6LSME=', type: 'board', name: 'Board', description: '' },
+  ];
+  /** What `GET /v2/boards/{id}/items` pages through. */
+  items: { id: string; type: string; data: Record<string, unknown> }[] = [{ id: '1', type: 'sticky_note', data: {} }];
   /** When set, the token endpoint answers with this body (status 200) instead of a token response. */
   tokenResponseOverride: unknown;
 
@@ -263,8 +269,12 @@ export class FakePlatform {
       });
     }
     if (req.method === 'GET' && path === '/v2/boards') {
-      const board = { id: 'uXjVOD6LSME=', type: 'board', name: 'Board', description: '' };
-      return send(res, 200, { data: [board], total: 1, size: 1, offset: 0, limit: 20, links: {}, type: 'list' });
+      // Offset pagination over this.boards.
+      const limit = Number(url.searchParams.get('limit') ?? 20);
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const data = this.boards.slice(offset, offset + limit);
+      const page = { data, total: this.boards.length, size: data.length, offset, limit, links: {}, type: 'list' };
+      return send(res, 200, page);
     }
     if (req.method === 'POST' && path === '/v2/boards') {
       const changes = JSON.parse(body) as { name?: string };
@@ -276,7 +286,18 @@ export class FakePlatform {
       return send(res, 201, { id: '3458764517517819000', type: 'sticky_note', data: { content: note.data?.content } });
     }
     if (req.method === 'GET' && /^\/v2\/boards\/[^/]+\/items$/.test(path)) {
-      return send(res, 200, { data: [{ id: '1', type: 'sticky_note', data: {} }], total: 1, size: 1, limit: 10 });
+      // Cursor pagination over this.items: the cursor is the next index.
+      const limit = Number(url.searchParams.get('limit') ?? 10);
+      const start = Number(url.searchParams.get('cursor') ?? 0);
+      const data = this.items.slice(start, start + limit);
+      const next = start + limit < this.items.length ? String(start + limit) : undefined;
+      return send(res, 200, {
+        data,
+        total: this.items.length,
+        size: data.length,
+        limit,
+        ...(next ? { cursor: next } : {}),
+      });
     }
     if (req.method === 'DELETE' && /^\/v2\/boards\/[^/]+\/items\/[^/]+$/.test(path)) {
       res.writeHead(204).end();
