@@ -114,6 +114,14 @@ describe.each(DIALECTS)('two server processes on one %s database', (dialect) => 
       `${servers[0]!.url}/v1/oauth/token?grant_type=refresh_token&refresh_token=${body.refresh_token}&client_id=${data.expiringApp.id}&client_secret=${data.expiringSecret}`,
       { method: 'POST' },
     );
+    // pino writes asynchronously: wait for the line of the last request before reading the logs.
+    const deadline = Date.now() + 5000;
+    while (
+      !servers[0]!.output().includes('/v1/oauth/token?grant_type=refresh_token&refresh_token=[redacted]') &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const logs = servers.map((s) => s.output()).join('\n');
     expect(logs).toContain('/v1/oauth-token?access_token=[redacted]');
     for (const secret of [refreshToken, body.access_token!, body.refresh_token!, data.expiringSecret]) {
