@@ -45,7 +45,7 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
       throw new ValidationError(`A ${type} cannot be placed in a frame.`, 'parent.id');
     if (parentId === itemId) throw new ValidationError('An item cannot be its own parent.', 'parent.id');
     const parent = await repos.items.find(boardId, parentId);
-    if (!parent || parent.type !== 'frame')
+    if (parent?.type !== 'frame')
       throw new ValidationError(`Parent ${parentId} is not a frame on this board.`, 'parent.id');
   }
 

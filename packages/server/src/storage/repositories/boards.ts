@@ -15,6 +15,8 @@ export interface BoardView extends BoardRow {
   member_role: BoardRole | null;
   /** Whether the user belongs to the board's team (team access then applies). */
   team_member: boolean;
+  /** The reading user's name, for `currentUserMembership`. */
+  reader_name: string | null;
 }
 
 export type BoardSort = 'default' | 'last_modified' | 'last_opened' | 'last_created' | 'alphabetically';
@@ -65,7 +67,8 @@ export function boardsRepository(db: Kysely<Tables>) {
         'opener.name as last_opened_by_name',
         'm.role as member_role',
         'tm.user_id as team_member_id',
-      ]);
+      ])
+      .select((eb) => eb.selectFrom('users').select('name').where('id', '=', userId).as('reader_name'));
   }
 
   function toView(row: BoardRow & Omit<BoardView, keyof BoardRow | 'team_member'> & { team_member_id: string | null }) {
