@@ -44,7 +44,14 @@ export function boardRoutes({ config, services }: AppContext): ApiRoute[] {
       async handle({ actor, query }) {
         const limit = query.limit ?? 20;
         const offset = query.offset ?? 0;
-        const { boards, total } = await services.boards.list(actor, { ...query, limit, offset });
+        const { boards, total } = await services.boards.list(actor, {
+          teamId: query.team_id,
+          query: query.query,
+          owner: query.owner,
+          sort: query.sort,
+          limit,
+          offset,
+        });
         const url = (at: number) =>
           links.withQuery(API_PATHS.boards, {
             team_id: query.team_id,
