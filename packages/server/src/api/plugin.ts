@@ -24,6 +24,9 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
   const routes = apiRoutes(context);
   const guards = apiGuards(context);
 
+  // Bodies are JSON and nothing else: a form or text body is refused before it reaches validation.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.setErrorHandler(apiErrorHandler);
 
