@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../src/api/plugin.js';
 import type { AppContext } from '../src/app-context.js';
-import { type ApiCaller, apiAs, caller, createBoard, createSticky, enc, errorBody } from './helpers/api.js';
+import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody } from './helpers/api.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { BoardRole, Tables } from '../schema.js';
 
 export interface BoardMemberView {
@@ -17,14 +17,20 @@ export function boardMembersRepository(db: Kysely<Tables>) {
       .where('m.board_id', '=', boardId);
 
   return {
-    /** One page of a board's members, oldest membership first. */
+    /** One page of a board's members: the owner, then the others by when they joined. */
     async list(boardId: string, limit: number, offset: number): Promise<{ rows: BoardMemberView[]; total: number }> {
       const counted = await db
         .selectFrom('board_members')
         .select((eb) => eb.fn.countAll<number | string>().as('count'))
         .where('board_id', '=', boardId)
         .executeTakeFirstOrThrow();
-      const rows = await members(boardId).orderBy('m.created_at').orderBy('u.id').limit(limit).offset(offset).execute();
+      const rows = await members(boardId)
+        .orderBy(sql`case when m.role = 'owner' then 0 else 1 end`)
+        .orderBy('m.created_at')
+        .orderBy('u.id')
+        .limit(limit)
+        .offset(offset)
+        .execute();
       return { rows, total: Number(counted.count) };
     },
 
