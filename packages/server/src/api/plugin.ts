@@ -50,7 +50,7 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
       ...(route.optionalBody
         ? {
             preValidation: async (request: FastifyRequest) => {
-              if (request.body === undefined || request.body === null) request.body = {};
+              if (request.body === undefined) request.body = {};
             },
           }
         : {}),

@@ -28,6 +28,30 @@ function coerceQuery(schema: TSchema, data: unknown): unknown {
   return out;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path of the first string that storage could not keep as sent: a NUL (PostgreSQL text refuses
+ * it) or a lone surrogate (not Unicode; it would come back as U+FFFD). Found anywhere in the value.
+ */
+function unstorableString(root: unknown): string | undefined {
+  // Iterative: a hostile body may nest tens of thousands of levels deep.
+  const pending: [unknown, string][] = [[root, '']];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000') || LONE_SURROGATE.test(value)) return path;
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        const itemPath = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+        if (key.includes('\u0000') || LONE_SURROGATE.test(key)) return itemPath;
+        pending.push([item, itemPath]);
+      }
+    }
+  }
+  return undefined;
+}
+
 /** A sentence for one schema violation, naming the allowed values when there is a short list. */
 function describe(error: ValueError): string {
   const options = (error.schema.anyOf as TSchema[] | undefined)?.map((option) => option.const);
@@ -52,6 +76,15 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   const part = PARTS[httpPart ?? ''] ?? 'body';
   return (data: unknown) => {
     const value = part === 'query' ? coerceQuery(schema, data) : data;
+    const unstorable = unstorableString(value);
+    if (unstorable !== undefined) {
+      const field = fieldOf(unstorable);
+      return {
+        error: invalidParameters(`Invalid parameters: ${field} contains a NUL character or malformed Unicode.`, [
+          { in: part, field, message: 'contains a NUL character or malformed Unicode' },
+        ]),
+      };
+    }
     if (check.Check(value)) return { value };
     const fields: InvalidField[] = [];
     const seen = new Set<string>();
