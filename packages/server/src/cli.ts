@@ -22,6 +22,7 @@ const USAGE = `Usage: grantboard <command> [options]
   teams add-member --team T --user U --role member|admin
   apps create --name N --team T --redirect-uri U [--redirect-uri U2 …] --scopes "boards:read boards:write"
               (--expiring | --non-expiring) [--public] [--created-by USER_ID]
+              [--client-id ID --client-secret SECRET]   keep an existing app's credentials
   apps list [--team T]
   apps show CLIENT_ID
   installs list [--team T]
@@ -133,6 +134,8 @@ const COMMANDS: Record<
       'non-expiring': { type: 'boolean' },
       public: { type: 'boolean' },
       'created-by': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
     },
     async run(env, o) {
       if (!!o.expiring === !!o['non-expiring'])
@@ -153,6 +156,8 @@ const COMMANDS: Record<
         scopes: option(o, 'scopes').split(/[\s,]+/),
         expiring: !!o.expiring,
         public: !!o.public,
+        ...(o['client-id'] ? { clientId: o['client-id'] as string } : {}),
+        ...(o['client-secret'] ? { clientSecret: o['client-secret'] as string } : {}),
       });
       const doc = { ...appDocument(app, env, false), ...(clientSecret ? { clientSecret } : {}) };
       print(

@@ -25,6 +25,7 @@ export interface Config {
   rateLimitCreditsPerMinute: number;
   rateLimitWindowSeconds: number;
   rateLimitKeyPrefix: string;
+  janitorIntervalSeconds: number;
   production: boolean;
 }
 
@@ -117,6 +118,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     rateLimitCreditsPerMinute: integer(merged, 'RATE_LIMIT_CREDITS_PER_MINUTE', DEFAULTS.rateLimitCreditsPerMinute, 1),
     rateLimitWindowSeconds: integer(merged, 'RATE_LIMIT_WINDOW_SECONDS', DEFAULTS.rateLimitWindowSeconds, 1),
     rateLimitKeyPrefix: merged.RATE_LIMIT_KEY_PREFIX || DEFAULTS.rateLimitKeyPrefix,
+    janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
     production,
   };
 }

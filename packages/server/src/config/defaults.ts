@@ -2,8 +2,8 @@
 export const DEFAULTS = {
   /** `PORT`: the port to listen on. */
   port: 3000,
-  /** `HOST`: the interface to listen on. */
-  host: '127.0.0.1',
+  /** `HOST`: the interface to listen on (`localhost` listens on both 127.0.0.1 and ::1). */
+  host: 'localhost',
   /** `DATABASE_URL`: `sqlite:<path>` (embedded, the default) or `postgres://…`. */
   databaseUrl: 'sqlite:./data/grantboard.db',
   /** `ACCESS_TOKEN_TTL_SECONDS`: access token lifetime for apps with expiring tokens (Miro: 1 hour). */
@@ -23,6 +23,8 @@ export const DEFAULTS = {
   idTokenIssuer: 'miro',
   /** `LOG_LEVEL`: pino log level. */
   logLevel: 'info',
+  /** `JANITOR_INTERVAL_SECONDS`: how often each process deletes expired codes, tokens and sessions (0: never). */
+  janitorIntervalSeconds: 300,
   /** `DB_POOL_MAX`: PostgreSQL connections per server process. */
   dbPoolMax: 10,
   /**

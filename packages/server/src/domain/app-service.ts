@@ -20,6 +20,12 @@ export interface NewApp {
   public?: boolean;
   sdkUri?: string | null;
   sdkRedirectUri?: string | null;
+  /**
+   * An existing client id and secret to keep, e.g. a Miro app's, so the app runs against a local
+   * Grantboard with its configuration unchanged. New ones are generated otherwise.
+   */
+  clientId?: string;
+  clientSecret?: string;
 }
 
 export interface AppChanges {
@@ -98,9 +104,19 @@ export function appService({ config, repos, clock }: ServiceContext) {
         throw new NotFoundError(`There is no team with id ${input.teamId}.`);
       if (!(await repos.users.findById(input.createdBy)))
         throw new NotFoundError(`There is no user with id ${input.createdBy}.`);
+      const id = input.clientId ?? numericId();
+      if (!/^\d{1,30}$/.test(id)) throw new ValidationError('A client id is a string of 1 to 30 digits.', 'clientId');
+      if (input.clientId !== undefined && (await repos.apps.findById(id))) {
+        throw new ValidationError(`An app with client id ${id} already exists.`, 'clientId');
+      }
+      if (input.clientSecret !== undefined && (input.public || !/^[\x21-\x7e]{16,512}$/.test(input.clientSecret))) {
+        throw new ValidationError(
+          'A client secret is 16 to 512 printable characters, and public apps have none.',
+          'clientSecret',
+        );
+      }
       const now = clock.now();
-      const id = numericId();
-      const clientSecret = input.public ? undefined : mintToken('clientSecret');
+      const clientSecret = input.public ? undefined : (input.clientSecret ?? mintToken('clientSecret'));
       const app: AppRow = {
         id,
         name,

@@ -29,8 +29,9 @@ export function readParams(request: FastifyRequest): OAuthParams {
   const mark = url.indexOf('?');
   const sources = [mark === -1 ? '' : url.slice(mark + 1)];
   const body = request.body;
-  if (typeof body === 'string') sources.push(body);
-  else if (body !== undefined && body !== null) {
+  const isForm = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+  if (isForm && typeof body === 'string') sources.push(body);
+  else if (body !== undefined && body !== null && body !== '') {
     throw new InvalidRequest('Send the parameters as application/x-www-form-urlencoded or in the query string.');
   }
 

@@ -1,3 +1,4 @@
+import { PATHS } from '@grantboard/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from '../api/errors.js';
 import type { AppContext } from '../app-context.js';
@@ -14,6 +15,7 @@ import { InvalidClient, InvalidRequest, OAuthError, ServerError } from './errors
  * parsing errors never reach a client in their default shape.
  */
 export async function oauthPlugin(app: FastifyInstance, context: AppContext): Promise<void> {
+  allowCrossOrigin(app);
   tokenEndpoint(app, context);
   revokeEndpoints(app, context);
   introspectEndpoint(app, context);
@@ -45,6 +47,35 @@ export async function oauthPlugin(app: FastifyInstance, context: AppContext): Pr
       .header('pragma', 'no-cache')
       .send(oauthError.toBody());
   });
+}
+
+/**
+ * CORS for the endpoints a browser app calls directly (RFC 9700 §2.6 allows it on the token,
+ * metadata and revocation endpoints; never on the authorization endpoint, which is not in this
+ * plugin). No credentials: these endpoints never read cookies.
+ */
+function allowCrossOrigin(app: FastifyInstance): void {
+  const paths: string[] = [
+    PATHS.token,
+    PATHS.revoke,
+    PATHS.revokeV2,
+    PATHS.introspect,
+    PATHS.metadata,
+    PATHS.tokenContext,
+  ];
+  app.addHook('onRequest', async (request, reply) => {
+    if (paths.includes(request.url.split('?')[0] ?? '')) reply.header('access-control-allow-origin', '*');
+  });
+  for (const path of paths) {
+    app.options(path, async (_request, reply) =>
+      reply
+        .code(204)
+        .header('access-control-allow-methods', path === PATHS.metadata || path === PATHS.tokenContext ? 'GET' : 'POST')
+        .header('access-control-allow-headers', 'authorization, content-type')
+        .header('access-control-max-age', '600')
+        .send(),
+    );
+  }
 }
 
 /** A sentence for a request Fastify refused before a handler ran. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Tables } from './schema.js';
 
@@ -37,12 +37,34 @@ function openSqlite(path: string): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
     ping: async () => sqlite.open,
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query anew; the hot paths (token checks, rotation) run the same few SQL
+ * strings over and over, so prepared statements are kept and reused. better-sqlite3 runs a statement
+ * to completion synchronously, so one statement object is never used by two queries at once.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        // Queries built with a varying number of values (IN lists, bulk inserts) would grow this
+        // without bound; those are rare and cheap to prepare again.
+        if (statements.size < 500) statements.set(sql, statement);
+      }
+      return statement;
+    },
   };
 }
 

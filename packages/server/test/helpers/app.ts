@@ -8,7 +8,7 @@ import type { AppRow } from '../../src/storage/repositories/apps.js';
 import { createRepositories, type Repositories } from '../../src/storage/repositories/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
-export const TEST_SECRET_KEY = '0'.repeat(63) + '1';
+export const TEST_SECRET_KEY = `${'0'.repeat(63)}1`;
 export const PASSWORD = 'correct horse battery';
 export const REDIRECT_URI = 'https://app.example/callback';
 

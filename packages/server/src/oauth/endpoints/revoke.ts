@@ -9,6 +9,18 @@ function miroError(status: number, code: string, message: string) {
   return { status, code, message, type: 'error' as const };
 }
 
+/** Miro's v2 body, `{accessToken, clientId, clientSecret}`, all non-empty strings (no type coercion). */
+function revokeV2Body(body: unknown): { accessToken: string; clientId: string; clientSecret: string } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { accessToken, clientId, clientSecret } = body as Record<string, unknown>;
+  const ok = [accessToken, clientId, clientSecret].every(
+    (v) => typeof v === 'string' && v.length > 0 && v.length <= 512,
+  );
+  return ok
+    ? ({ accessToken, clientId, clientSecret } as { accessToken: string; clientId: string; clientSecret: string })
+    : undefined;
+}
+
 /**
  * Revocation, three ways. Revoking an access token also revokes its refresh token; the app stays
  * installed (Miro's docs).
@@ -21,36 +33,19 @@ export function revokeEndpoints(app: FastifyInstance, { repos, services }: AppCo
     return reply.code(400).send(miroError(400, 'revokeFailed', 'Failed to revoke token'));
   });
 
-  // Miro's v2: JSON {accessToken, clientId, clientSecret}; 204 or 404.
-  app.post(
-    PATHS.revokeV2,
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['accessToken', 'clientId', 'clientSecret'],
-          properties: {
-            accessToken: { type: 'string', minLength: 1, maxLength: 512 },
-            clientId: { type: 'string', minLength: 1, maxLength: 64 },
-            clientSecret: { type: 'string', minLength: 1, maxLength: 512 },
-          },
-        },
-      },
-    },
-    async (request, reply) => {
-      const { accessToken, clientId, clientSecret } = request.body as {
-        accessToken: string;
-        clientId: string;
-        clientSecret: string;
-      };
-      const client = await repos.apps.findById(/^\d{1,30}$/.test(clientId) ? clientId : '');
-      if (!client || !services.apps.secretMatches(client, clientSecret)) {
-        return reply.code(401).send(miroError(401, 'invalidClient', 'Client authentication failed.'));
-      }
-      if (await services.tokens.revoke(accessToken, { appId: client.id })) return reply.code(204).send();
-      return reply.code(404).send(miroError(404, 'notFound', 'Failed to revoke token'));
-    },
-  );
+  app.post(PATHS.revokeV2, async (request, reply) => {
+    const body = revokeV2Body(request.body);
+    if (!body) {
+      const message = 'The body must be JSON with string fields accessToken, clientId and clientSecret.';
+      return reply.code(400).send(miroError(400, 'invalidParameters', message));
+    }
+    const client = await repos.apps.findById(/^\d{1,30}$/.test(body.clientId) ? body.clientId : '');
+    if (!client || !services.apps.secretMatches(client, body.clientSecret)) {
+      return reply.code(401).send(miroError(401, 'invalidClient', 'Client authentication failed.'));
+    }
+    if (await services.tokens.revoke(body.accessToken, { appId: client.id })) return reply.code(204).send();
+    return reply.code(404).send(miroError(404, 'notFound', 'Failed to revoke token'));
+  });
 
   // RFC 7009: authenticated client; 200 whether or not the token was valid (§2.2).
   app.post(PATHS.revoke, async (request, reply) => {

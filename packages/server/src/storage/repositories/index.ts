@@ -7,6 +7,7 @@ import { boardsRepository } from './boards.js';
 import { codesRepository } from './codes.js';
 import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
+import { janitorRepository } from './janitor.js';
 import { sessionsRepository } from './sessions.js';
 import { teamsRepository } from './teams.js';
 import { tokensRepository } from './tokens.js';
@@ -25,6 +26,7 @@ export function createRepositories(db: Kysely<Tables>) {
     boards: boardsRepository(db),
     boardMembers: boardMembersRepository(db),
     items: itemsRepository(db),
+    janitor: janitorRepository(db),
   };
 }
 

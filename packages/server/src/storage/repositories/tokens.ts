@@ -72,9 +72,6 @@ export async function insertTokenSet(trx: Kysely<Tables> | Transaction<Tables>, 
 }
 
 export function tokensRepository(db: Kysely<Tables>) {
-  const liveFamily = (appId: string) =>
-    db.selectFrom('token_families').select('id').where('app_id', '=', appId).where('revoked_at', 'is', null);
-
   return {
     issue(set: TokenSet): Promise<void> {
       return db.transaction().execute((trx) => insertTokenSet(trx, set));
@@ -158,7 +155,15 @@ export function tokensRepository(db: Kysely<Tables>) {
           .where('digest', '=', request.digest)
           .where('rotated_at', 'is', null)
           .where('expires_at', '>', request.now)
-          .where('family_id', 'in', liveFamily(request.appId))
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom('token_families as f')
+                .select('f.id')
+                .whereRef('f.id', '=', 'refresh_tokens.family_id')
+                .where('f.app_id', '=', request.appId)
+                .where('f.revoked_at', 'is', null),
+            ),
+          )
           .returning('family_id')
           .executeTakeFirst();
         if (!row) return undefined;

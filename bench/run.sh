@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# npm run bench [-- scenario target]: Grantboard beside the peers and the bare Fastify floor, in one run.
+#
+# Uses the shared side-by-side harness (GRANTBOARD_BENCH_HARNESS, default /work/shared/bench): copies
+# it to a scratch folder, adds Grantboard's targets, runs it, and keeps the results in bench/results/.
+# Knobs are the harness's (REPS, DURATION, WARMUP, CONNS, MINT_REFRESH, MINT_CODES, …).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+harness=${GRANTBOARD_BENCH_HARNESS:-/work/shared/bench}
+[ -x "$harness/run.sh" ] || { echo "bench: no harness at $harness (set GRANTBOARD_BENCH_HARNESS)" >&2; exit 1; }
+
+(cd "$root" && npm run build --silent)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$harness/." "$work/"
+cp "$root"/bench/targets/*.sh "$work/targets/"
+[ -d "$work/peers/node_modules" ] || bash "$work/setup.sh" >&2
+
+export GRANTBOARD_ROOT=$root
+# Grantboard's client ids are numeric and its scopes are Miro's; the peers accept any.
+export CLIENT_ID=${CLIENT_ID:-3458764500000000001} CLIENT_SECRET=${CLIENT_SECRET:-bench-secret-0123456789abcdef}
+export SCOPE=${SCOPE:-boards:read}
+export MINT_REFRESH=${MINT_REFRESH:-120000} MINT_CODES=${MINT_CODES:-120000}
+export RESULTS=$root/bench/results
+mkdir -p "$RESULTS"
+"$work/run.sh" "${1:-all}" "${2:-floor-fastify,grantboard-sqlite,grantboard-postgres}"

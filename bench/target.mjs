@@ -1,0 +1,120 @@
+// Grantboard as a target of the side-by-side benchmark harness (see docs/performance.md).
+//
+// Contract (harness README): listen on HOST:PORT, register CLIENT_ID/CLIENT_SECRET with REDIRECT_URI,
+// pre-mint MINT_REFRESH refresh tokens and MINT_CODES codes into BENCH_STATE, print READY.
+// Everything is minted through Grantboard's own domain services — the records its grant handlers
+// store — with durable, digest-only storage (SQLite file in WAL mode, or PostgreSQL). Each refresh
+// token has its own family (grant). The bearer token comes from a real refresh_token grant over HTTP.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { buildApp } from '../packages/server/dist/app.js';
+import { loadConfig } from '../packages/server/dist/config/config.js';
+import { createServices } from '../packages/server/dist/domain/services.js';
+import { systemClock } from '../packages/server/dist/lib/clock.js';
+import { openDatabase } from '../packages/server/dist/storage/database.js';
+import { migrateToLatest } from '../packages/server/dist/storage/migrate.js';
+import { createRepositories } from '../packages/server/dist/storage/repositories/index.js';
+
+const env = process.env;
+const state = env.BENCH_STATE;
+const port = Number(env.PORT);
+const host = env.HOST ?? '127.0.0.1';
+
+async function databaseUrl() {
+  if (env.BENCH_DB !== 'postgres') return `sqlite:${join(state, 'grantboard.db')}`;
+  const admin = env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `gb_bench_${process.pid}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+const config = loadConfig(
+  {
+    ...env,
+    NODE_ENV: 'production',
+    DATABASE_URL: await databaseUrl(),
+    PUBLIC_URL: `http://${host}:${port}`,
+    GRANTBOARD_SECRET_KEY: 'b'.repeat(64),
+    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    // The harness proves rotation by re-sending the old refresh token at once and expecting a refusal;
+    // the grace window would answer it with the identical pair instead.
+    REFRESH_REUSE_GRACE_SECONDS: '0',
+  },
+  () => {},
+);
+const database = openDatabase(config.databaseUrl, { poolMax: config.dbPoolMax });
+await migrateToLatest(database.db);
+const repos = createRepositories(database.db);
+const services = createServices({ config, repos, clock: systemClock });
+
+const user = await services.accounts.createUser({
+  email: 'bench@example.com',
+  password: 'bench-password',
+  name: 'Bench',
+});
+const team = await services.accounts.createTeam({ name: 'Bench' });
+await services.accounts.addMember(team.id, user.id, 'admin');
+const { app } = await services.apps.create({
+  name: 'Bench client',
+  teamId: team.id,
+  createdBy: user.id,
+  redirectUris: [env.REDIRECT_URI],
+  scopes: env.SCOPE.split(' '),
+  expiring: true,
+  clientId: env.CLIENT_ID,
+  clientSecret: env.CLIENT_SECRET,
+});
+await services.installs.install(app, team.id, user.id, env.SCOPE);
+const grant = { userId: user.id, teamId: team.id, scopes: env.SCOPE };
+
+async function mint(count, one) {
+  const out = [];
+  for (let i = 0; i < count; i += 256) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(256, count - i) }, one))));
+  }
+  return out;
+}
+const refreshTokens = await mint(
+  Number(env.MINT_REFRESH),
+  async () => (await services.tokens.issue(app, grant)).refresh_token,
+);
+const request = {
+  app,
+  redirectUri: env.REDIRECT_URI,
+  state: undefined,
+  teamId: team.id,
+  scopes: env.SCOPE.split(' '),
+  codeChallenge: undefined,
+};
+const codes = await mint(Number(env.MINT_CODES), () => services.authorization.issueCode(request, user.id, team.id));
+
+const server = await buildApp(config, { database });
+await server.listen({ port, host });
+const seedRefresh = (await services.tokens.issue(app, grant)).refresh_token;
+const response = await fetch(`${config.publicUrl}/v1/oauth/token`, {
+  method: 'POST',
+  headers: { authorization: `Basic ${Buffer.from(`${env.CLIENT_ID}:${env.CLIENT_SECRET}`).toString('base64')}` },
+  body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: seedRefresh }),
+});
+const { access_token: accessToken } = await response.json();
+
+writeFileSync(join(state, 'access_token.txt'), `${accessToken}\n`);
+writeFileSync(join(state, 'refresh_tokens.txt'), `${refreshTokens.join('\n')}\n`);
+writeFileSync(join(state, 'codes.txt'), `${codes.join('\n')}\n`);
+writeFileSync(
+  join(state, 'endpoints.env'),
+  [
+    'TOKEN_PATH=/v1/oauth/token',
+    `RESOURCE_PATH=${env.BENCH_RESOURCE_PATH ?? '/v1/oauth-token'}`,
+    'INTROSPECT_PATH=/oauth/introspect',
+  ].join('\n'),
+);
+console.log(`READY grantboard on ${config.databaseUrl.split(':')[0]}`);
+process.on('SIGTERM', () => server.close().then(() => process.exit(0)));

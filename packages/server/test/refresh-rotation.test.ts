@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digest } from '../src/lib/tokens.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
+import { DIALECTS } from './helpers/dialects.js';
+import { basic, bearer, obtainTokens, tokenRequest } from './helpers/oauth.js';
+
+describe.each(DIALECTS)('refresh token rotation on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+  });
+  afterAll(() => t?.close());
+
+  const refresh = (refreshToken: string, extra: Record<string, string> = {}) =>
+    tokenRequest(
+      t.app,
+      { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra },
+      { authorization: basic(t.seed.expiringApp.id, t.seed.expiringSecret) },
+    );
+
+  async function rotationsOf(refreshToken: string) {
+    const rows = await t.db.database.db
+      .selectFrom('refresh_tokens')
+      .select(['rotated_at', 'replaced_by', 'family_id'])
+      .where('digest', '=', digest(refreshToken))
+      .execute();
+    return rows;
+  }
+
+  it('returns a new pair and invalidates the old pair at once', async () => {
+    const first = await obtainTokens(t);
+    const response = await refresh(first.refresh_token!);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const second = response.json();
+    expect(second).toMatchObject({
+      token_type: 'bearer',
+      scope: 'boards:read boards:write',
+      user_id: t.seed.alice.id,
+      team_id: t.seed.teamId,
+      expires_in: 3600,
+    });
+    expect(second.access_token).not.toBe(first.access_token);
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect((await bearer(t.app, first.access_token)).statusCode).toBe(401);
+    expect((await bearer(t.app, second.access_token)).statusCode).toBe(200);
+  });
+
+  it('starts a new refresh lifetime on every rotation and refuses an expired refresh token', async () => {
+    const first = await obtainTokens(t);
+    t.clock.advance(59 * 24 * 3600 * 1000);
+    const second = (await refresh(first.refresh_token!)).json();
+    t.clock.advance(59 * 24 * 3600 * 1000);
+    const third = await refresh(second.refresh_token);
+    expect(third.statusCode).toBe(200);
+    t.clock.advance(60 * 24 * 3600 * 1000 + 1);
+    expect((await refresh(third.json().refresh_token)).json().error).toBe('invalid_grant');
+  });
+
+  it('expires the access token after an hour, with tokenExpired', async () => {
+    const tokens = await obtainTokens(t);
+    t.clock.advance(3599_000);
+    expect((await bearer(t.app, tokens.access_token)).statusCode).toBe(200);
+    t.clock.advance(1000);
+    const expired = await bearer(t.app, tokens.access_token);
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json()).toEqual({
+      status: 401,
+      code: 'tokenExpired',
+      message: 'The access token has expired.',
+      type: 'error',
+    });
+    expect(expired.headers['www-authenticate']).toBe(
+      'Bearer realm="grantboard", error="invalid_token", error_description="The access token has expired."',
+    );
+  });
+
+  it('gives 50 parallel refreshes with one token the same new pair, with exactly one rotation', async () => {
+    const first = await obtainTokens(t);
+    const responses = await Promise.all(Array.from({ length: 50 }, () => refresh(first.refresh_token!)));
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(50).fill(200));
+    const pairs = new Set(responses.map((r) => `${r.json().access_token} ${r.json().refresh_token}`));
+    expect(pairs.size).toBe(1);
+    const [pair] = responses.map((r) => r.json());
+    const rows = await rotationsOf(first.refresh_token!);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.replaced_by).toBe(digest(pair.refresh_token));
+    const family = await t.db.database.db
+      .selectFrom('refresh_tokens')
+      .select('digest')
+      .where('family_id', '=', rows[0]!.family_id)
+      .execute();
+    expect(family).toHaveLength(2);
+    expect((await bearer(t.app, pair.access_token)).statusCode).toBe(200);
+    expect((await refresh(pair.refresh_token)).statusCode).toBe(200);
+  });
+
+  it('replays the identical response within the grace window, with expires_in counting down', async () => {
+    const first = await obtainTokens(t);
+    const a = (await refresh(first.refresh_token!)).json();
+    t.clock.advance(30_000);
+    const b = (await refresh(first.refresh_token!)).json();
+    expect(b).toEqual({ ...a, expires_in: 3570 });
+  });
+
+  it('treats a reuse after the grace window as theft: the family is revoked and the event audited', async () => {
+    const first = await obtainTokens(t);
+    const second = (await refresh(first.refresh_token!)).json();
+    t.clock.advance(61_000);
+    const reuse = await refresh(first.refresh_token!);
+    expect(reuse.statusCode).toBe(400);
+    expect(reuse.json().error).toBe('invalid_grant');
+    expect((await bearer(t.app, second.access_token)).statusCode).toBe(401);
+    expect((await refresh(second.refresh_token)).json().error).toBe('invalid_grant');
+    const events = await t.repos.audit.list({ type: 'refresh_token_reuse_detected' });
+    expect(events.some((e) => e.user_id === t.seed.alice.id && e.app_id === t.seed.expiringApp.id)).toBe(true);
+  });
+
+  it('treats a reuse within the window as theft once the new token was itself used', async () => {
+    const first = await obtainTokens(t);
+    const second = (await refresh(first.refresh_token!)).json();
+    const third = (await refresh(second.refresh_token)).json();
+    expect((await refresh(first.refresh_token!)).json().error).toBe('invalid_grant');
+    expect((await bearer(t.app, third.access_token)).statusCode).toBe(401);
+  });
+
+  it('refuses a refresh token presented by another client without revoking it', async () => {
+    const first = await obtainTokens(t);
+    const stolen = await tokenRequest(t.app, {
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token!,
+      client_id: t.seed.publicApp.id,
+    });
+    expect(stolen.json().error).toBe('invalid_grant');
+    expect((await refresh(first.refresh_token!)).statusCode).toBe(200);
+  });
+
+  it('refuses a widened scope and keeps the token usable', async () => {
+    const first = await obtainTokens(t, { scopes: ['boards:read'] });
+    const wider = await refresh(first.refresh_token!, { scope: 'boards:read boards:write' });
+    expect(wider.json().error).toBe('invalid_grant');
+    const same = await refresh(first.refresh_token!, { scope: 'boards:read' });
+    expect(same.json().scope).toBe('boards:read');
+  });
+
+  it('answers a refresh for a non-expiring app with unauthorized_client', async () => {
+    const response = await tokenRequest(t.app, {
+      grant_type: 'refresh_token',
+      refresh_token: 'gbr_x',
+      client_id: t.seed.nonExpiringApp.id,
+      client_secret: t.seed.nonExpiringSecret,
+    });
+    expect(response.json()).toMatchObject({ status: 400, error: 'unauthorized_client' });
+  });
+
+  it('refuses a refresh token after the app is uninstalled from the team', async () => {
+    const tokens = await obtainTokens(t, { teamId: t.seed.otherTeamId, userId: t.seed.bob.id });
+    await t.services.installs.uninstall(t.seed.expiringApp.id, t.seed.otherTeamId, null);
+    expect((await refresh(tokens.refresh_token!)).json().error).toBe('invalid_grant');
+    expect((await bearer(t.app, tokens.access_token)).statusCode).toBe(401);
+  });
+});
