@@ -1,4 +1,4 @@
-import { CloneType, type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
+import { CloneType, FormatRegistry, type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
 
 /** A closed string enum; the OpenAPI document shows it as `enum`. */
 export function StringEnum<const T extends readonly string[]>(
@@ -13,6 +13,14 @@ export function StringEnum<const T extends readonly string[]>(
 
 /** Request objects are closed: an unknown field is a mistake worth a 400, not something to drop. */
 export const closed = { additionalProperties: false } as const;
+
+// TypeBox knows no formats until they are registered. Grantboard's timestamps are always UTC with `Z`.
+if (!FormatRegistry.Has('date-time')) {
+  FormatRegistry.Set(
+    'date-time',
+    (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value) && !Number.isNaN(Date.parse(value)),
+  );
+}
 
 /** Wire timestamps: ISO 8601 in UTC with `Z`. */
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-11-29T12:00:00.000Z'] });
