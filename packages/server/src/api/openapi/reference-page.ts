@@ -24,6 +24,11 @@ details { margin: 6px 0; } summary { cursor: pointer; color: #3451d1; }
 
 const anchor = (route: ApiRoute) => route.operationId;
 
+/** Descriptions are written with `backticks` for names: shown as code, everything else escaped. */
+function prose(text: string): Html {
+  return html`${text.split('`').map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part))}`;
+}
+
 function parameters(route: ApiRoute, document: Json): Html {
   const op = ((document.paths as Json)[openApiPath(route.url)] as Json)[route.method.toLowerCase()] as Json;
   const params = op.parameters as { name: string; in: string; required: boolean; description?: string; schema: Json }[];
@@ -32,7 +37,7 @@ function parameters(route: ApiRoute, document: Json): Html {
 <tr><th>Parameter</th><th>In</th><th>Type</th><th>Description</th></tr>
 ${params.map(
   (p) =>
-    html`<tr><td><code>${p.name}</code>${p.required ? ' (required)' : ''}</td><td>${p.in}</td><td><code>${typeLabel(p.schema)}</code></td><td>${p.description ?? ''}</td></tr>`,
+    html`<tr><td><code>${p.name}</code>${p.required ? ' (required)' : ''}</td><td>${p.in}</td><td><code>${typeLabel(p.schema)}</code></td><td>${prose(p.description ?? '')}</td></tr>`,
 )}
 </table>`;
 }
@@ -64,7 +69,7 @@ function operation(route: ApiRoute, document: Json): Html {
   return html`<section class="op" id="${anchor(route)}">
 <div class="sig"><span class="method ${route.method}">${route.method}</span> ${openApiPath(route.url)}</div>
 <h3>${route.summary}</h3>
-${route.description ? html`<p>${route.description}</p>` : ''}
+${route.description ? html`<p>${prose(route.description)}</p>` : ''}
 <p class="meta">Scope <code>${route.scopes.join(' ')}</code> · rate-limit level ${route.level} (${LEVEL_CREDITS[route.level]} credits) · success ${route.status}</p>
 ${parameters(route, document)}
 ${schemaBlock(`Request body${route.optionalBody ? ' (optional)' : ''}`, body)}
