@@ -70,7 +70,8 @@ export function boardMemberService({ repos, clock }: ServiceContext, boards: Boa
           result.successful.push(user.id);
         }
       }
-      await repos.boardMembers.setRoles(boardId, entries, clock.now());
+      if (!(await repos.boardMembers.setRoles(boardId, entries, clock.now())))
+        throw new NotFoundError(`Board ${boardId} was not found.`);
       return result;
     },
 

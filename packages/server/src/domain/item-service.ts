@@ -81,7 +81,9 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
         modified_by: actor.userId,
         modified_at: now,
       };
-      await repos.items.create(item);
+      if (!(await repos.items.create(item))) {
+        throw new NotFoundError(`Board ${boardId} or the parent frame was deleted while the item was being added.`);
+      }
       return item;
     },
 

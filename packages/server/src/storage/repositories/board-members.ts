@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { isForeignKeyViolation } from '../constraint-errors.js';
 import type { BoardRole, Tables } from '../schema.js';
 
 export interface BoardMemberView {
@@ -39,25 +40,32 @@ export function boardMembersRepository(db: Kysely<Tables>) {
     },
 
     /**
-     * Adds members or changes their roles, all in one transaction. The owner's role never changes
-     * here: ownership is not shared by invitation.
+     * Adds members or changes their roles, all in one transaction; false when the board is gone. The
+     * owner's role never changes here: ownership is not shared by invitation.
      */
-    async setRoles(boardId: string, entries: { userId: string; role: BoardRole }[], now: number): Promise<void> {
-      if (entries.length === 0) return;
-      await db.transaction().execute(async (trx) => {
-        for (const entry of entries) {
-          await trx
-            .insertInto('board_members')
-            .values({ board_id: boardId, user_id: entry.userId, role: entry.role, created_at: now })
-            .onConflict((oc) =>
-              oc
-                .columns(['board_id', 'user_id'])
-                .doUpdateSet({ role: entry.role })
-                .where('board_members.role', '!=', 'owner'),
-            )
-            .execute();
-        }
-      });
+    async setRoles(boardId: string, entries: { userId: string; role: BoardRole }[], now: number): Promise<boolean> {
+      if (entries.length === 0) return true;
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (const entry of entries) {
+            await trx
+              .insertInto('board_members')
+              .values({ board_id: boardId, user_id: entry.userId, role: entry.role, created_at: now })
+              .onConflict((oc) =>
+                oc
+                  .columns(['board_id', 'user_id'])
+                  .doUpdateSet({ role: entry.role })
+                  .where('board_members.role', '!=', 'owner'),
+              )
+              .execute();
+          }
+        });
+        return true;
+      } catch (error) {
+        // The board (or a user) was deleted meanwhile; the transaction wrote nothing.
+        if (isForeignKeyViolation(error)) return false;
+        throw error;
+      }
     },
 
     /** Changes one member's role, unless the member is the owner; false when nothing changed. */

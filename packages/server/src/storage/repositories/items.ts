@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { isForeignKeyViolation } from '../constraint-errors.js';
 import type { ItemsTable, Tables } from '../schema.js';
 
 export type ItemRow = Selectable<ItemsTable>;
@@ -27,8 +28,15 @@ export interface ItemCursor {
 
 export function itemsRepository(db: Kysely<Tables>) {
   return {
-    async create(item: ItemRow): Promise<void> {
-      await db.insertInto('items').values(item).execute();
+    /** Stores a new item; false when its board or parent was deleted meanwhile. */
+    async create(item: ItemRow): Promise<boolean> {
+      try {
+        await db.insertInto('items').values(item).execute();
+        return true;
+      } catch (error) {
+        if (isForeignKeyViolation(error)) return false;
+        throw error;
+      }
     },
 
     find(boardId: string, itemId: string): Promise<ItemRow | undefined> {
@@ -47,7 +55,13 @@ export function itemsRepository(db: Kysely<Tables>) {
     async update(boardId: string, itemId: string, type: string | undefined, changes: ItemChanges) {
       let query = db.updateTable('items').set(changes).where('board_id', '=', boardId).where('id', '=', itemId);
       if (type !== undefined) query = query.where('type', '=', type);
-      return query.returningAll().executeTakeFirst();
+      try {
+        return await query.returningAll().executeTakeFirst();
+      } catch (error) {
+        // The new parent was deleted meanwhile.
+        if (isForeignKeyViolation(error)) return undefined;
+        throw error;
+      }
     },
 
     /** Deletes an item (of the type, when given); its children stay on the board. */
