@@ -6,6 +6,7 @@ import type { Config } from './config/config.js';
 import { createServices } from './domain/services.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { loggerOptions } from './lib/log.js';
+import { createMetrics, metricsRoutes } from './lib/metrics.js';
 import { createRateLimiter } from './lib/rate-limit/create-rate-limiter.js';
 import type { RateLimiter } from './lib/rate-limit/rate-limiter.js';
 import { oauthPlugin } from './oauth/plugin.js';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     services: createServices({ config, repos, clock }),
     clock,
     rateLimiter,
+    metrics: createMetrics(),
   };
 
   // Form bodies reach handlers as raw strings: OAuth endpoints must see repeated parameters.
@@ -56,6 +58,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     done(null, body),
   );
 
+  metricsRoutes(app, context.metrics, config.metricsToken);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const ready = await deps.database.ping();

@@ -25,6 +25,8 @@ const USAGE = `Usage: grantboard <command> [options]
               [--client-id ID --client-secret SECRET]   keep an existing app's credentials
   apps list [--team T]
   apps show CLIENT_ID
+  keys reseal                            re-encrypt client secrets under GRANTBOARD_SECRET_KEY
+                                         (old keys in GRANTBOARD_PREVIOUS_SECRET_KEYS)
   installs list [--team T]
   installs remove --app CLIENT_ID --team T
 
@@ -196,6 +198,14 @@ const COMMANDS: Record<
       print(!!o.json, doc, JSON.stringify(doc, null, 2));
     },
   },
+  'keys reseal': {
+    options: {},
+    async run(env, o) {
+      const result = await env.services.apps.resealSecrets();
+      const text = `Re-encrypted ${result.resealed} client secrets under the current key.${result.unreadable.length ? ` No key opens the secrets of: ${result.unreadable.join(', ')}.` : ''}`;
+      print(!!o.json, result, text);
+    },
+  },
   'installs list': {
     options: { team: { type: 'string' } },
     async run(env, o) {
@@ -261,6 +271,7 @@ async function demo(): Promise<void> {
         '',
       ]),
       `Open an authorize link once the server is up on ${env.config.publicUrl}.`,
+      `Your apps (developer console): ${env.config.publicUrl}/apps · Authorized apps: ${env.config.publicUrl}/profile/apps`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });

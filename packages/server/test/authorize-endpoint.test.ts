@@ -57,7 +57,7 @@ describe.each(DIALECTS)('GET/POST /oauth/authorize on %s', (dialect) => {
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['content-security-policy']).toContain("form-action 'self' https://app.example");
     expect(page.body).toContain('Install &amp; authorize Expiring');
-    expect(page.body).toMatch(/<select id="team_id" name="team_id" required>/);
+    expect(page.body).toMatch(/<select id="team_id" name="team_id" required[ >]/);
     expect(page.body).toContain(`<option value="${t.seed.teamId}" selected>Design</option>`);
     expect(page.body).toContain('>Allow</button>');
     expect(page.body).toContain('>Cancel</button>');
@@ -237,8 +237,8 @@ describe.each(DIALECTS)('GET/POST /oauth/authorize on %s', (dialect) => {
     const bob = new BrowserSession(t.app);
     await bob.signIn(t.seed.bob.email, PASSWORD);
     const bobPage = await bob.get(authorizeUrl());
-    expect(bobPage.body).toContain(
-      `<option value="${t.seed.teamId}" disabled>Design — Only team admins can install apps here</option>`,
+    expect(bobPage.body).toMatch(
+      new RegExp(`<option value="${t.seed.teamId}" disabled>Design \\(only team admins can install apps\\)`),
     );
     const refused = await bob.post('/oauth/authorize', {
       ...consentFields(bobPage.body),
@@ -284,7 +284,7 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
     const second = browser.cookie('gb_session');
     expect(second).not.toBe(first);
     const replay = await t.app.inject({ method: 'GET', url: '/', headers: { cookie: `gb_session=${first}` } });
-    expect(replay.headers.location).toBe('/signin');
+    expect(replay.headers.location).toMatch(/^\/signin/);
   });
 
   it('refuses a wrong password and a sign-in without the CSRF cookie', async () => {

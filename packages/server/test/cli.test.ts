@@ -199,6 +199,40 @@ describe('grantboard CLI', () => {
     expect(unknownFlag.code).toBe(2);
   });
 
+  it('rotates the server key: old keys still decrypt until the secrets are re-encrypted', () => {
+    const keyB = 'c'.repeat(64);
+    const team = json(['teams', 'create', '--name', 'Keys']);
+    const user = json(['users', 'create', '--email', 'keys@example.com', '--password', 'long enough', '--name', 'K']);
+    json(['teams', 'add-member', '--team', team.id, '--user', user.id, '--role', 'admin']);
+    const app = json([
+      'apps',
+      'create',
+      '--name',
+      'K',
+      '--team',
+      team.id,
+      '--redirect-uri',
+      'https://k.example/',
+      '--scopes',
+      'boards:read',
+      '--expiring',
+    ]);
+    const withKey = (key: string, previous = '') => ({
+      GRANTBOARD_SECRET_KEY: key,
+      GRANTBOARD_PREVIOUS_SECRET_KEYS: previous,
+    });
+    const show = (env: Record<string, string>) =>
+      JSON.parse(run(['apps', 'show', app.clientId, '--json'], env).stdout).clientSecret;
+    expect(show(withKey(keyB))).toBeUndefined();
+    expect(show(withKey(keyB, TEST_SECRET_KEY))).toBe(app.clientSecret);
+    const reseal = run(['keys', 'reseal', '--json'], withKey(keyB, TEST_SECRET_KEY));
+    expect(JSON.parse(reseal.stdout)).toMatchObject({ resealed: expect.any(Number), unreadable: [] });
+    expect(show(withKey(keyB))).toBe(app.clientSecret);
+    expect(show(withKey(TEST_SECRET_KEY))).toBeUndefined();
+    // Put the test key back for the other tests.
+    run(['keys', 'reseal'], withKey(TEST_SECRET_KEY, keyB));
+  });
+
   it('refuses to start in production without a server key', () => {
     const result = run(['migrate'], { NODE_ENV: 'production', GRANTBOARD_SECRET_KEY: '' });
     expect(result.code).toBe(1);

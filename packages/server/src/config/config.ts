@@ -13,11 +13,16 @@ export interface Config {
   redisUrl: string | undefined;
   /** 32 bytes: encrypts client secrets and keys every derived secret. */
   secretKey: Buffer;
+  /** Keys being rotated out (`GRANTBOARD_PREVIOUS_SECRET_KEYS`, comma-separated): they still decrypt. */
+  previousSecretKeys: Buffer[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   refreshReuseGraceSeconds: number;
   codeTtlSeconds: number;
   sessionTtlSeconds: number;
+  signInMaxFailuresPerAccount: number;
+  signInMaxFailuresPerAddress: number;
+  signInThrottleWindowSeconds: number;
   idTokenIssuer: string;
   logLevel: string;
   dbPoolMax: number;
@@ -26,6 +31,7 @@ export interface Config {
   rateLimitWindowSeconds: number;
   rateLimitKeyPrefix: string;
   janitorIntervalSeconds: number;
+  metricsToken: string | undefined;
   production: boolean;
 }
 
@@ -42,10 +48,10 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
   return Number(raw);
 }
 
-function parseSecretKey(raw: string): Buffer {
+function parseSecretKey(raw: string, name = 'GRANTBOARD_SECRET_KEY'): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64url');
   if (key.length !== 32) {
-    throw new ConfigError('GRANTBOARD_SECRET_KEY must be 32 bytes, as 64 hex characters or 43 base64url characters.');
+    throw new ConfigError(`${name} must be 32 bytes, as 64 hex characters or 43 base64url characters.`);
   }
   return key;
 }
@@ -107,17 +113,41 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     databaseUrl,
     redisUrl: merged.REDIS_URL || undefined,
     secretKey,
+    previousSecretKeys: (merged.GRANTBOARD_PREVIOUS_SECRET_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean)
+      .map((key) => parseSecretKey(key, 'GRANTBOARD_PREVIOUS_SECRET_KEYS')),
     accessTokenTtlSeconds: integer(merged, 'ACCESS_TOKEN_TTL_SECONDS', DEFAULTS.accessTokenTtlSeconds, 1),
     refreshTokenTtlSeconds: integer(merged, 'REFRESH_TOKEN_TTL_SECONDS', DEFAULTS.refreshTokenTtlSeconds, 1),
     refreshReuseGraceSeconds: integer(merged, 'REFRESH_REUSE_GRACE_SECONDS', DEFAULTS.refreshReuseGraceSeconds, 0),
     codeTtlSeconds: integer(merged, 'CODE_TTL_SECONDS', DEFAULTS.codeTtlSeconds, 1),
     sessionTtlSeconds: integer(merged, 'SESSION_TTL_SECONDS', DEFAULTS.sessionTtlSeconds, 60),
+    signInMaxFailuresPerAccount: integer(
+      merged,
+      'SIGNIN_MAX_FAILURES_PER_ACCOUNT',
+      DEFAULTS.signInMaxFailuresPerAccount,
+      1,
+    ),
+    signInMaxFailuresPerAddress: integer(
+      merged,
+      'SIGNIN_MAX_FAILURES_PER_ADDRESS',
+      DEFAULTS.signInMaxFailuresPerAddress,
+      1,
+    ),
+    signInThrottleWindowSeconds: integer(
+      merged,
+      'SIGNIN_THROTTLE_WINDOW_SECONDS',
+      DEFAULTS.signInThrottleWindowSeconds,
+      1,
+    ),
     idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
     logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,
     dbPoolMax: integer(merged, 'DB_POOL_MAX', DEFAULTS.dbPoolMax, 1),
     rateLimitCreditsPerMinute: integer(merged, 'RATE_LIMIT_CREDITS_PER_MINUTE', DEFAULTS.rateLimitCreditsPerMinute, 1),
     rateLimitWindowSeconds: integer(merged, 'RATE_LIMIT_WINDOW_SECONDS', DEFAULTS.rateLimitWindowSeconds, 1),
     rateLimitKeyPrefix: merged.RATE_LIMIT_KEY_PREFIX || DEFAULTS.rateLimitKeyPrefix,
+    metricsToken: merged.METRICS_TOKEN || DEFAULTS.metricsToken,
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
     production,
   };

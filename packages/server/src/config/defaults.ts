@@ -19,12 +19,20 @@ export const DEFAULTS = {
   codeTtlSeconds: 600,
   /** `SESSION_TTL_SECONDS`: how long a web sign-in lasts. */
   sessionTtlSeconds: 7 * 24 * 3600,
+  /** `SIGNIN_MAX_FAILURES_PER_ACCOUNT`: failed sign-ins for one email within the window before it is locked. */
+  signInMaxFailuresPerAccount: 5,
+  /** `SIGNIN_MAX_FAILURES_PER_ADDRESS`: failed sign-ins from one client address within the window before it is refused. */
+  signInMaxFailuresPerAddress: 30,
+  /** `SIGNIN_THROTTLE_WINDOW_SECONDS`: how far back failed sign-ins count, and so how long a lock lasts at most. */
+  signInThrottleWindowSeconds: 15 * 60,
   /** `ID_TOKEN_ISSUER`: `iss` of Web SDK id tokens; `miro` so existing app back ends verify them unchanged. */
   idTokenIssuer: 'miro',
   /** `LOG_LEVEL`: pino log level. */
   logLevel: 'info',
   /** `JANITOR_INTERVAL_SECONDS`: how often each process deletes expired codes, tokens and sessions (0: never). */
   janitorIntervalSeconds: 300,
+  /** `METRICS_TOKEN`: when set, `GET /metrics` wants `Authorization: Bearer <token>`. */
+  metricsToken: undefined as string | undefined,
   /** `DB_POOL_MAX`: PostgreSQL connections per server process. */
   dbPoolMax: 10,
   /**

@@ -2,7 +2,7 @@ import { numericId } from '../lib/ids.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../lib/passwords.js';
 import type { UserRow } from '../storage/repositories/users.js';
 import type { TeamRole } from '../storage/schema.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { ServiceContext } from './services.js';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
@@ -67,6 +67,24 @@ export function accountService({ repos, clock }: ServiceContext) {
       };
       await repos.teams.create(team);
       return team;
+    },
+
+    /** Whether only team admins may install apps in the team; only an admin may change it. */
+    async setInstallPolicy(teamId: string, actorId: string, adminOnly: boolean): Promise<void> {
+      const team = await repos.teams.findById(teamId);
+      if (!team) throw new NotFoundError(`There is no team with id ${teamId}.`);
+      if ((await repos.teams.role(teamId, actorId)) !== 'admin') {
+        throw new ForbiddenError('Only team admins can change who may install apps.');
+      }
+      if ((team.installs_admin_only === 1) === adminOnly) return;
+      await repos.teams.setInstallsAdminOnly(teamId, adminOnly);
+      await repos.audit.record({
+        type: 'team_settings_changed',
+        at: clock.now(),
+        actorId,
+        teamId,
+        detail: { installsAdminOnly: adminOnly },
+      });
     },
 
     async addMember(teamId: string, userId: string, role: TeamRole): Promise<void> {

@@ -4,7 +4,7 @@ import { numericId } from '../lib/ids.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { mintToken } from '../lib/tokens.js';
 import type { AppRow } from '../storage/repositories/apps.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import type { ServiceContext } from './services.js';
 
@@ -42,6 +42,17 @@ const MAX_REDIRECT_URIS = 20;
 
 export function appService({ config, repos, clock }: ServiceContext) {
   const secretKey = deriveKey(config.secretKey, 'client secret');
+  // Keys being rotated out still decrypt; only the current key encrypts.
+  const readKeys = [config.secretKey, ...config.previousSecretKeys].map((key) => deriveKey(key, 'client secret'));
+
+  function openSecret(app: AppRow): string | undefined {
+    if (app.secret_sealed === null) return undefined;
+    for (const key of readKeys) {
+      const secret = open(key, app.secret_sealed, app.id);
+      if (secret !== undefined) return secret;
+    }
+    return undefined;
+  }
 
   function checkName(name: string): string {
     const trimmed = name.trim();
@@ -179,14 +190,61 @@ export function appService({ config, repos, clock }: ServiceContext) {
       return secret;
     },
 
+    /**
+     * Deletes an app: every token it holds in every team stops working at once, its installations go,
+     * and its client id stops being recognised. `actorId` must be a member of the app's developer
+     * team unless it is null (the operator's CLI).
+     */
+    async remove(appId: string, actorId: string | null): Promise<{ revokedFamilies: number }> {
+      const app = await repos.apps.findById(appId);
+      if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
+      if (actorId !== null && !(await repos.teams.role(app.team_id, actorId))) {
+        throw new ForbiddenError("Only members of the app's developer team can delete it.");
+      }
+      const now = clock.now();
+      const result = await repos.apps.remove(appId, now);
+      if (!result.removed) throw new NotFoundError(`There is no app with client id ${appId}.`);
+      await repos.audit.record({
+        type: 'app_deleted',
+        at: now,
+        actorId,
+        teamId: app.team_id,
+        appId,
+        detail: { appName: app.name, revokedFamilies: result.revokedFamilies },
+      });
+      return { revokedFamilies: result.revokedFamilies };
+    },
+
     /** The client secret in the clear, for the developer console and for signing Web SDK id tokens. */
     revealSecret(app: AppRow): string | undefined {
-      return app.secret_sealed === null ? undefined : open(secretKey, app.secret_sealed, app.id);
+      return openSecret(app);
+    },
+
+    /**
+     * Re-encrypts every client secret under the current server key, after a key rotation; secrets
+     * no key can open are reported, not changed.
+     */
+    async resealSecrets(): Promise<{ resealed: number; unreadable: string[] }> {
+      const unreadable: string[] = [];
+      let resealed = 0;
+      for (const app of await repos.apps.list()) {
+        if (app.secret_sealed === null) continue;
+        const secret = openSecret(app);
+        if (secret === undefined) {
+          unreadable.push(app.id);
+          continue;
+        }
+        if (open(secretKey, app.secret_sealed, app.id) === undefined) {
+          await repos.apps.update(app.id, { secret_sealed: sealSecret(app.id, secret) });
+          resealed++;
+        }
+      }
+      return { resealed, unreadable };
     },
 
     /** Constant-time comparison of a presented secret with the app's (RFC 6819 §5.1.4.1.3). */
     secretMatches(app: AppRow, presented: string): boolean {
-      const actual = app.secret_sealed === null ? undefined : open(secretKey, app.secret_sealed, app.id);
+      const actual = openSecret(app);
       if (actual === undefined) return false;
       const a = Buffer.from(actual);
       const b = Buffer.from(presented);

@@ -8,6 +8,7 @@ import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
+import { signInThrottle } from './sign-in-throttle.js';
 import { tokenService } from './token-service.js';
 
 /** What every domain service is built from. */
@@ -28,6 +29,7 @@ export function createServices(context: ServiceContext) {
     boards,
     items: itemService(context, boards),
     boardMembers: boardMemberService(context, boards),
+    signInThrottle: signInThrottle(context),
   };
 }
 

@@ -202,6 +202,28 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
       throw new InvalidGrant(INVALID_REFRESH, 'refresh token reuse: family revoked');
     },
 
+    /**
+     * The user takes back an authorization ("Authorized apps" → Revoke access): every live token
+     * family of the user for the app in the team is revoked; the app stays installed in the team.
+     * Returns how many families were revoked.
+     */
+    async revokeGrant(grant: { userId: string; appId: string; teamId: string }): Promise<number> {
+      const now = clock.now();
+      const revoked = await repos.tokens.revokeGrantsOf(grant, now, 'revoked_by_user');
+      for (const familyId of revoked) {
+        await repos.audit.record({
+          type: 'token_revoked',
+          at: now,
+          actorId: grant.userId,
+          appId: grant.appId,
+          teamId: grant.teamId,
+          userId: grant.userId,
+          detail: { familyId, by: 'user' },
+        });
+      }
+      return revoked.length;
+    },
+
     /** Checks an access token presented to a resource. */
     async checkAccess(token: string): Promise<AccessCheck> {
       if (!isWellFormedToken(token, 'access')) return { kind: 'invalid' };

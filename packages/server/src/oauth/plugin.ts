@@ -2,12 +2,13 @@ import { PATHS } from '@grantboard/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from '../api/errors.js';
 import type { AppContext } from '../app-context.js';
+import { isDatabaseUnavailable } from '../storage/database.js';
 import { introspectEndpoint } from './endpoints/introspect.js';
 import { metadataEndpoint } from './endpoints/metadata.js';
 import { revokeEndpoints } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { tokenContextEndpoint } from './endpoints/token-context.js';
-import { InvalidClient, InvalidRequest, OAuthError, ServerError } from './errors.js';
+import { InvalidClient, InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from './errors.js';
 
 /**
  * The OAuth endpoints other than the authorization page (which is part of the web surface). One
@@ -32,6 +33,10 @@ export async function oauthPlugin(app: FastifyInstance, context: AppContext): Pr
     if (error instanceof OAuthError) oauthError = error;
     else if (error.validation || (error.statusCode !== undefined && error.statusCode < 500)) {
       oauthError = new InvalidRequest(clientErrorMessage(error), error.message);
+    } else if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      oauthError = new TemporarilyUnavailable('The service is temporarily unavailable. Try again shortly.');
+      reply.header('retry-after', '1');
     } else {
       request.log.error({ err: error }, 'unexpected error');
       oauthError = new ServerError('The server could not complete the request.');

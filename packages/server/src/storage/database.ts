@@ -78,8 +78,10 @@ const types = {
 
 function openPostgres(url: string, max: number): Database {
   const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 5000 });
-  // A dropped idle connection must not crash the process; the next query gets a fresh one.
+  // A dropped connection must not crash the process: pg emits 'error' on idle clients through the
+  // pool, and on checked-out clients on the client itself (the query in flight rejects anyway).
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -94,4 +96,34 @@ function openPostgres(url: string, max: number): Database {
     },
     close: () => db.destroy(),
   };
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+]);
+
+/**
+ * Whether an error means the database cannot be reached right now (down, restarting, overloaded,
+ * locked) rather than that the request was wrong: such requests get 503 and may be retried.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    // PostgreSQL: 08xxx connection exceptions, 57P0x shutdown / cannot connect now, 53300 too many connections.
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')
+      return true;
+  }
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+      message,
+    )
+  );
 }

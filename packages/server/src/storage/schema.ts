@@ -130,6 +130,15 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  /** A one-shot message for the session's next page, sealed under a key derived from the cookie. */
+  flash_sealed: string | null;
+}
+
+export interface SignInFailuresTable {
+  id: string;
+  /** `account:<email>` or `address:<client address>`. */
+  key: string;
+  at: number;
 }
 
 /** Board roles, weakest first (Miro's vocabulary). */
@@ -198,4 +207,5 @@ export interface Tables {
   boards: BoardsTable;
   board_members: BoardMembersTable;
   items: ItemsTable;
+  sign_in_failures: SignInFailuresTable;
 }

@@ -1,31 +1,47 @@
 import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { STYLESHEET } from './layout.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../storage/database.js';
+import { signedInScope } from './guard.js';
+import { appPages } from './pages/app-page.js';
+import { appsPages } from './pages/apps.js';
 import { authorizePages } from './pages/authorize.js';
 import { errorPage } from './pages/error-page.js';
-import { homePages } from './pages/home.js';
+import { homePage, homePages } from './pages/home.js';
+import { profileAppsPages } from './pages/profile-apps.js';
 import { signInPages } from './pages/sign-in.js';
+import { teamAppsPages } from './pages/team-apps.js';
+import { teamAuditPages } from './pages/team-audit.js';
+import { ROUTES } from './routes.js';
 import { sessions as createSessions } from './session.js';
+import { ICON, STYLESHEET } from './stylesheet.js';
 
-/** Server-rendered pages: sign-in, the install & authorize (consent) page, home. */
+/**
+ * Server-rendered pages: sign-in, the install & authorize (consent) page, the developer console,
+ * team settings (installed apps, audit log) and the user's authorized apps.
+ */
 export async function webPlugin(app: FastifyInstance, context: AppContext): Promise<void> {
   await app.register(cookie);
   const sessions = createSessions(context);
-
-  app.get('/static/style.css', async (_request, reply) =>
-    reply
-      .header('content-type', 'text/css; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .send(STYLESHEET),
-  );
-  signInPages(app, context, sessions);
-  authorizePages(app, context, sessions);
-  homePages(app, context, sessions);
-
+  // Set before any route or scope is registered, so the signed-in scope inherits it.
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Domain refusals that a page did not handle itself: a sentence fit to show.
+    if (error instanceof ValidationError) return errorPage(reply, 400, 'That did not work', error.message);
+    if (error instanceof NotFoundError) return errorPage(reply, 404, 'Not found', error.message);
+    if (error instanceof ForbiddenError) return errorPage(reply, 403, 'Not allowed', error.message);
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return errorPage(reply, error.statusCode, 'Bad request', 'The request could not be understood.');
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '1');
+      return errorPage(
+        reply,
+        503,
+        'Temporarily unavailable',
+        'Grantboard cannot reach its database right now. Please try again shortly.',
+      );
     }
     request.log.error({ err: error }, 'unexpected error');
     return errorPage(
@@ -34,5 +50,31 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
       'Something went wrong',
       'The server could not complete the request. Please try again.',
     );
+  });
+
+  app.get(ROUTES.stylesheet, async (_request, reply) =>
+    reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('x-content-type-options', 'nosniff')
+      .send(STYLESHEET),
+  );
+  app.get(ROUTES.icon, async (_request, reply) =>
+    reply
+      .header('content-type', 'image/svg+xml')
+      .header('cache-control', 'public, max-age=86400')
+      .header('x-content-type-options', 'nosniff')
+      .send(ICON),
+  );
+  signInPages(app, context, sessions);
+  authorizePages(app, context, sessions);
+  homePages(app, context);
+  await signedInScope(app, sessions, (scope) => {
+    homePage(scope, context, sessions);
+    appsPages(scope, context, sessions);
+    appPages(scope, context, sessions);
+    teamAppsPages(scope, context, sessions);
+    teamAuditPages(scope, context, sessions);
+    profileAppsPages(scope, context, sessions);
   });
 }

@@ -1,7 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
+import type { TokenResponse } from '@grantboard/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { digest, mintToken } from '../lib/tokens.js';
 import type { UserRow } from '../storage/repositories/users.js';
 
@@ -9,6 +11,18 @@ export interface SignedIn {
   user: UserRow;
   csrf: string;
   sessionDigest: string;
+  /** Seals the session's flash; derived from the cookie value, which only the browser holds. */
+  flashKey: Buffer;
+}
+
+/** What the page after a POST shows once (post/redirect/get). */
+export interface Flash {
+  notice?: string;
+  error?: string;
+  /** Show this app's client secret on its page. */
+  revealSecret?: string;
+  /** A token from "Install app and get OAuth token", shown once. */
+  token?: { appId: string; response: TokenResponse };
 }
 
 /** Cookie names; `__Host-` pins a cookie to this origin and path `/` when served over https. */
@@ -34,7 +48,23 @@ export function sessions({ config, repos, clock }: AppContext) {
       const session = await repos.sessions.find(sessionDigest, clock.now());
       if (!session) return undefined;
       const user = await repos.users.findById(session.user_id);
-      return user ? { user, csrf: session.csrf_token, sessionDigest } : undefined;
+      if (!user) return undefined;
+      return { user, csrf: session.csrf_token, sessionDigest, flashKey: deriveKey(value, 'session flash') };
+    },
+
+    /** Stores a flash for the session's next page; it is sealed, since it may hold a token. */
+    async setFlash(signedIn: SignedIn, flash: Flash): Promise<void> {
+      await repos.sessions.setFlash(
+        signedIn.sessionDigest,
+        seal(signedIn.flashKey, JSON.stringify(flash), signedIn.sessionDigest),
+      );
+    },
+
+    /** The flash, once: reading it clears it. */
+    async takeFlash(signedIn: SignedIn): Promise<Flash | undefined> {
+      const sealed = await repos.sessions.takeFlash(signedIn.sessionDigest);
+      const plain = sealed === undefined ? undefined : open(signedIn.flashKey, sealed, signedIn.sessionDigest);
+      return plain === undefined ? undefined : (JSON.parse(plain) as Flash);
     },
 
     /** A new session id on every sign-in, so a planted cookie can never be signed in (session fixation). */

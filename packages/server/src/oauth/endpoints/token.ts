@@ -2,20 +2,32 @@ import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { authenticateClient } from '../client-auth.js';
-import { UnsupportedGrantType } from '../errors.js';
+import { OAuthError, UnsupportedGrantType } from '../errors.js';
 import { GRANTS } from '../grants/index.js';
 import { readParams } from '../params.js';
 
 /** `POST /v1/oauth/token` (RFC 6749 §3.2): read parameters, authenticate the client, dispatch to the grant. */
-export function tokenEndpoint(app: FastifyInstance, { repos, services }: AppContext): void {
+export function tokenEndpoint(app: FastifyInstance, { repos, services, metrics }: AppContext): void {
   app.post(PATHS.token, async (request, reply) => {
     const params = readParams(request);
-    const client = await authenticateClient(params, request.headers.authorization, repos, services.apps);
-    const grantType = params.require('grant_type');
-    const grant = GRANTS.get(grantType);
-    if (!grant) throw new UnsupportedGrantType(`Unsupported grant_type '${grantType.slice(0, 64)}'.`);
-    const body = await grant.handle({ params, client, services });
-    // RFC 6749 §5.1: token responses must not be cached.
-    return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
+    const requested = params.get('grant_type');
+    // Only known grant types become label values: a client cannot grow the metric without bound.
+    const grantLabel = requested !== undefined && GRANTS.has(requested) ? requested : 'other';
+    try {
+      const client = await authenticateClient(params, request.headers.authorization, repos, services.apps);
+      const grantType = params.require('grant_type');
+      const grant = GRANTS.get(grantType);
+      if (!grant) throw new UnsupportedGrantType(`Unsupported grant_type '${grantType.slice(0, 64)}'.`);
+      const body = await grant.handle({ params, client, services });
+      metrics.tokenRequests.inc({ grant_type: grantLabel, outcome: 'ok' });
+      // RFC 6749 §5.1: token responses must not be cached.
+      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
+    } catch (error) {
+      metrics.tokenRequests.inc({
+        grant_type: grantLabel,
+        outcome: error instanceof OAuthError ? error.code : 'server_error',
+      });
+      throw error;
+    }
   });
 }

@@ -21,5 +21,28 @@ export function appsRepository(db: Kysely<Tables>) {
       const result = await db.updateTable('apps').set(changes).where('id', '=', id).executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+    /**
+     * Deletes an app in one transaction: every token family of the app is revoked (the rows stay, for
+     * the audit trail), unredeemed codes are spent, installations and the app itself are removed.
+     */
+    async remove(id: string, now: number): Promise<{ removed: boolean; revokedFamilies: number }> {
+      return db.transaction().execute(async (trx) => {
+        const revoked = await trx
+          .updateTable('token_families')
+          .set({ revoked_at: now, revoked_reason: 'app_deleted' })
+          .where('app_id', '=', id)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        await trx
+          .updateTable('authorization_codes')
+          .set({ consumed_at: now })
+          .where('app_id', '=', id)
+          .where('consumed_at', 'is', null)
+          .execute();
+        await trx.deleteFrom('installations').where('app_id', '=', id).execute();
+        const removed = await trx.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
+        return { removed: removed.numDeletedRows > 0n, revokedFamilies: Number(revoked.numUpdatedRows) };
+      });
+    },
   };
 }

@@ -13,7 +13,16 @@ export type AuditEventType =
   | 'authorization_code_replay_detected'
   | 'client_secret_rotated'
   | 'app_created'
-  | 'app_updated';
+  | 'app_updated'
+  | 'app_deleted'
+  | 'team_settings_changed';
+
+/** An audit event with the names of the people and app it mentions, for the audit log page. */
+export interface NamedAuditEvent extends AuditEventRow {
+  actor_name: string | null;
+  user_name: string | null;
+  app_name: string | null;
+}
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -47,6 +56,21 @@ export function auditRepository(db: Kysely<Tables>) {
       if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
       if (filter.type !== undefined) query = query.where('type', '=', filter.type);
       return query.execute();
+    },
+    /** A team's events, newest first, with names; deleted apps keep the name recorded with the event. */
+    async teamLog(teamId: string, limit = 200): Promise<NamedAuditEvent[]> {
+      return db
+        .selectFrom('audit_events as e')
+        .leftJoin('users as actor', 'actor.id', 'e.actor_id')
+        .leftJoin('users as subject', 'subject.id', 'e.user_id')
+        .leftJoin('apps as a', 'a.id', 'e.app_id')
+        .selectAll('e')
+        .select(['actor.name as actor_name', 'subject.name as user_name', 'a.name as app_name'])
+        .where('e.team_id', '=', teamId)
+        .orderBy('e.at', 'desc')
+        .orderBy('e.id', 'desc')
+        .limit(limit)
+        .execute();
     },
   };
 }

@@ -9,6 +9,7 @@ import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
 import { sessionsRepository } from './sessions.js';
+import { signInFailuresRepository } from './sign-in-failures.js';
 import { teamsRepository } from './teams.js';
 import { tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
@@ -27,6 +28,7 @@ export function createRepositories(db: Kysely<Tables>) {
     boardMembers: boardMembersRepository(db),
     items: itemsRepository(db),
     janitor: janitorRepository(db),
+    signInFailures: signInFailuresRepository(db),
   };
 }
 

@@ -53,6 +53,17 @@ export function installationsRepository(db: Kysely<Tables>) {
         .executeTakeFirst();
     },
 
+    /** The teams an app is installed in, by name. */
+    teamsOf(appId: string): Promise<{ id: string; name: string }[]> {
+      return db
+        .selectFrom('installations as i')
+        .innerJoin('teams as t', 't.id', 'i.team_id')
+        .select(['t.id', 't.name'])
+        .where('i.app_id', '=', appId)
+        .orderBy('t.name')
+        .execute();
+    },
+
     list(teamId?: string): Promise<InstallationSummary[]> {
       let query = db
         .selectFrom('installations as i')

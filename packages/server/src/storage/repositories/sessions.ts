@@ -5,8 +5,11 @@ export type SessionRow = Selectable<SessionsTable>;
 
 export function sessionsRepository(db: Kysely<Tables>) {
   return {
-    async create(session: SessionRow): Promise<void> {
-      await db.insertInto('sessions').values(session).execute();
+    async create(session: Omit<SessionRow, 'flash_sealed'>): Promise<void> {
+      await db
+        .insertInto('sessions')
+        .values({ ...session, flash_sealed: null })
+        .execute();
     },
     find(digest: string, now: number): Promise<SessionRow | undefined> {
       return db
@@ -18,6 +21,36 @@ export function sessionsRepository(db: Kysely<Tables>) {
     },
     async remove(digest: string): Promise<void> {
       await db.deleteFrom('sessions').where('digest', '=', digest).execute();
+    },
+    /** Ends every session of a user but the one given (if any). */
+    async removeAllOf(userId: string, except?: string): Promise<void> {
+      let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (except !== undefined) query = query.where('digest', '!=', except);
+      await query.execute();
+    },
+    async setFlash(digest: string, sealed: string): Promise<void> {
+      await db.updateTable('sessions').set({ flash_sealed: sealed }).where('digest', '=', digest).execute();
+    },
+    /** Reads and clears the flash at once (compare-and-set), so it is shown a single time. */
+    async takeFlash(digest: string): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('sessions')
+        .select('flash_sealed')
+        .where('digest', '=', digest)
+        .executeTakeFirst();
+      const sealed = row?.flash_sealed;
+      if (!sealed) return undefined;
+      const cleared = await db
+        .updateTable('sessions')
+        .set({ flash_sealed: null })
+        .where('digest', '=', digest)
+        .where('flash_sealed', '=', sealed)
+        .executeTakeFirst();
+      return cleared.numUpdatedRows > 0n ? sealed : undefined;
+    },
+    /** Removes expired sessions. */
+    async prune(now: number): Promise<void> {
+      await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
     },
   };
 }

@@ -27,6 +27,13 @@ export function teamsRepository(db: Kysely<Tables>) {
     list(): Promise<TeamRow[]> {
       return db.selectFrom('teams').selectAll().orderBy('created_at').execute();
     },
+    async setInstallsAdminOnly(teamId: string, adminOnly: boolean): Promise<void> {
+      await db
+        .updateTable('teams')
+        .set({ installs_admin_only: adminOnly ? 1 : 0 })
+        .where('id', '=', teamId)
+        .execute();
+    },
     /** Adds a member or changes the role of an existing one. */
     async setMember(teamId: string, userId: string, role: TeamRole, now: number): Promise<void> {
       await db

@@ -31,6 +31,18 @@ export interface RotationRequest {
   replaySealed: string;
 }
 
+/** One app a user has authorized in one team, for the user's "Authorized apps" page. */
+export interface UserGrant {
+  appId: string;
+  appName: string;
+  teamId: string;
+  teamName: string;
+  /** Live token families: one per authorization. */
+  grants: number;
+  firstAuthorizedAt: number;
+  lastAuthorizedAt: number;
+}
+
 export type RotationResult =
   | { kind: 'rotated'; family: FamilyRow }
   /** The token was rotated before: what the caller needs to tell a parallel retry from a replay. */
@@ -227,6 +239,79 @@ export function tokensRepository(db: Kysely<Tables>) {
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
+    },
+
+    /**
+     * The apps a user has authorized, one row per app and team, counting the user's live grants
+     * (token families). A family counts as live while it is not revoked and still holds a token that
+     * has not expired.
+     */
+    grantsOf(userId: string, now: number): Promise<UserGrant[]> {
+      return db
+        .selectFrom('token_families as f')
+        .innerJoin('apps as a', 'a.id', 'f.app_id')
+        .innerJoin('teams as t', 't.id', 'f.team_id')
+        .select((eb) => [
+          'f.app_id as appId',
+          'a.name as appName',
+          'f.team_id as teamId',
+          't.name as teamName',
+          eb.fn.countAll<number>().as('grants'),
+          eb.fn.min<number>('f.created_at').as('firstAuthorizedAt'),
+          eb.fn.max<number>('f.created_at').as('lastAuthorizedAt'),
+        ])
+        .where('f.user_id', '=', userId)
+        .where('f.revoked_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb.exists(
+              eb
+                .selectFrom('access_tokens as at')
+                .select('at.digest')
+                .whereRef('at.family_id', '=', 'f.id')
+                .where('at.revoked_at', 'is', null)
+                .where((inner) => inner.or([inner('at.expires_at', 'is', null), inner('at.expires_at', '>', now)])),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('refresh_tokens as rt')
+                .select('rt.digest')
+                .whereRef('rt.family_id', '=', 'f.id')
+                .where('rt.rotated_at', 'is', null)
+                .where('rt.expires_at', '>', now),
+            ),
+          ]),
+        )
+        .groupBy(['f.app_id', 'a.name', 'f.team_id', 't.name'])
+        .orderBy('a.name')
+        .orderBy('t.name')
+        .execute()
+        .then((rows) =>
+          rows.map((r) => ({
+            ...r,
+            grants: Number(r.grants),
+            firstAuthorizedAt: Number(r.firstAuthorizedAt),
+            lastAuthorizedAt: Number(r.lastAuthorizedAt),
+          })),
+        );
+    },
+
+    /** Revokes every live family of the user for the app in the team; returns the revoked ids. */
+    async revokeGrantsOf(
+      grant: { userId: string; appId: string; teamId: string },
+      now: number,
+      reason: string,
+    ): Promise<string[]> {
+      const rows = await db
+        .updateTable('token_families')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('user_id', '=', grant.userId)
+        .where('app_id', '=', grant.appId)
+        .where('team_id', '=', grant.teamId)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
     },
 
     /** Families (live ones) a user has authorized, for the user's "authorized apps" page. */

@@ -1,4 +1,4 @@
-import { isReadScope, PATHS, SCOPES } from '@grantboard/protocol';
+import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import {
@@ -8,18 +8,17 @@ import {
 } from '../../domain/authorization-service.js';
 import { AccessDenied } from '../../oauth/errors.js';
 import type { TeamMembership } from '../../storage/repositories/teams.js';
+import { describeScope, groupScopes, initial } from '../format.js';
 import { formFields } from '../forms.js';
-import { html } from '../html.js';
+import { redirectToSignIn } from '../guard.js';
+import { type Html, html } from '../html.js';
 import { sendPage } from '../layout.js';
+import { ROUTES } from '../routes.js';
 import { type Sessions, type SignedIn, tokensEqual } from '../session.js';
 import { errorPage } from './error-page.js';
 
 function installRefusal(team: TeamMembership): string | undefined {
-  return team.installs_admin_only === 1 && team.role !== 'admin' ? 'Only team admins can install apps here' : undefined;
-}
-
-function describeScope(scope: string): string {
-  return (SCOPES as Record<string, string>)[scope] ?? scope;
+  return team.installs_admin_only === 1 && team.role !== 'admin' ? 'only team admins can install apps' : undefined;
 }
 
 /** Where a form may lead: the redirect URI's origin (or scheme, for native apps). */
@@ -28,31 +27,67 @@ function formTarget(redirectUri: string): string {
   return url.origin !== 'null' ? url.origin : url.protocol;
 }
 
-function consentPage(request: AuthorizationRequest, signedIn: SignedIn, teams: TeamMembership[], developer: string) {
+/** What the user is told about where the browser goes next: the host, or the app scheme of a native app. */
+function destination(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return url.host || `${url.protocol}//`;
+}
+
+/** `an hour`, `15 minutes`, `2 hours`: an access token lifetime as a person says it. */
+function lifetime(seconds: number): string {
+  if (seconds === 3600) return 'an hour';
+  if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return seconds === 60 ? 'a minute' : `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}
+
+function scopeSection(heading: Html, scopes: string[]) {
+  if (scopes.length === 0) return '';
+  return html`<h3 class="scope-group">${heading}</h3>
+  <ul class="scopes">${scopes.map((s) => html`<li><span class="scope-text">${describeScope(s)}</span> <code class="tag grey">${s}</code></li>`)}</ul>`;
+}
+
+/**
+ * The install & authorize page (RFC 6819 §5.1.3, §5.2.4.2: the user sees who is asking, for what,
+ * for how long, and where the answer goes).
+ */
+function consentPage(
+  request: AuthorizationRequest,
+  signedIn: SignedIn,
+  teams: TeamMembership[],
+  developer: string | undefined,
+  returnTo: string,
+  accessTtlSeconds: number,
+) {
   const { app } = request;
-  const read = request.scopes.filter(isReadScope);
-  const write = request.scopes.filter((s) => !isReadScope(s));
+  const { read, write } = groupScopes(request.scopes);
   const selectable = teams.filter((t) => !installRefusal(t));
+  const refused = teams.filter((t) => installRefusal(t));
+  const requested = request.teamId === undefined ? undefined : teams.find((t) => t.id === request.teamId);
   const preselected = selectable.find((t) => t.id === request.teamId) ?? selectable[0];
   const hidden = (name: string, value: string | undefined) =>
     value === undefined ? '' : html`<input type="hidden" name="${name}" value="${value}">`;
-  const scopeList = (title: string, scopes: string[]) =>
-    scopes.length === 0
-      ? ''
-      : html`<h2>${title}</h2><ul class="scopes">${scopes.map((s) => html`<li>${describeScope(s)} <code class="tag">${s}</code></li>`)}</ul>`;
+  let teamNote: Html | string = '';
+  if (request.teamId !== undefined && !requested) {
+    teamNote = html`<p class="warning">${app.name} asked for a team you are not a member of. Choose one of your teams instead.</p>`;
+  } else if (requested && installRefusal(requested)) {
+    teamNote = html`<p class="warning">${app.name} asked for ${requested.name}, where only team admins can install apps. Choose another team or ask an admin of ${requested.name}.</p>`;
+  }
 
   return html`<div class="card">
-  <h1>Install &amp; authorize ${app.name}</h1>
-  <p class="muted">Developed by ${developer}. Client ID <code>${app.id}</code></p>
-  <p><strong>${app.name}</strong> is asking for access to your boards in the team you choose.</p>
-  ${scopeList('It will be able to read', read)}
-  ${scopeList('It will be able to change', write)}
-  <p class="muted">${
-    app.expiring === 1
-      ? 'Its access lasts one hour at a time and is renewed until you revoke it or the app is uninstalled.'
-      : 'Its access does not expire: it lasts until the app is uninstalled from the team.'
-  }</p>
-  <p class="muted">After you allow, you will be sent to <code>${request.redirectUri}</code>.</p>
+  <div class="app-identity">
+    <div class="app-icon" aria-hidden="true">${initial(app.name)}</div>
+    <div>
+      <h1>Install &amp; authorize ${app.name}</h1>
+      <p class="muted">${developer ? `Developed by the ${developer} team` : 'Developer unknown'}</p>
+    </div>
+  </div>
+  <p><strong>${app.name}</strong> wants to be installed in one of your teams and to act on your behalf there.</p>
+  <form method="post" action="${ROUTES.signOut}" class="switch muted">
+    <input type="hidden" name="csrf" value="${signedIn.csrf}">
+    <input type="hidden" name="return_to" value="${returnTo}">
+    You are signed in as ${signedIn.user.name} (${signedIn.user.email}). <button type="submit" class="link">Not you? Switch account</button>
+  </form>
   <form method="post" action="${PATHS.authorize}">
     <input type="hidden" name="csrf" value="${signedIn.csrf}">
     ${hidden('response_type', 'code')}
@@ -65,14 +100,32 @@ function consentPage(request: AuthorizationRequest, signedIn: SignedIn, teams: T
     ${
       teams.length === 0
         ? html`<p class="error" role="alert">You are not a member of any team, so there is nowhere to install this app.</p>`
-        : html`<label for="team_id">Team</label>
-    <select id="team_id" name="team_id" required>
+        : html`${teamNote}<label for="team_id">Team</label>
+    <span class="hint" id="team-hint">The app gets access to this team only.${refused.length > 0 ? ' Teams where you cannot install apps are shown but cannot be chosen.' : ''}</span>
+    <select id="team_id" name="team_id" required aria-describedby="team-hint${refused.length > 0 ? ' team-refusals' : ''}">
       ${teams.map((team) => {
         const refusal = installRefusal(team);
-        return html`<option value="${team.id}"${team === preselected ? ' selected' : ''}${refusal ? ' disabled' : ''}>${team.name}${refusal ? ` — ${refusal}` : ''}</option>`;
+        return html`<option value="${team.id}"${team === preselected ? html` selected` : ''}${refusal ? html` disabled` : ''}>${team.name}${refusal ? ` (${refusal})` : ''}</option>`;
       })}
-    </select>`
+    </select>
+    ${
+      refused.length > 0
+        ? html`<ul class="hint" id="team-refusals">${refused.map((t) => html`<li>${t.name}: ${installRefusal(t)}. Ask a team admin.</li>`)}</ul>`
+        : ''
+    }`
     }
+    <h2>${app.name} will be able to</h2>
+    ${scopeSection(html`<span class="tag">Read</span> See your data`, read)}
+    ${scopeSection(html`<span class="tag warn">Write</span> Make changes`, write)}
+    <ul class="facts">
+      <li>${
+        app.expiring === 1
+          ? `Its access token expires after ${lifetime(accessTtlSeconds)} and is renewed automatically, until you revoke access or the app is uninstalled.`
+          : 'Its access token does not expire: it lasts until you revoke access or the app is uninstalled from the team.'
+      }</li>
+      <li>You can revoke access at any time under Authorized apps; team admins can uninstall the app.</li>
+      <li>When you allow, you will be sent to <strong>${destination(request.redirectUri)}</strong>.</li>
+    </ul>
     <div class="actions">
       ${selectable.length > 0 ? html`<button type="submit" name="decision" value="allow">Allow</button>` : ''}
       <button type="submit" name="decision" value="deny" class="secondary" formnovalidate>Cancel</button>
@@ -96,7 +149,14 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
   ) {
     if (error instanceof UnverifiedClientError) {
       // RFC 6749 §4.1.2.1: never redirect to an unverified redirect URI.
-      return errorPage(reply, 400, 'This app cannot be authorized', error.message);
+      return errorPage(
+        reply,
+        400,
+        'This app cannot be authorized',
+        error.message,
+        signedIn,
+        'Grantboard did not send you back to the app, because it could not verify where the link leads. Let the app’s developer know.',
+      );
     }
     if (error instanceof RedirectableError) {
       // RFC 9700 §4.11.2: the user is authenticated before any redirect, even an error redirect.
@@ -106,21 +166,14 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     throw error;
   }
 
-  function redirectToSignIn(reply: FastifyReply, request: FastifyRequest) {
-    const returnTo = request.method === 'GET' ? request.url : PATHS.authorize;
-    return reply
-      .code(303)
-      .header('location', `/signin?return_to=${encodeURIComponent(returnTo)}`)
-      .send();
-  }
-
-  async function render(reply: FastifyReply, request: AuthorizationRequest, signedIn: SignedIn) {
+  async function render(reply: FastifyReply, request: AuthorizationRequest, signedIn: SignedIn, returnTo: string) {
     const teams = await repos.teams.teamsOf(signedIn.user.id);
-    const developer = (await repos.teams.findById(request.app.team_id))?.name ?? 'an unknown team';
+    const developer = (await repos.teams.findById(request.app.team_id))?.name;
     return sendPage(reply, {
       title: `Authorize ${request.app.name}`,
-      body: consentPage(request, signedIn, teams, developer),
+      body: consentPage(request, signedIn, teams, developer, returnTo, context.config.accessTokenTtlSeconds),
       user: { name: signedIn.user.name, csrf: signedIn.csrf },
+      focused: true,
       formTargets: [formTarget(request.redirectUri)],
     });
   }
@@ -136,7 +189,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
       return handleParseError(error, reply, signedIn, request);
     }
     if (!signedIn) return redirectToSignIn(reply, request);
-    return render(reply, authorization, signedIn);
+    return render(reply, authorization, signedIn, request.url);
   });
 
   app.post(PATHS.authorize, async (request, reply) => {
@@ -144,7 +197,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     const signedIn = await sessions.current(request);
     if (!signedIn) return redirectToSignIn(reply, request);
     if (!tokensEqual(signedIn.csrf, form.get('csrf'))) {
-      return errorPage(reply, 403, 'This form has expired', 'Go back to the app and start again.');
+      return errorPage(reply, 403, 'This form has expired', 'Go back to the app and start again.', signedIn);
     }
     let authorization: AuthorizationRequest;
     try {
@@ -162,10 +215,12 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
       return reply.code(303).header('location', services.authorization.errorRedirect(denied)).send();
     }
     if (decision !== 'allow')
-      return errorPage(reply, 400, 'Choose Allow or Cancel', 'The form was sent without a decision.');
+      return errorPage(reply, 400, 'Choose Allow or Cancel', 'The form was sent without a decision.', signedIn);
     const teamId = authorization.teamId;
     const refusal = teamId ? await services.installs.installRefusal(signedIn.user.id, teamId) : 'Choose a team.';
-    if (!teamId || refusal) return errorPage(reply, 403, 'The app cannot be installed in this team', refusal ?? '');
+    if (!teamId || refusal) {
+      return errorPage(reply, 403, 'The app cannot be installed in this team', refusal ?? '', signedIn);
+    }
 
     const scopes = authorization.scopes.join(' ');
     await services.installs.install(authorization.app, teamId, signedIn.user.id, scopes);

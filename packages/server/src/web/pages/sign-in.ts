@@ -3,58 +3,76 @@ import type { AppContext } from '../../app-context.js';
 import { formFields, safeReturnPath } from '../forms.js';
 import { html } from '../html.js';
 import { sendPage } from '../layout.js';
-import type { Sessions } from '../session.js';
+import { ROUTES } from '../routes.js';
+import { type Sessions, tokensEqual } from '../session.js';
 
 function signInForm(csrf: string, returnTo: string, email = '', error?: string) {
   return html`<div class="card">
   <h1>Sign in</h1>
-  <p class="muted">Sign in to continue to Grantboard.</p>
-  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-  <form method="post" action="/signin">
+  <p class="muted">Sign in to Grantboard to continue.</p>
+  ${error ? html`<p class="error" role="alert" id="signin-error">${error}</p>` : ''}
+  <form method="post" action="${ROUTES.signIn}">
     <input type="hidden" name="csrf" value="${csrf}">
     <input type="hidden" name="return_to" value="${returnTo}">
     <label for="email">Email</label>
-    <input id="email" name="email" type="email" autocomplete="username" required value="${email}" autofocus>
+    <input id="email" name="email" type="email" autocomplete="username" required value="${email}"${email ? '' : html` autofocus`}${error ? html` aria-describedby="signin-error"` : ''}>
     <label for="password">Password</label>
-    <input id="password" name="password" type="password" autocomplete="current-password" required>
+    <input id="password" name="password" type="password" autocomplete="current-password" required${email ? html` autofocus` : ''}>
     <div class="actions"><button type="submit">Sign in</button></div>
   </form>
 </div>`;
 }
 
-export function signInPages(app: FastifyInstance, { services }: AppContext, sessions: Sessions): void {
-  app.get('/signin', async (request, reply) => {
+export function signInPages(
+  app: FastifyInstance,
+  { services, repos, clock, config }: AppContext,
+  sessions: Sessions,
+): void {
+  app.get(ROUTES.signIn, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const returnTo = safeReturnPath(typeof query.return_to === 'string' ? query.return_to : undefined);
     const csrf = sessions.anonymousCsrf(request, reply);
     return sendPage(reply, { title: 'Sign in', body: signInForm(csrf, returnTo) });
   });
 
-  app.post('/signin', async (request, reply) => {
+  app.post(ROUTES.signIn, async (request, reply) => {
     const form = formFields(request);
     const returnTo = safeReturnPath(form.get('return_to'));
-    const email = (form.get('email') ?? '').slice(0, 320);
+    const email = (form.get('email') ?? '').trim().slice(0, 320);
     const csrf = sessions.anonymousCsrf(request, reply);
+    const refuse = (status: number, message: string) =>
+      sendPage(reply, { title: 'Sign in', body: signInForm(csrf, returnTo, email, message) }, status);
     if (!sessions.anonymousCsrfMatches(request, form.get('csrf'))) {
-      const body = signInForm(csrf, returnTo, email, 'Your sign-in form expired. Please try again.');
-      return sendPage(reply, { title: 'Sign in', body }, 403);
+      return refuse(403, 'Your sign-in form expired. Please try again.');
+    }
+    // Checked before the password, so a locked account cannot be probed (RFC 6819 §5.1.4.2.3).
+    const verdict = await services.signInThrottle.check(email, request.ip);
+    if (verdict.blocked) {
+      reply.header('retry-after', String(verdict.retryAfterSeconds));
+      return refuse(429, verdict.message);
     }
     const user = await services.accounts.authenticate(email, (form.get('password') ?? '').slice(0, 1024));
     if (!user) {
-      return sendPage(
-        reply,
-        { title: 'Sign in', body: signInForm(csrf, returnTo, email, 'Wrong email or password.') },
-        401,
-      );
+      await services.signInThrottle.recordFailure(email, request.ip);
+      return refuse(401, 'Wrong email or password.');
     }
+    await services.signInThrottle.recordSuccess(email);
     await sessions.start(reply, user.id, await sessions.current(request));
+    // Housekeeping on the way: forget expired sessions and old failures.
+    const now = clock.now();
+    await repos.sessions.prune(now);
+    await repos.signInFailures.prune(now - config.signInThrottleWindowSeconds * 1000);
     // RFC 9700 §4.12: 303 after a POST that carried credentials.
     return reply.code(303).header('location', returnTo).send();
   });
 
-  app.post('/signout', async (request, reply) => {
+  app.post(ROUTES.signOut, async (request, reply) => {
+    const form = formFields(request);
     const current = await sessions.current(request);
-    if (current && formFields(request).get('csrf') === current.csrf) await sessions.end(reply, current);
-    return reply.code(303).header('location', '/signin').send();
+    if (current && tokensEqual(current.csrf, form.get('csrf'))) await sessions.end(reply, current);
+    // "Switch account" on the consent page comes back to the same request after the next sign-in.
+    const returnTo = safeReturnPath(form.get('return_to'));
+    const location = returnTo === '/' ? ROUTES.signIn : `${ROUTES.signIn}?return_to=${encodeURIComponent(returnTo)}`;
+    return reply.code(303).header('location', location).send();
   });
 }

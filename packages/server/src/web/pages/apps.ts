@@ -1,0 +1,140 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { ValidationError } from '../../domain/errors.js';
+import type { TeamMembership } from '../../storage/repositories/teams.js';
+import { initial } from '../format.js';
+import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
+import { html } from '../html.js';
+import { link, ROUTES } from '../routes.js';
+import type { Sessions, SignedIn } from '../session.js';
+import {
+  type AppFormValues,
+  clientTypeField,
+  nameField,
+  readAppForm,
+  redirectUriLines,
+  redirectUrisField,
+  scopesField,
+  teamField,
+  tokenModeField,
+} from './app-form.js';
+
+function newAppPage(user: SignedIn, teams: TeamMembership[], values: AppFormValues, error?: string) {
+  return html`<p class="crumbs"><a href="${ROUTES.apps}">Your apps</a></p>
+<div class="card">
+  <h1>Create new app</h1>
+  <p class="muted">Register an app to get a client ID for the OAuth 2.0 authorization code flow.</p>
+  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+  <form method="post" action="${ROUTES.apps}">
+    <input type="hidden" name="csrf" value="${user.csrf}">
+    ${nameField(values.name)}
+    ${teamField(teams, values.teamId)}
+    ${redirectUrisField(values.redirectUris)}
+    ${scopesField(values.scopes)}
+    ${tokenModeField(values.expiring)}
+    ${clientTypeField(values.public)}
+    <div class="actions">
+      <button type="submit">Create app</button>
+      <a class="button secondary" href="${ROUTES.apps}">Cancel</a>
+    </div>
+  </form>
+</div>`;
+}
+
+/** The developer console: "Your apps" and "Create new app". */
+export function appsPages(app: FastifyInstance, { repos, services }: AppContext, sessions: Sessions): void {
+  app.get(ROUTES.apps, async (request, reply) => {
+    const user = signedIn(request);
+    const teams = await repos.teams.teamsOf(user.user.id);
+    const teamNames = new Map(teams.map((t) => [t.id, t.name]));
+    const apps = (await Promise.all(teams.map((t) => repos.apps.list(t.id)))).flat();
+    apps.sort((a, b) => a.name.localeCompare(b.name));
+    const body = html`<div class="page-head">
+  <div><h1>Your apps</h1><p class="muted">Apps of the developer teams you belong to.</p></div>
+  <a class="button" href="${ROUTES.newApp}">Create new app</a>
+</div>
+<div class="card">
+  ${
+    apps.length === 0
+      ? html`<p class="empty">No apps yet. Create one to get a client ID and secret.</p>`
+      : html`<ul class="rows">${apps.map(
+          (a) => html`<li class="row">
+    <div class="app-identity">
+      <div class="app-icon" aria-hidden="true">${initial(a.name)}</div>
+      <div class="row-main">
+        <h2><a href="${link(ROUTES.app, { appId: a.id })}">${a.name}</a></h2>
+        <p class="muted small">${teamNames.get(a.team_id) ?? ''} · Client ID <code>${a.id}</code></p>
+      </div>
+    </div>
+    <ul class="tags">
+      <li><span class="tag grey">${a.expiring === 1 ? 'Expiring tokens' : 'Non-expiring tokens'}</span></li>
+      <li><span class="tag grey">${a.secret_sealed === null ? 'Public' : 'Confidential'}</span></li>
+    </ul>
+  </li>`,
+        )}</ul>`
+  }
+</div>`;
+    return sendSignedInPage(reply, user, {
+      title: 'Your apps',
+      body,
+      section: 'apps',
+      wide: true,
+      flash: await sessions.takeFlash(user),
+    });
+  });
+
+  async function renderNew(reply: FastifyReply, user: SignedIn, values?: AppFormValues, error?: string) {
+    const teams = await repos.teams.teamsOf(user.user.id);
+    const initialValues: AppFormValues = values ?? {
+      name: '',
+      teamId: teams[0]?.id ?? '',
+      redirectUris: '',
+      scopes: ['boards:read'],
+      expiring: true,
+      public: false,
+    };
+    if (teams.length === 0) {
+      const body = html`<div class="card"><h1>Create new app</h1><p class="error" role="alert">Apps belong to a developer team, and you are not a member of any team.</p></div>`;
+      return sendSignedInPage(reply, user, { title: 'Create new app', body, section: 'apps' }, 403);
+    }
+    return sendSignedInPage(
+      reply,
+      user,
+      { title: 'Create new app', body: newAppPage(user, teams, initialValues, error), section: 'apps', wide: true },
+      error ? 400 : 200,
+    );
+  }
+
+  app.get(ROUTES.newApp, async (request, reply) => renderNew(reply, signedIn(request)));
+
+  app.post(ROUTES.apps, async (request, reply) => {
+    const user = signedIn(request);
+    const values = readAppForm(postedForm(request));
+    // Only a member of the chosen team may register an app for it.
+    if (!(await repos.teams.role(values.teamId, user.user.id))) {
+      return renderNew(reply, user, values, 'Choose one of your teams as the developer team.');
+    }
+    try {
+      const { app: created } = await services.apps.create({
+        name: values.name,
+        teamId: values.teamId,
+        createdBy: user.user.id,
+        redirectUris: redirectUriLines(values.redirectUris),
+        scopes: values.scopes,
+        expiring: values.expiring,
+        public: values.public,
+      });
+      await sessions.setFlash(user, {
+        notice: `${created.name} is created. Keep its client secret safe.`,
+        ...(created.secret_sealed === null ? {} : { revealSecret: created.id }),
+      });
+      return reply
+        .code(303)
+        .header('location', link(ROUTES.app, { appId: created.id }))
+        .send();
+    } catch (error) {
+      if (error instanceof ValidationError) return renderNew(reply, user, values, error.message);
+      throw error;
+    }
+  });
+}

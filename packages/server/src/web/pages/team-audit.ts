@@ -1,0 +1,113 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import type { NamedAuditEvent } from '../../storage/repositories/audit.js';
+import { count, when } from '../format.js';
+import { sendSignedInPage } from '../guard.js';
+import { html } from '../html.js';
+import { ROUTES } from '../routes.js';
+import type { Sessions } from '../session.js';
+import { errorPage } from './error-page.js';
+import { teamHeader, teamOf } from './team-apps.js';
+
+const LIMIT = 200;
+
+const LABELS: Record<string, string> = {
+  app_installed: 'App installed',
+  app_uninstalled: 'App uninstalled',
+  token_revoked: 'Access revoked',
+  refresh_token_reuse_detected: 'Refresh token reuse detected',
+  authorization_code_replay_detected: 'Authorization code reused',
+  client_secret_rotated: 'Client secret rotated',
+  app_created: 'App created',
+  app_updated: 'App settings changed',
+  app_deleted: 'App deleted',
+  team_settings_changed: 'Team settings changed',
+};
+
+/** Security events are marked, so an admin's eye finds them. */
+const ALARMS = new Set(['refresh_token_reuse_detected', 'authorization_code_replay_detected']);
+
+function detailOf(event: NamedAuditEvent): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(event.detail) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** One sentence about what happened, in the team's words. */
+function describe(event: NamedAuditEvent): string {
+  const detail = detailOf(event);
+  const app =
+    event.app_name ?? (typeof detail.appName === 'string' ? detail.appName : `app ${event.app_id ?? '(unknown)'}`);
+  const revoked = typeof detail.revokedFamilies === 'number' ? count(detail.revokedFamilies, 'authorization') : '';
+  switch (event.type) {
+    case 'app_installed':
+      return `${app} was installed with scopes ${String(detail.scopes ?? '')}.`;
+    case 'app_uninstalled':
+      return `${app} was uninstalled; ${revoked} revoked.`;
+    case 'token_revoked':
+      return `Access of ${app} for ${event.user_name ?? 'a user'} was revoked.`;
+    case 'refresh_token_reuse_detected':
+      return `A refresh token of ${app} for ${event.user_name ?? 'a user'} was used again ${String(detail.secondsSinceRotation ?? '?')} s after it was rotated; the whole authorization was revoked.`;
+    case 'authorization_code_replay_detected':
+      return `An authorization code of ${app} for ${event.user_name ?? 'a user'} was used twice; tokens issued from it were revoked.`;
+    case 'client_secret_rotated':
+      return `The client secret of ${app} was rotated.`;
+    case 'app_created':
+      return `${app} was registered.`;
+    case 'app_updated':
+      return `The settings of ${app} were changed.`;
+    case 'app_deleted':
+      return `${app} was deleted; ${revoked} revoked.`;
+    case 'team_settings_changed':
+      return detail.installsAdminOnly ? 'Only team admins can install apps now.' : 'Every member can install apps now.';
+    default:
+      return event.type;
+  }
+}
+
+/** Team settings → Audit log: who did what, when — for team admins. */
+export function teamAuditPages(app: FastifyInstance, context: AppContext, _sessions: Sessions): void {
+  app.get(ROUTES.teamAudit, async (request, reply) => {
+    const view = await teamOf(context, request, reply);
+    if (!view) return reply;
+    if (view.role !== 'admin') {
+      return errorPage(
+        reply,
+        403,
+        'Only team admins can see the audit log',
+        `Ask an admin of ${view.team.name}.`,
+        view.user,
+      );
+    }
+    const events = await context.repos.audit.teamLog(view.team.id, LIMIT);
+    const body = html`${teamHeader(view, 'audit')}
+<section class="card" aria-labelledby="audit-title">
+  <h2 id="audit-title">Audit log</h2>
+  <p class="muted">Installs, uninstalls, revocations, secret rotations and detected token reuse in ${view.team.name}, newest first${events.length === LIMIT ? ` (the latest ${LIMIT})` : ''}.</p>
+  ${
+    events.length === 0
+      ? html`<p class="empty">Nothing has happened yet.</p>`
+      : html`<div class="table-scroll"><table class="stack">
+    <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Who</th><th scope="col">What</th></tr></thead>
+    <tbody>${events.map(
+      (e) => html`<tr>
+      <td data-label="When">${when(e.at)}</td>
+      <td data-label="Event"><span class="tag ${ALARMS.has(e.type) ? 'warn' : 'grey'}">${LABELS[e.type] ?? e.type}</span></td>
+      <td data-label="Who">${e.actor_name ?? (e.actor_id ? `user ${e.actor_id}` : 'Grantboard')}</td>
+      <td data-label="What">${describe(e)}</td>
+    </tr>`,
+    )}</tbody>
+  </table></div>`
+  }
+</section>`;
+    return sendSignedInPage(reply, view.user, {
+      title: `${view.team.name} · Audit log`,
+      body,
+      section: 'home',
+      wide: true,
+    });
+  });
+}

@@ -1,0 +1,26 @@
+/** Paths of the web pages, as Fastify route patterns, and the links that fill them in. */
+export const ROUTES = {
+  home: '/',
+  signIn: '/signin',
+  signOut: '/signout',
+  stylesheet: '/static/style.css',
+  icon: '/static/icon.svg',
+  apps: '/apps',
+  newApp: '/apps/new',
+  app: '/apps/:appId',
+  appSecret: '/apps/:appId/secret',
+  appRotateSecret: '/apps/:appId/secret/rotate',
+  appToken: '/apps/:appId/token',
+  appDelete: '/apps/:appId/delete',
+  teamApps: '/teams/:teamId/apps',
+  teamSettings: '/teams/:teamId/settings',
+  teamUninstall: '/teams/:teamId/apps/:appId/uninstall',
+  teamAudit: '/teams/:teamId/audit',
+  profileApps: '/profile/apps',
+  profileRevoke: '/profile/apps/revoke',
+} as const;
+
+/** Fills a route pattern's `:params` in. Ids are digits, so nothing needs escaping. */
+export function link(route: string, params: Record<string, string> = {}): string {
+  return route.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+}
