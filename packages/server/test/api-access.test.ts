@@ -14,6 +14,7 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
   let sticky: string;
   let text: string;
   let frame: string;
+  let shape: string;
   beforeAll(async () => {
     t = await startTestApp(dialect);
     alice = await apiAs(t);
@@ -21,6 +22,7 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
     sticky = await createSticky(alice, board);
     text = (await alice.call('POST', `/v2/boards/${enc(board)}/texts`, { data: { content: 't' } })).json().id;
     frame = (await alice.call('POST', `/v2/boards/${enc(board)}/frames`, { data: {} })).json().id;
+    shape = (await alice.call('POST', `/v2/boards/${enc(board)}/shapes`, {})).json().id;
     await alice.call('POST', `/v2/boards/${enc(board)}/members`, { emails: ['bob@example.com'], role: 'viewer' });
   });
   afterAll(() => t?.close());
@@ -38,12 +40,20 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
       'update-text-item': {},
       'create-frame-item': { data: {} },
       'update-frame-item': {},
+      'create-shape-item': {},
+      'update-shape-item': {},
       'update-item-position-or-parent': {},
       'share-board': { emails: ['bob@example.com'] },
       'update-board-member': { role: 'viewer' },
     };
     return routes.map((route) => {
-      const itemId = route.url.includes('/texts/') ? text : route.url.includes('/frames/') ? frame : sticky;
+      const itemId = route.url.includes('/texts/')
+        ? text
+        : route.url.includes('/frames/')
+          ? frame
+          : route.url.includes('/shapes/')
+            ? shape
+            : sticky;
       let url = route.url
         .replace(':board_id', enc(board))
         .replace(':item_id', itemId)
@@ -77,8 +87,12 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
       'GET /v2/boards/:board_id/members/:board_member_id': 'boards:read L1',
       'PATCH /v2/boards/:board_id/members/:board_member_id': 'boards:write L2',
       'DELETE /v2/boards/:board_id/members/:board_member_id': 'boards:write L2',
+      'POST /v2/boards/:board_id/shapes': 'boards:write L2',
+      'GET /v2/boards/:board_id/shapes/:item_id': 'boards:read L1',
+      'PATCH /v2/boards/:board_id/shapes/:item_id': 'boards:write L2',
+      'DELETE /v2/boards/:board_id/shapes/:item_id': 'boards:write L3',
     });
-    expect(Object.keys(table)).toHaveLength(27);
+    expect(Object.keys(table)).toHaveLength(31);
   });
 
   it('refuses every write route to a read-only token, with the scope challenge, and changes nothing', async () => {

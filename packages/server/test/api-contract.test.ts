@@ -89,6 +89,7 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
     const frame = (await alice.call('POST', `/v2/boards/${enc(board)}/frames`, { data: { title: 'F' } })).json().id;
     const sticky = await createSticky(alice, board, { parent: { id: frame } });
     const text = (await alice.call('POST', `/v2/boards/${enc(board)}/texts`, { data: { content: 't' } })).json().id;
+    const shape = (await alice.call('POST', `/v2/boards/${enc(board)}/shapes`)).json().id;
     await alice.call('POST', `/v2/boards/${enc(board)}/members`, { emails: ['bob@example.com'] });
     const bodies: Record<string, unknown> = {
       'create-board': { name: 'C2', policy: { sharingPolicy: { teamAccess: 'comment' } } },
@@ -100,6 +101,8 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
       'update-text-item': { geometry: { rotation: 45 } },
       'create-frame-item': { data: { title: 'x' } },
       'update-frame-item': { geometry: { height: 300 } },
+      'create-shape-item': { data: { shape: 'circle', content: 'o' } },
+      'update-shape-item': { style: { borderStyle: 'dashed' }, geometry: { rotation: 10 } },
       'update-item-position-or-parent': { position: { x: 3 } },
       'share-board': { emails: ['bob@example.com', 'ghost@example.com'], role: 'editor' },
       'update-board-member': { role: 'viewer' },
@@ -108,16 +111,12 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
     const rank = (route: ApiRoute) => (route.operationId === 'delete-board' ? 2 : route.method === 'DELETE' ? 1 : 0);
     const ordered = [...routes].sort((a, b) => rank(a) - rank(b));
     for (const route of ordered) {
-      let itemId = route.url.includes('/texts/') ? text : route.url.includes('/frames/') ? frame : sticky;
-      // Each delete gets an item of its own.
+      // Each item route gets an item of its own type; each delete a fresh one.
+      const collection = /\/(texts|frames|shapes|sticky_notes)\//.exec(route.url)?.[1] ?? 'sticky_notes';
+      let itemId = { texts: text, frames: frame, shapes: shape, sticky_notes: sticky }[collection]!;
       if (route.method === 'DELETE' && route.url.includes(':item_id')) {
-        const type = route.url.includes('/texts/')
-          ? 'texts'
-          : route.url.includes('/frames/')
-            ? 'frames'
-            : 'sticky_notes';
-        const body = type === 'sticky_notes' ? {} : { data: type === 'texts' ? { content: 'x' } : {} };
-        itemId = (await alice.call('POST', `/v2/boards/${enc(board)}/${type}`, body)).json().id;
+        const body = { texts: { data: { content: 'x' } }, frames: { data: {} } }[collection as 'texts'] ?? {};
+        itemId = (await alice.call('POST', `/v2/boards/${enc(board)}/${collection}`, body)).json().id;
       }
       let url = route.url
         .replace(':board_id', enc(board))

@@ -192,6 +192,53 @@ describe.each(DIALECTS)('items API on %s', (dialect) => {
       expect(orphan.json().position.relativeTo).toBe('canvas_center');
     });
 
+    it('creates a shape with Miro’s defaults, rotates it, and validates its style', async () => {
+      const response = await alice.call('POST', `${path}/shapes`);
+      expect(response.statusCode).toBe(201);
+      const body = response.json();
+      expect(body).toMatchObject({
+        type: 'shape',
+        data: { content: '', shape: 'rectangle' },
+        style: {
+          fillColor: '#ffffff',
+          fillOpacity: '1.0',
+          fontFamily: 'arial',
+          fontSize: '14',
+          borderColor: '#1a1a1a',
+          borderWidth: '2.0',
+          borderOpacity: '1.0',
+          borderStyle: 'normal',
+          color: '#1a1a1a',
+          textAlign: 'center',
+          textAlignVertical: 'top',
+        },
+        geometry: { width: 200, height: 200, rotation: 0 },
+        links: { self: `${BASE}/v2/boards/${enc(board)}/shapes/${body.id}` },
+      });
+      const patched = await alice.call('PATCH', `${path}/shapes/${body.id}`, {
+        data: { shape: 'star', content: 'Goal' },
+        style: { borderStyle: 'dashed' },
+        geometry: { rotation: 45, width: 300 },
+      });
+      expect(patched.json()).toMatchObject({
+        data: { shape: 'star', content: 'Goal' },
+        style: { borderStyle: 'dashed', fillColor: '#ffffff' },
+        geometry: { width: 300, height: 200, rotation: 45 },
+      });
+      const bad = await alice.call('POST', `${path}/shapes`, {
+        data: { shape: 'blob' },
+        style: { borderWidth: '30', fillColor: 'red' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().context.fields.map((f: { field: string }) => f.field)).toEqual([
+        'data.shape',
+        'style.fillColor',
+        'style.borderWidth',
+      ]);
+      const listed = (await alice.call('GET', `${path}/items?type=shape`)).json();
+      expect(listed.data.map((i: { id: string }) => i.id)).toContain(body.id);
+    });
+
     it('answers 404 when the typed endpoint does not match the item type', async () => {
       const id = await createSticky(alice, board);
       expect((await alice.call('GET', `${path}/texts/${id}`)).statusCode).toBe(404);

@@ -118,9 +118,16 @@ describe.each(DIALECTS)('the official @mirohq/miro-api client on %s', (dialect) 
       notes.push(note.id);
     }
     await same.createTextItem({ data: { content: 'a text' } });
+    await same.createShapeItem({ data: { shape: 'circle', content: 'o' } });
     const all: { id: string; type: string }[] = [];
     for await (const item of same.getAllItems()) all.push({ id: item.id, type: item.type });
-    expect(all).toHaveLength(26);
+    expect(all).toHaveLength(27);
+    expect(
+      all
+        .filter((item) => item.type !== 'sticky_note')
+        .map((item) => item.type)
+        .sort(),
+    ).toEqual(['shape', 'text']);
     expect(
       all
         .filter((item) => item.type === 'sticky_note')

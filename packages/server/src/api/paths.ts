@@ -6,6 +6,8 @@ export const API_PATHS = {
   stickyNote: '/v2/boards/:board_id/sticky_notes/:item_id',
   texts: '/v2/boards/:board_id/texts',
   text: '/v2/boards/:board_id/texts/:item_id',
+  shapes: '/v2/boards/:board_id/shapes',
+  shape: '/v2/boards/:board_id/shapes/:item_id',
   frames: '/v2/boards/:board_id/frames',
   frame: '/v2/boards/:board_id/frames/:item_id',
   items: '/v2/boards/:board_id/items',

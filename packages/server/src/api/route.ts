@@ -37,7 +37,7 @@ export interface ApiRoute<S extends RouteSchemas = RouteSchemas> {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Boards' | 'Board members' | 'Items' | 'Sticky notes' | 'Texts' | 'Frames';
+  tag: 'Boards' | 'Board members' | 'Items' | 'Sticky notes' | 'Texts' | 'Shapes' | 'Frames';
   scopes: Scope[];
   level: RateLimitLevel;
   status: 200 | 201 | 204;

@@ -148,7 +148,7 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
 }
 
 function label(type: ItemType): string {
-  return { sticky_note: 'Sticky note', text: 'Text item', frame: 'Frame' }[type];
+  return { sticky_note: 'Sticky note', text: 'Text item', shape: 'Shape', frame: 'Frame' }[type];
 }
 
 export type ItemService = ReturnType<typeof itemService>;

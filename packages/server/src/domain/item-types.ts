@@ -1,7 +1,7 @@
 import { ValidationError } from './errors.js';
 
 /** Item types with their own endpoints; `GET …/items` lists them all. */
-export const ITEM_TYPES = ['sticky_note', 'text', 'frame'] as const;
+export const ITEM_TYPES = ['sticky_note', 'text', 'shape', 'frame'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
 type Json = Record<string, unknown>;
@@ -117,6 +117,42 @@ const text: ItemTypeRules = {
   },
 };
 
+const shape: ItemTypeRules = {
+  nestable: true,
+  create(input) {
+    const style = {
+      fillColor: '#ffffff',
+      fillOpacity: '1.0',
+      fontFamily: 'arial',
+      fontSize: '14',
+      borderColor: '#1a1a1a',
+      borderWidth: '2.0',
+      borderOpacity: '1.0',
+      borderStyle: 'normal',
+      color: '#1a1a1a',
+      textAlign: 'center',
+      textAlignVertical: 'top',
+      ...input.style,
+    };
+    return {
+      data: { content: '', shape: 'rectangle', ...input.data },
+      style,
+      width: input.geometry?.width ?? 200,
+      height: input.geometry?.height ?? 200,
+      rotation: input.geometry?.rotation ?? 0,
+    };
+  },
+  update(current, input) {
+    return {
+      data: { ...current.data, ...input.data },
+      style: { ...current.style, ...input.style },
+      width: input.geometry?.width ?? current.width,
+      height: input.geometry?.height ?? current.height,
+      rotation: input.geometry?.rotation ?? current.rotation ?? 0,
+    };
+  },
+};
+
 const frame: ItemTypeRules = {
   nestable: false,
   create(input) {
@@ -143,7 +179,7 @@ const frame: ItemTypeRules = {
   },
 };
 
-export const ITEM_RULES: Record<ItemType, ItemTypeRules> = { sticky_note: stickyNote, text, frame };
+export const ITEM_RULES: Record<ItemType, ItemTypeRules> = { sticky_note: stickyNote, text, shape, frame };
 
 export function isItemType(value: string): value is ItemType {
   return (ITEM_TYPES as readonly string[]).includes(value);

@@ -7,6 +7,7 @@ import { ErrorBody } from '../schemas/common.js';
 import { FrameCreateRequest, FrameItem, FrameUpdateRequest } from '../schemas/frames.js';
 import { GenericItem, GenericItemUpdate, ItemsPage } from '../schemas/items.js';
 import { BoardMember, BoardMembersPage, MemberChange, ShareRequest, ShareResult } from '../schemas/members.js';
+import { ShapeItem, ShapeRequest } from '../schemas/shapes.js';
 import { StickyNote, StickyNoteRequest } from '../schemas/sticky-notes.js';
 import { TextCreateRequest, TextItem, TextUpdateRequest } from '../schemas/texts.js';
 
@@ -30,6 +31,8 @@ const COMPONENTS: Record<string, TSchema> = {
   TextItem,
   TextCreateRequest,
   TextUpdateRequest,
+  ShapeItem,
+  ShapeRequest,
   FrameItem,
   FrameCreateRequest,
   FrameUpdateRequest,
@@ -142,10 +145,10 @@ export function openApiDocument(routes: ApiRoute[], config: Config): Json {
       title: 'Grantboard REST API',
       version: '2.0.0',
       description:
-        "A Miro-compatible REST API v2 subset: boards, board members, sticky notes, texts, frames and items. Authorize with an OAuth 2.0 access token (`Authorization: Bearer` or `?access_token=`). A token reaches only its team's boards, and the user's board role applies on top of its scopes. Every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.",
+        "A Miro-compatible REST API v2 subset: boards, board members, sticky notes, texts, shapes, frames and items. Authorize with an OAuth 2.0 access token (`Authorization: Bearer` or `?access_token=`). A token reaches only its team's boards, and the user's board role applies on top of its scopes. Every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.",
     },
     servers: [{ url: config.publicUrl }],
-    tags: ['Boards', 'Board members', 'Items', 'Sticky notes', 'Texts', 'Frames'].map((name) => ({ name })),
+    tags: ['Boards', 'Board members', 'Items', 'Sticky notes', 'Texts', 'Shapes', 'Frames'].map((name) => ({ name })),
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, schema]) => [name, toOpenApiSchema(schema)])),

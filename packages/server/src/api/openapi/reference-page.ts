@@ -92,7 +92,7 @@ export function renderReference(routes: ApiRoute[], document: Json): string {
 <body>
 <main>
 <h1>Grantboard REST API v2</h1>
-<p>A Miro-compatible subset: boards, board members, items, sticky notes, texts and frames. Send an OAuth 2.0 access token as <code>Authorization: Bearer …</code> (or <code>?access_token=</code>). A token reaches only its team's boards; the user's board role (viewer, commenter, editor, co-owner, owner) applies on top of its scopes. Each request spends credits of its level from a budget per user per app per minute, reported in <code>X-RateLimit-Limit</code>, <code>X-RateLimit-Remaining</code> and <code>X-RateLimit-Reset</code>. Errors use the envelope <code>{status, code, message, type: "error"}</code>.</p>
+<p>A Miro-compatible subset: boards, board members, items, sticky notes, texts, shapes and frames. Send an OAuth 2.0 access token as <code>Authorization: Bearer …</code> (or <code>?access_token=</code>). A token reaches only its team's boards; the user's board role (viewer, commenter, editor, co-owner, owner) applies on top of its scopes. Each request spends credits of its level from a budget per user per app per minute, reported in <code>X-RateLimit-Limit</code>, <code>X-RateLimit-Remaining</code> and <code>X-RateLimit-Reset</code>. Errors use the envelope <code>{status, code, message, type: "error"}</code>.</p>
 <p>Machine-readable: <a href="${API_PATHS.openapi}">OpenAPI 3.1 document</a>.</p>
 <nav><ul>
 ${tags.map((tag) => html`<li><a href="#tag-${tag.replaceAll(' ', '-')}">${tag}</a></li>`)}

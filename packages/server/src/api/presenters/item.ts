@@ -3,7 +3,12 @@ import type { ItemRow } from '../../storage/repositories/items.js';
 import { type ApiLinks, iso } from './links.js';
 
 /** The endpoint collection each stored type has its own routes under. */
-const COLLECTION: Record<ItemType, string> = { sticky_note: 'sticky_notes', text: 'texts', frame: 'frames' };
+const COLLECTION: Record<ItemType, string> = {
+  sticky_note: 'sticky_notes',
+  text: 'texts',
+  shape: 'shapes',
+  frame: 'frames',
+};
 
 function collectionOf(type: string): string {
   return COLLECTION[type as ItemType] ?? 'items';

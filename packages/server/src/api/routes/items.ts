@@ -6,6 +6,7 @@ import { type ApiRoute, defineRoute } from '../route.js';
 import { BoardParams, ItemParams } from '../schemas/common.js';
 import { FrameCreateRequest, FrameItem, FrameUpdateRequest } from '../schemas/frames.js';
 import { GenericItem, GenericItemUpdate, ItemsPage, ItemsQuery } from '../schemas/items.js';
+import { ShapeItem, ShapeRequest } from '../schemas/shapes.js';
 import { StickyNote, StickyNoteRequest } from '../schemas/sticky-notes.js';
 import { TextCreateRequest, TextItem, TextUpdateRequest } from '../schemas/texts.js';
 import { typedItemRoutes } from './typed-items.js';
@@ -118,6 +119,17 @@ export function itemRoutes(context: AppContext): ApiRoute[] {
       createBody: TextCreateRequest,
       updateBody: TextUpdateRequest,
       response: TextItem,
+    }),
+    ...typedItemRoutes(context, {
+      type: 'shape',
+      tag: 'Shapes',
+      operation: 'shape-item',
+      noun: 'shape',
+      collection: API_PATHS.shapes,
+      member: API_PATHS.shape,
+      createBody: ShapeRequest,
+      updateBody: ShapeRequest,
+      response: ShapeItem,
     }),
     ...typedItemRoutes(context, {
       type: 'frame',

@@ -39,7 +39,8 @@ export function typedItemRoutes({ services, config }: AppContext, e: TypedItemEn
       scopes: ['boards:write'],
       level: 2,
       status: 201,
-      optionalBody: e.type === 'sticky_note',
+      // Miro requires `data` for texts and frames; sticky notes and shapes have defaults for all.
+      optionalBody: e.type === 'sticky_note' || e.type === 'shape',
       schema: { params: BoardParams, body: e.createBody, response: e.response },
       async handle({ actor, params, body }) {
         return present(await services.items.create(actor, params.board_id, e.type, body as ItemInput));
