@@ -38,6 +38,7 @@ export type ApiErrorCode =
   | 'insufficientPermissions'
   | 'notFound'
   | 'invalidParameters'
+  | 'payloadTooLarge'
   | 'conflict'
   | 'tooManyRequests'
   | 'internalError';

@@ -1,11 +1,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { apiPlugin } from './api/plugin.js';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config/config.js';
 import { createServices } from './domain/services.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { loggerOptions } from './lib/log.js';
 import { createMetrics, metricsRoutes } from './lib/metrics.js';
+import { createRateLimiter } from './lib/rate-limit/create-rate-limiter.js';
+import type { RateLimiter } from './lib/rate-limit/rate-limiter.js';
 import { oauthPlugin } from './oauth/plugin.js';
 import type { Database } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
@@ -16,6 +19,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
+  /** The rate limiter; by default one from the configuration, closed with the app. */
+  rateLimiter?: RateLimiter;
 }
 
 /** Builds the whole server without listening; `main.ts` listens. */
@@ -32,12 +37,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   const clock = deps.clock ?? systemClock;
   const repos = createRepositories(deps.database.db);
+  const rateLimiter =
+    deps.rateLimiter ??
+    createRateLimiter(config, clock, (error) =>
+      app.log.warn({ err: error }, 'rate limiter unavailable: request let through'),
+    );
+  if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
   const context: AppContext = {
     config,
     database: deps.database,
     repos,
     services: createServices({ config, repos, clock }),
     clock,
+    rateLimiter,
     metrics: createMetrics(),
   };
 
@@ -55,6 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(async (scope) => oauthPlugin(scope, context));
   await app.register(async (scope) => webPlugin(scope, context));
+  await app.register(async (scope) => apiPlugin(scope, context));
 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({

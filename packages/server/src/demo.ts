@@ -12,8 +12,64 @@ export interface DemoData {
   apps: { clientId: string; clientSecret: string | undefined; name: string; expiring: boolean; redirectUri: string }[];
 }
 
+const DEMO_NOTES = [
+  { content: 'Sign-in with passkeys', fillColor: 'light_yellow' },
+  { content: 'Board templates', fillColor: 'light_green' },
+  { content: 'Offline mode', fillColor: 'light_pink' },
+  { content: 'Faster search', fillColor: 'light_blue' },
+] as const;
+
 /**
- * Seeds an organization, two teams, two users and two apps (expiring and non-expiring tokens), once.
+ * Boards for the demo users: a roadmap the Design team can edit, with a frame and sticky notes; a
+ * retro shared with Bob as commenter; an Engineering board with a text and notes.
+ */
+async function seedDemoBoards(
+  services: Services,
+  ids: { alice: string; designTeam: string; engineeringTeam: string },
+): Promise<void> {
+  // The demo acts as Alice directly, not through an app.
+  const design = { userId: ids.alice, teamId: ids.designTeam, appId: 'demo' };
+  const roadmap = await services.boards.create(design, {
+    name: 'Product roadmap',
+    description: 'What we build next',
+    policy: { sharingPolicy: { teamAccess: 'edit' } },
+  });
+  const now = await services.items.create(design, roadmap.board.id, 'frame', {
+    data: { title: 'Now' },
+    position: { x: 0, y: 0 },
+    geometry: { width: 1000, height: 600 },
+  });
+  for (const [i, note] of DEMO_NOTES.entries()) {
+    await services.items.create(design, roadmap.board.id, 'sticky_note', {
+      data: { content: note.content },
+      style: { fillColor: note.fillColor },
+      position: { x: 150 + (i % 2) * 250, y: 150 + Math.floor(i / 2) * 280 },
+      ...(i < 2 ? { parent: { id: now.id } } : {}),
+    });
+  }
+  const retro = await services.boards.create(design, { name: 'Sprint retro', description: 'Went well, to improve' });
+  for (const [i, content] of ['Shipped on time', 'Fewer meetings', 'More pairing'].entries()) {
+    await services.items.create(design, retro.board.id, 'sticky_note', {
+      data: { content },
+      position: { x: i * 230, y: 0 },
+    });
+  }
+  await services.boardMembers.share(design, retro.board.id, [BOB], 'commenter');
+
+  const engineering = { userId: ids.alice, teamId: ids.engineeringTeam, appId: 'demo' };
+  const architecture = await services.boards.create(engineering, { name: 'Architecture' });
+  await services.items.create(engineering, architecture.board.id, 'text', { data: { content: 'Request flow' } });
+  for (const [i, content] of ['Load balancer', 'Grantboard × 3', 'PostgreSQL', 'Redis'].entries()) {
+    await services.items.create(engineering, architecture.board.id, 'sticky_note', {
+      data: { content, shape: 'rectangle' },
+      position: { x: i * 400, y: 200 },
+    });
+  }
+}
+
+/**
+ * Seeds an organization, two teams, two users, two apps (expiring and non-expiring tokens) and a few
+ * boards with sticky notes, once.
  * Run again, it finds them and reports them unchanged.
  */
 export async function seedDemo(repos: Repositories, services: Services, publicUrl: string): Promise<DemoData> {
@@ -37,6 +93,7 @@ export async function seedDemo(repos: Repositories, services: Services, publicUr
       expiring: true,
     });
     await services.apps.create({ ...common, name: 'Board Reporter', scopes: ['boards:read'], expiring: false });
+    await seedDemoBoards(services, { alice: alice.id, designTeam: design.id, engineeringTeam: engineering.id });
   }
   const users = await Promise.all(
     [ALICE, BOB].map(async (email) => {

@@ -35,3 +35,28 @@ export class ApiError extends Error {
 export const tokenNotProvided = () => new ApiError(401, 'tokenNotProvided', 'No access token was provided.');
 export const tokenInvalid = () => new ApiError(401, 'tokenInvalid', 'The access token is invalid or has been revoked.');
 export const tokenExpired = () => new ApiError(401, 'tokenExpired', 'The access token has expired.');
+
+/** RFC 6750 §3.1 `insufficient_scope`: the token lacks a scope the route needs. */
+export const insufficientScope = (required: string[]) =>
+  new ApiError(403, 'insufficientPermissions', `Required scopes: ${required.join(' ')}`, {
+    requiredScopes: required,
+  });
+
+export const notFound = (message: string) => new ApiError(404, 'notFound', message);
+
+/** One invalid field of a request: where it is, its path and what is wrong with it. */
+export interface InvalidField {
+  in: 'body' | 'query' | 'path';
+  field: string;
+  message: string;
+}
+
+export const invalidParameters = (message: string, fields: InvalidField[] = []) =>
+  new ApiError(400, 'invalidParameters', message, fields.length > 0 ? { fields } : undefined);
+
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new ApiError(
+    429,
+    'tooManyRequests',
+    `Request rate limit exceeded: retry in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
+  );

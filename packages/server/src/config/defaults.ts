@@ -35,4 +35,13 @@ export const DEFAULTS = {
   metricsToken: undefined as string | undefined,
   /** `DB_POOL_MAX`: PostgreSQL connections per server process. */
   dbPoolMax: 10,
+  /**
+   * `RATE_LIMIT_CREDITS_PER_MINUTE`: the REST API budget per user per app (ARCHITECTURE.md decision
+   * 13, Miro's figure). Each request spends its route's level: 1 → 50, 2 → 100, 3 → 500, 4 → 2000.
+   */
+  rateLimitCreditsPerMinute: 100_000,
+  /** `RATE_LIMIT_WINDOW_SECONDS`: the length of one budget window; a minute, shorter only in tests. */
+  rateLimitWindowSeconds: 60,
+  /** `RATE_LIMIT_KEY_PREFIX`: prefix of the Redis keys holding the counters (when `REDIS_URL` is set). */
+  rateLimitKeyPrefix: 'grantboard:ratelimit:',
 } as const;

@@ -11,3 +11,14 @@ export class ValidationError extends Error {
 export class NotFoundError extends Error {}
 
 export class ForbiddenError extends Error {}
+
+/** The user's role on a board does not allow the action, whatever the token's scopes. */
+export class InsufficientRoleError extends ForbiddenError {
+  constructor(
+    message: string,
+    readonly role: string,
+    readonly requiredRole: string,
+  ) {
+    super(message);
+  }
+}

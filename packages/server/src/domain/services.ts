@@ -4,7 +4,10 @@ import type { Repositories } from '../storage/repositories/index.js';
 import { accountService } from './account-service.js';
 import { appService } from './app-service.js';
 import { authorizationService } from './authorization-service.js';
+import { boardMemberService } from './board-member-service.js';
+import { boardService } from './board-service.js';
 import { installService } from './install-service.js';
+import { itemService } from './item-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import { tokenService } from './token-service.js';
 
@@ -16,12 +19,16 @@ export interface ServiceContext {
 }
 
 export function createServices(context: ServiceContext) {
+  const boards = boardService(context);
   return {
     accounts: accountService(context),
     apps: appService(context),
     authorization: authorizationService(context),
     installs: installService(context),
     tokens: tokenService(context),
+    boards,
+    items: itemService(context, boards),
+    boardMembers: boardMemberService(context, boards),
     signInThrottle: signInThrottle(context),
   };
 }

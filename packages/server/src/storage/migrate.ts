@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as core from './migrations/2026-11-29-001-core.js';
 import * as web from './migrations/2026-11-29-003-web.js';
+import * as boards from './migrations/2026-11-29-004-boards.js';
 import type { Tables } from './schema.js';
 
 /** Dated migrations, applied in name order. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29-001-core': core,
   '2026-11-29-003-web': web,
+  '2026-11-29-004-boards': boards,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

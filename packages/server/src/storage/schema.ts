@@ -141,6 +141,56 @@ export interface SignInFailuresTable {
   at: number;
 }
 
+/** Board roles, weakest first (Miro's vocabulary). */
+export type BoardRole = 'viewer' | 'commenter' | 'editor' | 'coowner' | 'owner';
+
+export interface BoardsTable {
+  /** Miro-style board id, e.g. `uXjVOD6LSME=`. */
+  id: string;
+  team_id: string;
+  name: string;
+  description: string;
+  /** JSON `{permissionsPolicy, sharingPolicy}` in Miro's wire shape. */
+  policy: string;
+  /** `sharingPolicy.teamAccess` copied out of `policy`: private, view, comment or edit. */
+  team_access: string;
+  owner_id: string;
+  created_by: string;
+  created_at: number;
+  modified_by: string;
+  modified_at: number;
+  last_opened_by: string | null;
+  last_opened_at: number | null;
+}
+
+export interface BoardMembersTable {
+  board_id: string;
+  user_id: string;
+  role: BoardRole;
+  created_at: number;
+}
+
+export interface ItemsTable {
+  id: string;
+  board_id: string;
+  /** `sticky_note`, `text`, `frame`, … (Miro's item type names). */
+  type: string;
+  /** JSON object: the item's `data` as on the wire. */
+  data: string;
+  /** JSON object: the item's `style` as on the wire. */
+  style: string;
+  position_x: number;
+  position_y: number;
+  width: number | null;
+  height: number | null;
+  rotation: number | null;
+  parent_id: string | null;
+  created_by: string;
+  created_at: number;
+  modified_by: string;
+  modified_at: number;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -154,5 +204,8 @@ export interface Tables {
   refresh_tokens: RefreshTokensTable;
   audit_events: AuditEventsTable;
   sessions: SessionsTable;
+  boards: BoardsTable;
+  board_members: BoardMembersTable;
+  items: ItemsTable;
   sign_in_failures: SignInFailuresTable;
 }

@@ -2,8 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../schema.js';
 import { appsRepository } from './apps.js';
 import { auditRepository } from './audit.js';
+import { boardMembersRepository } from './board-members.js';
+import { boardsRepository } from './boards.js';
 import { codesRepository } from './codes.js';
 import { installationsRepository } from './installations.js';
+import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
 import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
@@ -21,6 +24,9 @@ export function createRepositories(db: Kysely<Tables>) {
     tokens: tokensRepository(db),
     audit: auditRepository(db),
     sessions: sessionsRepository(db),
+    boards: boardsRepository(db),
+    boardMembers: boardMembersRepository(db),
+    items: itemsRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
   };

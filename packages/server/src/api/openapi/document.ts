@@ -1,0 +1,170 @@
+import { PATHS, SCOPES } from '@grantboard/protocol';
+import type { TSchema } from '@sinclair/typebox';
+import type { Config } from '../../config/config.js';
+import { type ApiRoute, LEVEL_CREDITS } from '../route.js';
+import { Board, BoardChanges, BoardsPage } from '../schemas/boards.js';
+import { ErrorBody } from '../schemas/common.js';
+import { FrameCreateRequest, FrameItem, FrameUpdateRequest } from '../schemas/frames.js';
+import { GenericItem, GenericItemUpdate, ItemsPage } from '../schemas/items.js';
+import { BoardMember, BoardMembersPage, MemberChange, ShareRequest, ShareResult } from '../schemas/members.js';
+import { ShapeItem, ShapeRequest } from '../schemas/shapes.js';
+import { StickyNote, StickyNoteRequest } from '../schemas/sticky-notes.js';
+import { TextCreateRequest, TextItem, TextUpdateRequest } from '../schemas/texts.js';
+
+type Json = Record<string, unknown>;
+
+/** Schemas shown once under `components.schemas` and referenced wherever a route uses them. */
+const COMPONENTS: Record<string, TSchema> = {
+  Board,
+  BoardChanges,
+  BoardsPage,
+  BoardMember,
+  BoardMembersPage,
+  ShareRequest,
+  ShareResult,
+  MemberChange,
+  GenericItem,
+  GenericItemUpdate,
+  ItemsPage,
+  StickyNote,
+  StickyNoteRequest,
+  TextItem,
+  TextCreateRequest,
+  TextUpdateRequest,
+  ShapeItem,
+  ShapeRequest,
+  FrameItem,
+  FrameCreateRequest,
+  FrameUpdateRequest,
+  Error: ErrorBody,
+};
+
+const NAMES = new Map<TSchema, string>(Object.entries(COMPONENTS).map(([name, schema]) => [schema, name]));
+
+const ERRORS: Record<number, string> = {
+  400: 'Invalid parameters (`invalidParameters`), with `context.fields` naming each one.',
+  401: 'No token, or an invalid or expired one (`tokenNotProvided`, `tokenInvalid`, `tokenExpired`).',
+  403: 'A scope the route needs is missing, or the board role does not allow it (`insufficientPermissions`).',
+  404: 'No such board or item, or one the token cannot reach (`notFound`).',
+  429: 'The rate-limit budget is spent (`tooManyRequests`); `Retry-After` says when to come back.',
+};
+
+/**
+ * TypeBox schemas are JSON Schema, which OpenAPI 3.1 speaks natively. Named schemas become `$ref`s,
+ * and unions of string constants are shown as the `enum` a reader expects.
+ */
+export function toOpenApiSchema(schema: TSchema, root = true): Json {
+  const name = NAMES.get(schema);
+  if (!root && name !== undefined) return { $ref: `#/components/schemas/${name}` };
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'properties' && value && typeof value === 'object') {
+      out.properties = Object.fromEntries(
+        Object.entries(value as Record<string, TSchema>).map(([prop, sub]) => [prop, toOpenApiSchema(sub, false)]),
+      );
+    } else if ((key === 'items' || key === 'additionalProperties') && value && typeof value === 'object') {
+      out[key] = toOpenApiSchema(value as TSchema, false);
+    } else if (key === 'anyOf' && Array.isArray(value)) {
+      const options = value as TSchema[];
+      if (options.every((o) => typeof o.const === 'string')) {
+        out.type = 'string';
+        out.enum = options.map((o) => o.const);
+      } else out.anyOf = options.map((o) => toOpenApiSchema(o, false));
+    } else out[key] = value;
+  }
+  return out;
+}
+
+function queryParameters(schema: TSchema | undefined, where: 'query' | 'path'): Json[] {
+  if (!schema?.properties) return [];
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  return Object.entries(schema.properties as Record<string, TSchema>).map(([name, sub]) => {
+    const { description, ...rest } = toOpenApiSchema(sub, false);
+    return { name, in: where, required: where === 'path' || required.has(name), description, schema: rest };
+  });
+}
+
+function operation(route: ApiRoute): Json {
+  const description = [
+    route.description,
+    `Required scope: \`${route.scopes.join(' ')}\`. Rate limiting: level ${route.level} (${LEVEL_CREDITS[route.level]} credits).`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  const responses: Json = {};
+  const success = route.status === 204 ? 'Done; no content.' : 'Success.';
+  responses[route.status] = route.schema.response
+    ? {
+        description: success,
+        content: { 'application/json': { schema: toOpenApiSchema(route.schema.response, false) } },
+      }
+    : { description: success };
+  const errors = route.schema.body || route.schema.querystring ? [400, 401, 403, 404, 429] : [401, 403, 404, 429];
+  for (const status of errors) {
+    responses[status] = {
+      description: ERRORS[status],
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  }
+  const op: Json = {
+    operationId: route.operationId,
+    summary: route.summary,
+    description,
+    tags: [route.tag],
+    security: [{ oauth2: route.scopes }],
+    'x-rate-limit-level': route.level,
+    'x-rate-limit-credits': LEVEL_CREDITS[route.level],
+    parameters: [
+      ...queryParameters(route.schema.params, 'path'),
+      ...queryParameters(route.schema.querystring, 'query'),
+    ],
+    responses,
+  };
+  if (route.schema.body) {
+    op.requestBody = {
+      required: !route.optionalBody,
+      content: { 'application/json': { schema: toOpenApiSchema(route.schema.body, false) } },
+    };
+  }
+  return op;
+}
+
+/** `/v2/boards/:board_id` → `/v2/boards/{board_id}` */
+export const openApiPath = (url: string): string => url.replace(/:([a-z_]+)/g, '{$1}');
+
+/** The OpenAPI 3.1 document, built from the same route declarations the server runs. */
+export function openApiDocument(routes: ApiRoute[], config: Config): Json {
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const path = openApiPath(route.url);
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Grantboard REST API',
+      version: '2.0.0',
+      description:
+        "A Miro-compatible REST API v2 subset: boards, board members, sticky notes, texts, shapes, frames and items. Authorize with an OAuth 2.0 access token (`Authorization: Bearer` or `?access_token=`). A token reaches only its team's boards, and the user's board role applies on top of its scopes. Every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.",
+    },
+    servers: [{ url: config.publicUrl }],
+    tags: ['Boards', 'Board members', 'Items', 'Sticky notes', 'Texts', 'Shapes', 'Frames'].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, schema]) => [name, toOpenApiSchema(schema)])),
+      securitySchemes: {
+        oauth2: {
+          type: 'oauth2',
+          flows: {
+            authorizationCode: {
+              authorizationUrl: `${config.publicUrl}${PATHS.authorize}`,
+              tokenUrl: `${config.publicUrl}${PATHS.token}`,
+              refreshUrl: `${config.publicUrl}${PATHS.token}`,
+              scopes: { 'boards:read': SCOPES['boards:read'], 'boards:write': SCOPES['boards:write'] },
+            },
+          },
+        },
+      },
+    },
+  };
+}

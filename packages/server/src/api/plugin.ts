@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { apiErrorHandler } from './error-handler.js';
+import { apiGuards } from './guards.js';
+import { openApiDocument } from './openapi/document.js';
+import { referencePages } from './openapi/reference-page.js';
+import type { ApiRoute } from './route.js';
+import { boardRoutes } from './routes/boards.js';
+import { itemRoutes } from './routes/items.js';
+import { memberRoutes } from './routes/members.js';
+import { typeboxValidatorCompiler } from './validation.js';
+
+/** Every REST operation, in the order the reference lists them. */
+export function apiRoutes(context: AppContext): ApiRoute[] {
+  return [...boardRoutes(context), ...memberRoutes(context), ...itemRoutes(context)];
+}
+
+/**
+ * The REST API v2 (the resource server) with its OpenAPI document and reference page. One hook
+ * authenticates, one spends rate-limit credits, one checks scopes; one error handler answers every
+ * failure in Miro's envelope, so Fastify's default error shapes never reach a client.
+ */
+export async function apiPlugin(app: FastifyInstance, context: AppContext): Promise<void> {
+  const routes = apiRoutes(context);
+  const guards = apiGuards(context);
+
+  // Bodies are JSON and nothing else: a form or text body is refused before it reaches validation.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.setValidatorCompiler(typeboxValidatorCompiler);
+  app.setErrorHandler(apiErrorHandler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.scopes !== undefined) reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onRequest', guards.authenticate);
+  app.addHook('onRequest', guards.rateLimit);
+  app.addHook('onRequest', guards.checkScope);
+
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      config: { scopes: route.scopes, rateLimitLevel: route.level },
+      schema: {
+        ...(route.schema.params ? { params: route.schema.params } : {}),
+        ...(route.schema.querystring ? { querystring: route.schema.querystring } : {}),
+        ...(route.schema.body ? { body: route.schema.body } : {}),
+      },
+      ...(route.optionalBody
+        ? {
+            preValidation: async (request: FastifyRequest) => {
+              if (request.body === undefined) request.body = {};
+            },
+          }
+        : {}),
+      handler: async (request, reply) => {
+        const body = await route.handle({
+          params: request.params as never,
+          query: request.query as never,
+          body: request.body as never,
+          actor: guards.actorOf(request),
+        });
+        reply.code(route.status);
+        return route.status === 204 ? reply.send() : reply.send(body);
+      },
+    });
+  }
+
+  const document = openApiDocument(routes, context.config);
+  referencePages(app, routes, document);
+}

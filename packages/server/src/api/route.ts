@@ -1,0 +1,53 @@
+import type { Scope } from '@grantboard/protocol';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Actor } from '../domain/board-roles.js';
+
+/** Miro's rate-limit levels and what a request of each costs, in credits (ARCHITECTURE.md decision 13). */
+export const LEVEL_CREDITS = { 1: 50, 2: 100, 3: 500, 4: 2000 } as const;
+export type RateLimitLevel = keyof typeof LEVEL_CREDITS;
+
+/** What every API route declares in its Fastify `config`; the hooks read it, handlers never do. */
+export interface ApiRouteConfig {
+  scopes: Scope[];
+  rateLimitLevel: RateLimitLevel;
+}
+
+export interface RouteSchemas {
+  params?: TSchema;
+  querystring?: TSchema;
+  body?: TSchema;
+  /** The success body; none for 204. */
+  response?: TSchema;
+}
+
+type StaticOr<T, Fallback> = T extends TSchema ? Static<T> : Fallback;
+
+/** What a handler gets: validated, typed input and the acting user, never the token. */
+export interface ApiRequest<S extends RouteSchemas> {
+  params: StaticOr<S['params'], Record<string, never>>;
+  query: StaticOr<S['querystring'], Record<string, never>>;
+  body: StaticOr<S['body'], undefined>;
+  actor: Actor;
+}
+
+/** One REST operation: its wire contract, scopes and level, and its handler. */
+export interface ApiRoute<S extends RouteSchemas = RouteSchemas> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: 'Boards' | 'Board members' | 'Items' | 'Sticky notes' | 'Texts' | 'Shapes' | 'Frames';
+  scopes: Scope[];
+  level: RateLimitLevel;
+  status: 200 | 201 | 204;
+  /** The body may be left out entirely (every field in it is optional). */
+  optionalBody?: boolean;
+  schema: S;
+  handle(request: ApiRequest<S>): Promise<unknown>;
+}
+
+/** Declares a route, inferring the handler's types from its schemas. */
+export function defineRoute<S extends RouteSchemas>(route: ApiRoute<S>): ApiRoute<S> {
+  return route;
+}

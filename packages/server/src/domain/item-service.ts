@@ -1,0 +1,154 @@
+import { numericId } from '../lib/ids.js';
+import type { ItemChanges, ItemCursor, ItemRow } from '../storage/repositories/items.js';
+import type { AccessibleBoard, Actor } from './board-roles.js';
+import { requireRole } from './board-roles.js';
+import type { BoardService } from './board-service.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { ITEM_RULES, type ItemBody, type ItemInput, type ItemType } from './item-types.js';
+import type { ServiceContext } from './services.js';
+
+/** The opaque page cursor: base64url of `createdAt~id`, the last item of the page before. */
+export function encodeCursor(cursor: ItemCursor): string {
+  return Buffer.from(`${cursor.createdAt}~${cursor.id}`).toString('base64url');
+}
+
+/** Reads a cursor this server issued; anything else is a 400, never a guess. */
+export function decodeCursor(value: string): ItemCursor {
+  const decoded = Buffer.from(value, 'base64url').toString('utf8');
+  const match = /^(\d{1,15})~(\d{1,30})$/.exec(decoded);
+  if (!match || encodeCursor({ createdAt: Number(match[1]), id: match[2]! }) !== value) {
+    throw new ValidationError(`The cursor '${value.slice(0, 100)}' is not one this server issued.`, 'cursor');
+  }
+  return { createdAt: Number(match[1]), id: match[2]! };
+}
+
+export interface ItemPage {
+  items: ItemRow[];
+  total: number;
+  /** Present when more items follow. */
+  cursor: string | undefined;
+}
+
+const parse = (row: ItemRow): ItemBody => ({
+  data: JSON.parse(row.data) as Record<string, unknown>,
+  style: JSON.parse(row.style) as Record<string, unknown>,
+  width: row.width,
+  height: row.height,
+  rotation: row.rotation,
+});
+
+/** Items on boards: reading needs a viewer, writing an editor, whatever the token's scopes say. */
+export function itemService({ repos, clock }: ServiceContext, boards: BoardService) {
+  /** A parent must be a frame on the same board, and only nestable items go in frames. */
+  async function checkParent(boardId: string, type: string, parentId: string, itemId?: string): Promise<void> {
+    if (!ITEM_RULES[type as ItemType]?.nestable)
+      throw new ValidationError(`A ${type} cannot be placed in a frame.`, 'parent.id');
+    if (parentId === itemId) throw new ValidationError('An item cannot be its own parent.', 'parent.id');
+    const parent = await repos.items.find(boardId, parentId);
+    if (parent?.type !== 'frame')
+      throw new ValidationError(`Parent ${parentId} is not a frame on this board.`, 'parent.id');
+  }
+
+  async function find(access: AccessibleBoard, itemId: string, type: ItemType | undefined): Promise<ItemRow> {
+    const item = await repos.items.find(access.board.id, itemId);
+    if (!item || (type !== undefined && item.type !== type)) {
+      throw new NotFoundError(`${type === undefined ? 'Item' : label(type)} ${itemId} was not found on this board.`);
+    }
+    return item;
+  }
+
+  return {
+    async create(actor: Actor, boardId: string, type: ItemType, input: ItemInput): Promise<ItemRow> {
+      const access = await boards.open(actor, boardId);
+      requireRole(access, 'editor', 'add items');
+      const body = ITEM_RULES[type].create(input);
+      if (input.parent !== undefined) await checkParent(boardId, type, input.parent.id);
+      const now = clock.now();
+      const item: ItemRow = {
+        id: numericId(),
+        board_id: boardId,
+        type,
+        data: JSON.stringify(body.data),
+        style: JSON.stringify(body.style),
+        position_x: input.position?.x ?? 0,
+        position_y: input.position?.y ?? 0,
+        width: body.width,
+        height: body.height,
+        rotation: body.rotation,
+        parent_id: input.parent?.id ?? null,
+        created_by: actor.userId,
+        created_at: now,
+        modified_by: actor.userId,
+        modified_at: now,
+      };
+      if (!(await repos.items.create(item))) {
+        throw new NotFoundError(`Board ${boardId} or the parent frame was deleted while the item was being added.`);
+      }
+      return item;
+    },
+
+    async get(actor: Actor, boardId: string, itemId: string, type?: ItemType): Promise<ItemRow> {
+      return find(await boards.open(actor, boardId), itemId, type);
+    },
+
+    /** Without a type, only position and parent change (the generic items endpoint). */
+    async update(actor: Actor, boardId: string, itemId: string, type: ItemType | undefined, input: ItemInput) {
+      const access = await boards.open(actor, boardId);
+      requireRole(access, 'editor', 'change items');
+      const current = await find(access, itemId, type);
+      const changes: ItemChanges = { modified_by: actor.userId, modified_at: clock.now() };
+      if (type !== undefined) {
+        const body = ITEM_RULES[type].update(parse(current), input);
+        Object.assign(changes, {
+          data: JSON.stringify(body.data),
+          style: JSON.stringify(body.style),
+          width: body.width,
+          height: body.height,
+          rotation: body.rotation,
+        });
+      }
+      if (input.position?.x !== undefined) changes.position_x = input.position.x;
+      if (input.position?.y !== undefined) changes.position_y = input.position.y;
+      if (input.parent !== undefined) {
+        await checkParent(boardId, current.type, input.parent.id, itemId);
+        changes.parent_id = input.parent.id;
+      }
+      const updated = await repos.items.update(boardId, itemId, type, changes);
+      if (!updated) throw new NotFoundError(`Item ${itemId} was not found on this board.`);
+      return updated;
+    },
+
+    async delete(actor: Actor, boardId: string, itemId: string, type?: ItemType): Promise<void> {
+      const access = await boards.open(actor, boardId);
+      requireRole(access, 'editor', 'delete items');
+      await find(access, itemId, type);
+      if (!(await repos.items.delete(boardId, itemId, type)))
+        throw new NotFoundError(`Item ${itemId} was not found on this board.`);
+    },
+
+    /** One page in creation order; `total` counts every matching item, as Miro's clients rely on it. */
+    async list(
+      actor: Actor,
+      boardId: string,
+      options: { type?: string | undefined; limit: number; cursor?: string | undefined },
+    ): Promise<ItemPage> {
+      const after = options.cursor === undefined || options.cursor === '' ? undefined : decodeCursor(options.cursor);
+      await boards.open(actor, boardId);
+      const rows = await repos.items.page(boardId, { type: options.type, after, limit: options.limit + 1 });
+      const items = rows.slice(0, options.limit);
+      const last = items.at(-1);
+      return {
+        items,
+        total: await repos.items.count(boardId, options.type),
+        cursor:
+          rows.length > options.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : undefined,
+      };
+    },
+  };
+}
+
+function label(type: ItemType): string {
+  return { sticky_note: 'Sticky note', text: 'Text item', shape: 'Shape', frame: 'Frame' }[type];
+}
+
+export type ItemService = ReturnType<typeof itemService>;

@@ -1,0 +1,9 @@
+/**
+ * Whether a write failed because a row it references is gone (a board deleted while an item was
+ * being added to it). The dialects say so differently; this is the one place that knows both.
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // better-sqlite3: SQLITE_CONSTRAINT_FOREIGNKEY; PostgreSQL: SQLSTATE 23503 foreign_key_violation.
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}
