@@ -32,6 +32,7 @@ export interface Config {
   rateLimitKeyPrefix: string;
   janitorIntervalSeconds: number;
   metricsToken: string | undefined;
+  tokenRequestsPerMinute: number;
   production: boolean;
 }
 
@@ -148,6 +149,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     rateLimitWindowSeconds: integer(merged, 'RATE_LIMIT_WINDOW_SECONDS', DEFAULTS.rateLimitWindowSeconds, 1),
     rateLimitKeyPrefix: merged.RATE_LIMIT_KEY_PREFIX || DEFAULTS.rateLimitKeyPrefix,
     metricsToken: merged.METRICS_TOKEN || DEFAULTS.metricsToken,
+    tokenRequestsPerMinute: integer(merged, 'TOKEN_REQUESTS_PER_MINUTE', DEFAULTS.tokenRequestsPerMinute, 0),
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
     production,
   };

@@ -33,6 +33,8 @@ export const DEFAULTS = {
   janitorIntervalSeconds: 300,
   /** `METRICS_TOKEN`: when set, `GET /metrics` wants `Authorization: Bearer <token>`. */
   metricsToken: undefined as string | undefined,
+  /** `TOKEN_REQUESTS_PER_MINUTE`: token endpoint budget per client (0: unlimited); shared through Redis. */
+  tokenRequestsPerMinute: 30_000,
   /** `DB_POOL_MAX`: PostgreSQL connections per server process. */
   dbPoolMax: 10,
   /**

@@ -78,6 +78,18 @@ export class TemporarilyUnavailable extends OAuthError {
   override readonly status = 503;
 }
 
+/** Too many token requests for one client (ARCHITECTURE.md decision 13); retryable. */
+export class TooManyRequests extends OAuthError {
+  readonly code = 'temporarily_unavailable';
+  override readonly status = 429;
+  constructor(
+    description: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(description);
+  }
+}
+
 export class ServerError extends OAuthError {
   readonly code = 'server_error';
   override readonly status = 500;

@@ -8,7 +8,14 @@ import { metadataEndpoint } from './endpoints/metadata.js';
 import { revokeEndpoints } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { tokenContextEndpoint } from './endpoints/token-context.js';
-import { InvalidClient, InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from './errors.js';
+import {
+  InvalidClient,
+  InvalidRequest,
+  OAuthError,
+  ServerError,
+  TemporarilyUnavailable,
+  TooManyRequests,
+} from './errors.js';
 
 /**
  * The OAuth endpoints other than the authorization page (which is part of the web surface). One
@@ -43,6 +50,7 @@ export async function oauthPlugin(app: FastifyInstance, context: AppContext): Pr
     }
     if (oauthError.detail)
       request.log.info({ oauthError: oauthError.code, detail: oauthError.detail }, 'oauth request refused');
+    if (oauthError instanceof TooManyRequests) reply.header('retry-after', String(oauthError.retryAfterSeconds));
     if (oauthError instanceof InvalidClient && oauthError.triedBasic) {
       reply.header('www-authenticate', 'Basic realm="grantboard", charset="UTF-8"');
     }

@@ -2,12 +2,27 @@ import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { authenticateClient } from '../client-auth.js';
-import { OAuthError, UnsupportedGrantType } from '../errors.js';
+import { OAuthError, TooManyRequests, UnsupportedGrantType } from '../errors.js';
 import { GRANTS } from '../grants/index.js';
 import { readParams } from '../params.js';
 
 /** `POST /v1/oauth/token` (RFC 6749 §3.2): read parameters, authenticate the client, dispatch to the grant. */
-export function tokenEndpoint(app: FastifyInstance, { repos, services, metrics }: AppContext): void {
+export function tokenEndpoint(
+  app: FastifyInstance,
+  { config, repos, services, metrics, rateLimiter, clock }: AppContext,
+): void {
+  const policy = { limit: config.tokenRequestsPerMinute, windowMs: 60_000 };
+
+  /** Per-client budget, counted after authentication so nobody can spend another client's. */
+  async function spendClientBudget(clientId: string): Promise<void> {
+    if (policy.limit === 0) return;
+    const decision = await rateLimiter.consume(`token:${clientId}`, 1, policy);
+    if (!decision.allowed) {
+      const retryAfter = Math.max(1, Math.ceil((decision.resetAt - clock.now()) / 1000));
+      throw new TooManyRequests(`Too many token requests for this client; retry in ${retryAfter} seconds.`, retryAfter);
+    }
+  }
+
   app.post(PATHS.token, async (request, reply) => {
     const params = readParams(request);
     const requested = params.get('grant_type');
@@ -15,6 +30,7 @@ export function tokenEndpoint(app: FastifyInstance, { repos, services, metrics }
     const grantLabel = requested !== undefined && GRANTS.has(requested) ? requested : 'other';
     try {
       const client = await authenticateClient(params, request.headers.authorization, repos, services.apps);
+      await spendClientBudget(client.app.id);
       const grantType = params.require('grant_type');
       const grant = GRANTS.get(grantType);
       if (!grant) throw new UnsupportedGrantType(`Unsupported grant_type '${grantType.slice(0, 64)}'.`);
