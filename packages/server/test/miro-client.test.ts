@@ -1,13 +1,13 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { Miro, type Storage } from '@mirohq/miro-api';
+import { Miro, type MiroOptions } from '@mirohq/miro-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIRECT_URI, startTestApp, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { issueCode } from './helpers/oauth.js';
 
 type Fetch = (url: string, init?: unknown) => Promise<unknown>;
-type State = Awaited<ReturnType<Storage['get']>>;
+type State = Awaited<ReturnType<NonNullable<MiroOptions['storage']>['get']>>;
 
 /**
  * The official client sends its token requests to https://api.miro.com whatever `basePath` says
@@ -32,10 +32,10 @@ describe.each(DIALECTS)('the official @mirohq/miro-api client on %s', (dialect) 
   let miro: Miro;
   let restore: () => void;
   const states = new Map<string, State>();
-  const storage: Storage = {
-    get: async (userId) => states.get(userId),
+  const storage: NonNullable<MiroOptions['storage']> = {
+    get: async (userId) => states.get(String(userId)),
     set: async (userId, state) => {
-      states.set(userId, state);
+      states.set(String(userId), state as State);
     },
   };
 
@@ -171,7 +171,7 @@ describe.each(DIALECTS)('the official @mirohq/miro-api client on %s', (dialect) 
     const board = await api.createBoard({ name: 'Shared' });
     // The high-level share() discards the invitation result; the members list shows it took.
     await board.share({ emails: ['bob@example.com', 'nobody@example.com'], role: 'editor' });
-    const members: { id: string; role?: string }[] = [];
+    const members: { id: string; role?: string | undefined }[] = [];
     for await (const member of board.getAllMembers()) members.push({ id: member.id, role: member.role });
     expect(members).toEqual([
       { id: t.seed.alice.id, role: 'owner' },
