@@ -124,10 +124,14 @@ export function tokensRepository(db: Kysely<Tables>) {
         .executeTakeFirst();
     },
 
-    /** Names for the token context: user, team, organization and who installed the app. */
-    async context(familyId: string) {
+    /**
+     * An access token with the names its context shows (user, team, organization, who installed the
+     * app), in one query; undefined when the token is unknown or revoked.
+     */
+    async findAccessWithContext(digest: string) {
       const row = await db
-        .selectFrom('token_families as f')
+        .selectFrom('access_tokens as a')
+        .innerJoin('token_families as f', 'f.id', 'a.family_id')
         .innerJoin('users as u', 'u.id', 'f.user_id')
         .innerJoin('teams as t', 't.id', 'f.team_id')
         .innerJoin('organizations as o', 'o.id', 't.organization_id')
@@ -136,7 +140,9 @@ export function tokensRepository(db: Kysely<Tables>) {
         )
         .leftJoin('users as installer', 'installer.id', 'i.installed_by')
         .select([
+          'a.expires_at as expiresAt',
           'f.created_at as createdAt',
+          'f.scopes as scopes',
           'u.id as userId',
           'u.name as userName',
           't.id as teamId',
@@ -146,7 +152,9 @@ export function tokensRepository(db: Kysely<Tables>) {
           'installer.id as installerId',
           'installer.name as installerName',
         ])
-        .where('f.id', '=', familyId)
+        .where('a.digest', '=', digest)
+        .where('a.revoked_at', 'is', null)
+        .where('f.revoked_at', 'is', null)
         .executeTakeFirst();
       if (!row) return undefined;
       const { installerId, installerName, ...rest } = row;
