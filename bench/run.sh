@@ -23,4 +23,4 @@ export SCOPE=${SCOPE:-boards:read}
 export MINT_REFRESH=${MINT_REFRESH:-120000} MINT_CODES=${MINT_CODES:-120000}
 export RESULTS=$root/bench/results
 mkdir -p "$RESULTS"
-"$work/run.sh" "${1:-all}" "${2:-floor-fastify,grantboard-sqlite,grantboard-postgres}"
+"$work/run.sh" "${1:-all}" "${2:-floor-fastify,grantboard-sqlite,grantboard-sqlite-board,grantboard-postgres,grantboard-postgres-board}"
