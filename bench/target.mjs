@@ -48,7 +48,7 @@ const config = loadConfig(
     REFRESH_REUSE_GRACE_SECONDS: '0',
     // The per-client budget stays on (its cost is measured) but high enough for a one-client benchmark.
     TOKEN_REQUESTS_PER_MINUTE: '100000000',
-  RATE_LIMIT_CREDITS_PER_MINUTE: '1000000000',
+    RATE_LIMIT_CREDITS_PER_MINUTE: '1000000000',
   },
   () => {},
 );

@@ -1,15 +1,18 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import { prepare } from '../prepared.js';
 import type { AppsTable, Tables } from '../schema.js';
 
 export type AppRow = Selectable<AppsTable>;
 
 export function appsRepository(db: Kysely<Tables>) {
+  const byId = prepare(db, (db, id: string) => db.selectFrom('apps').selectAll().where('id', '=', id));
   return {
     async create(app: AppRow): Promise<void> {
       await db.insertInto('apps').values(app).execute();
     },
-    findById(id: string): Promise<AppRow | undefined> {
-      return db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+    // Read on every token request: prepared once.
+    async findById(id: string): Promise<AppRow | undefined> {
+      return (await byId(db, id)).rows[0];
     },
     list(teamId?: string): Promise<AppRow[]> {
       let query = db.selectFrom('apps').selectAll().orderBy('created_at');

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import { prepare } from '../prepared.js';
 import type { AuthorizationCodesTable, Tables } from '../schema.js';
-import { insertTokenSet, type TokenSet } from './tokens.js';
+import { insertTokenSet, type TokenSet, type TokenStatements } from './tokens.js';
 
 export type CodeRow = Selectable<AuthorizationCodesTable>;
 
@@ -13,7 +14,15 @@ export type RedeemResult<E> =
   | { kind: 'replayed'; code: CodeRow; revokedFamilies: string[] }
   | { kind: 'unknown' };
 
-export function codesRepository(db: Kysely<Tables>) {
+export function codesRepository(db: Kysely<Tables>, statements: TokenStatements) {
+  const consume = prepare(db, (db, digest: string, now: number) =>
+    db
+      .updateTable('authorization_codes')
+      .set({ consumed_at: now })
+      .where('digest', '=', digest)
+      .where('consumed_at', 'is', null)
+      .returningAll(),
+  );
   return {
     async create(code: CodeRow): Promise<void> {
       await db.insertInto('authorization_codes').values(code).execute();
@@ -31,17 +40,11 @@ export function codesRepository(db: Kysely<Tables>) {
       decide: (code: CodeRow) => RedeemDecision<E>,
     ): Promise<RedeemResult<E>> {
       const first = await db.transaction().execute(async (trx): Promise<RedeemResult<E> | undefined> => {
-        const code = await trx
-          .updateTable('authorization_codes')
-          .set({ consumed_at: now })
-          .where('digest', '=', digest)
-          .where('consumed_at', 'is', null)
-          .returningAll()
-          .executeTakeFirst();
+        const code = (await consume(trx, digest, now)).rows[0];
         if (!code) return undefined;
         const decision = decide(code);
         if (!decision.ok) return { kind: 'rejected', error: decision.error };
-        await insertTokenSet(trx, decision.tokens);
+        await insertTokenSet(statements, trx, decision.tokens);
         return { kind: 'issued', tokens: decision.tokens };
       });
       if (first) return first;

@@ -11,17 +11,18 @@ import { janitorRepository } from './janitor.js';
 import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
 import { teamsRepository } from './teams.js';
-import { tokensRepository } from './tokens.js';
+import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
 
 export function createRepositories(db: Kysely<Tables>) {
+  const statements = tokenStatements(db);
   return {
     users: usersRepository(db),
     teams: teamsRepository(db),
     apps: appsRepository(db),
     installations: installationsRepository(db),
-    codes: codesRepository(db),
-    tokens: tokensRepository(db),
+    codes: codesRepository(db, statements),
+    tokens: tokensRepository(db, statements),
     audit: auditRepository(db),
     sessions: sessionsRepository(db),
     boards: boardsRepository(db),

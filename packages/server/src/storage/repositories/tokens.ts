@@ -1,4 +1,5 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { prepare } from '../prepared.js';
 import type { Tables, TokenFamiliesTable } from '../schema.js';
 
 export type FamilyRow = Selectable<TokenFamiliesTable>;
@@ -55,43 +56,54 @@ export type RotationResult =
     }
   | { kind: 'invalid' };
 
-export async function insertTokenSet(trx: Kysely<Tables> | Transaction<Tables>, set: TokenSet): Promise<void> {
-  await trx.insertInto('token_families').values(set.family).execute();
-  await trx
-    .insertInto('access_tokens')
-    .values({
-      digest: set.access.digest,
-      family_id: set.family.id,
-      expires_at: set.access.expiresAt,
-      created_at: set.family.created_at,
-      revoked_at: null,
-    })
-    .execute();
-  if (set.refresh) {
-    await trx
-      .insertInto('refresh_tokens')
-      .values({
-        digest: set.refresh.digest,
-        family_id: set.family.id,
-        expires_at: set.refresh.expiresAt,
-        created_at: set.family.created_at,
+/**
+ * The token statements on the hot paths (every token check, rotation and code redemption),
+ * prepared once per database: building and compiling them anew each time cost more than running them.
+ */
+export function tokenStatements(db: Kysely<Tables>) {
+  return {
+    insertFamily: prepare(
+      db,
+      (
+        db,
+        id: string,
+        appId: string,
+        userId: string,
+        teamId: string,
+        scopes: string,
+        codeDigest: string | null,
+        createdAt: number,
+      ) =>
+        db.insertInto('token_families').values({
+          id,
+          app_id: appId,
+          user_id: userId,
+          team_id: teamId,
+          scopes,
+          code_digest: codeDigest,
+          created_at: createdAt,
+          revoked_at: null,
+          revoked_reason: null,
+        }),
+    ),
+    insertAccess: prepare(db, (db, digest: string, familyId: string, expiresAt: number | null, createdAt: number) =>
+      db
+        .insertInto('access_tokens')
+        .values({ digest, family_id: familyId, expires_at: expiresAt, created_at: createdAt, revoked_at: null }),
+    ),
+    insertRefresh: prepare(db, (db, digest: string, familyId: string, expiresAt: number, createdAt: number) =>
+      db.insertInto('refresh_tokens').values({
+        digest,
+        family_id: familyId,
+        expires_at: expiresAt,
+        created_at: createdAt,
         rotated_at: null,
         replaced_by: null,
         replay_sealed: null,
-      })
-      .execute();
-  }
-}
-
-export function tokensRepository(db: Kysely<Tables>) {
-  return {
-    issue(set: TokenSet): Promise<void> {
-      return db.transaction().execute((trx) => insertTokenSet(trx, set));
-    },
-
-    /** The grant behind an access token, if the token is known and neither it nor its family is revoked. */
-    async findAccess(digest: string): Promise<AccessGrant | undefined> {
-      const row = await db
+      }),
+    ),
+    findAccess: prepare(db, (db, digest: string) =>
+      db
         .selectFrom('access_tokens as a')
         .innerJoin('token_families as f', 'f.id', 'a.family_id')
         .select([
@@ -105,31 +117,10 @@ export function tokensRepository(db: Kysely<Tables>) {
         ])
         .where('a.digest', '=', digest)
         .where('a.revoked_at', 'is', null)
-        .where('f.revoked_at', 'is', null)
-        .executeTakeFirst();
-      return row;
-    },
-
-    /** The family of a live (unrotated, unexpired) refresh token. */
-    async findLiveRefresh(digest: string, now: number): Promise<(FamilyRow & { expiresAt: number }) | undefined> {
-      return db
-        .selectFrom('refresh_tokens as r')
-        .innerJoin('token_families as f', 'f.id', 'r.family_id')
-        .selectAll('f')
-        .select('r.expires_at as expiresAt')
-        .where('r.digest', '=', digest)
-        .where('r.rotated_at', 'is', null)
-        .where('r.expires_at', '>', now)
-        .where('f.revoked_at', 'is', null)
-        .executeTakeFirst();
-    },
-
-    /**
-     * An access token with the names its context shows (user, team, organization, who installed the
-     * app), in one query; undefined when the token is unknown or revoked.
-     */
-    async findAccessWithContext(digest: string) {
-      const row = await db
+        .where('f.revoked_at', 'is', null),
+    ),
+    findAccessWithContext: prepare(db, (db, digest: string) =>
+      db
         .selectFrom('access_tokens as a')
         .innerJoin('token_families as f', 'f.id', 'a.family_id')
         .innerJoin('users as u', 'u.id', 'f.user_id')
@@ -154,8 +145,94 @@ export function tokensRepository(db: Kysely<Tables>) {
         ])
         .where('a.digest', '=', digest)
         .where('a.revoked_at', 'is', null)
+        .where('f.revoked_at', 'is', null),
+    ),
+    // The compare-and-set of a rotation: see tokensRepository().rotate.
+    markRotated: prepare(
+      db,
+      (db, digest: string, appId: string, now: number, successor: string, replaySealed: string) =>
+        db
+          .updateTable('refresh_tokens')
+          .set({ rotated_at: now, replaced_by: successor, replay_sealed: replaySealed })
+          .where('digest', '=', digest)
+          .where('rotated_at', 'is', null)
+          .where('expires_at', '>', now)
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom('token_families as f')
+                .select('f.id')
+                .whereRef('f.id', '=', 'refresh_tokens.family_id')
+                .where('f.app_id', '=', appId)
+                .where('f.revoked_at', 'is', null),
+            ),
+          )
+          .returning('family_id'),
+    ),
+    revokeAccessOfFamily: prepare(db, (db, familyId: string, now: number) =>
+      db
+        .updateTable('access_tokens')
+        .set({ revoked_at: now })
+        .where('family_id', '=', familyId)
+        .where('revoked_at', 'is', null),
+    ),
+    family: prepare(db, (db, id: string) => db.selectFrom('token_families').selectAll().where('id', '=', id)),
+  };
+}
+
+export type TokenStatements = ReturnType<typeof tokenStatements>;
+
+export async function insertTokenSet(
+  statements: TokenStatements,
+  executor: Kysely<Tables>,
+  set: TokenSet,
+): Promise<void> {
+  const { family } = set;
+  await statements.insertFamily(
+    executor,
+    family.id,
+    family.app_id,
+    family.user_id,
+    family.team_id,
+    family.scopes,
+    family.code_digest,
+    family.created_at,
+  );
+  await statements.insertAccess(executor, set.access.digest, family.id, set.access.expiresAt, family.created_at);
+  if (set.refresh)
+    await statements.insertRefresh(executor, set.refresh.digest, family.id, set.refresh.expiresAt, family.created_at);
+}
+
+export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements) {
+  return {
+    issue(set: TokenSet): Promise<void> {
+      return db.transaction().execute((trx) => insertTokenSet(statements, trx, set));
+    },
+
+    /** The grant behind an access token, if the token is known and neither it nor its family is revoked. */
+    async findAccess(digest: string): Promise<AccessGrant | undefined> {
+      return (await statements.findAccess(db, digest)).rows[0];
+    },
+
+    /** The family of a live (unrotated, unexpired) refresh token. */
+    async findLiveRefresh(digest: string, now: number): Promise<(FamilyRow & { expiresAt: number }) | undefined> {
+      return db
+        .selectFrom('refresh_tokens as r')
+        .innerJoin('token_families as f', 'f.id', 'r.family_id')
+        .selectAll('f')
+        .select('r.expires_at as expiresAt')
+        .where('r.digest', '=', digest)
+        .where('r.rotated_at', 'is', null)
+        .where('r.expires_at', '>', now)
         .where('f.revoked_at', 'is', null)
         .executeTakeFirst();
+    },
+
+    /**
+     * An access token with the names its context shows (user, team, organization, who installed the
+     * app), in one query; undefined when the token is unknown or revoked.
+     */
+    async findAccessWithContext(digest: string) {
+      const row = (await statements.findAccessWithContext(db, digest)).rows[0];
       if (!row) return undefined;
       const { installerId, installerName, ...rest } = row;
       return { ...rest, createdById: installerId ?? row.userId, createdByName: installerName ?? row.userName };
@@ -169,53 +246,21 @@ export function tokensRepository(db: Kysely<Tables>) {
      */
     async rotate(request: RotationRequest): Promise<RotationResult> {
       const rotated = await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('refresh_tokens')
-          .set({ rotated_at: request.now, replaced_by: request.refresh.digest, replay_sealed: request.replaySealed })
-          .where('digest', '=', request.digest)
-          .where('rotated_at', 'is', null)
-          .where('expires_at', '>', request.now)
-          .where(({ exists, selectFrom }) =>
-            exists(
-              selectFrom('token_families as f')
-                .select('f.id')
-                .whereRef('f.id', '=', 'refresh_tokens.family_id')
-                .where('f.app_id', '=', request.appId)
-                .where('f.revoked_at', 'is', null),
-            ),
-          )
-          .returning('family_id')
-          .executeTakeFirst();
-        if (!row) return undefined;
-        await trx
-          .updateTable('access_tokens')
-          .set({ revoked_at: request.now })
-          .where('family_id', '=', row.family_id)
-          .where('revoked_at', 'is', null)
-          .execute();
-        await trx
-          .insertInto('access_tokens')
-          .values({
-            digest: request.access.digest,
-            family_id: row.family_id,
-            expires_at: request.access.expiresAt,
-            created_at: request.now,
-            revoked_at: null,
-          })
-          .execute();
-        await trx
-          .insertInto('refresh_tokens')
-          .values({
-            digest: request.refresh.digest,
-            family_id: row.family_id,
-            expires_at: request.refresh.expiresAt,
-            created_at: request.now,
-            rotated_at: null,
-            replaced_by: null,
-            replay_sealed: null,
-          })
-          .execute();
-        return trx.selectFrom('token_families').selectAll().where('id', '=', row.family_id).executeTakeFirstOrThrow();
+        const { now } = request;
+        const marked = await statements.markRotated(
+          trx,
+          request.digest,
+          request.appId,
+          now,
+          request.refresh.digest,
+          request.replaySealed,
+        );
+        const familyId = marked.rows[0]?.family_id;
+        if (familyId === undefined) return undefined;
+        await statements.revokeAccessOfFamily(trx, familyId, now);
+        await statements.insertAccess(trx, request.access.digest, familyId, request.access.expiresAt, now);
+        await statements.insertRefresh(trx, request.refresh.digest, familyId, request.refresh.expiresAt, now);
+        return (await statements.family(trx, familyId)).rows[0];
       });
       if (rotated) return { kind: 'rotated', family: rotated };
 
