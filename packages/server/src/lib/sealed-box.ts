@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM encryption of small values. Keys are derived with HKDF-SHA256 from a root secret and a
@@ -6,7 +6,10 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
  * data binds a ciphertext to the record it belongs to (a client id, a token digest).
  */
 export function deriveKey(root: Buffer | string, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), `grantboard ${purpose}`, 32));
+  // RFC 5869 with an empty salt and one output block, written out with two HMACs: the same bytes as
+  // crypto.hkdfSync, at a fraction of its cost on the refresh path (one derivation per refresh).
+  const prk = createHmac('sha256', Buffer.alloc(32)).update(root).digest();
+  return createHmac('sha256', prk).update(`grantboard ${purpose}`).update(Buffer.of(1)).digest();
 }
 
 const VERSION = 'v1';

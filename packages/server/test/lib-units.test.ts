@@ -1,0 +1,92 @@
+import { hkdfSync } from 'node:crypto';
+import { parseScopeList } from '@grantboard/protocol';
+import { describe, expect, it } from 'vitest';
+import { matchRedirectUri, redirectUriProblem } from '../src/domain/redirect-uri.js';
+import { redactUrl } from '../src/lib/log.js';
+import { isValidVerifier, s256, verifierMatches } from '../src/lib/pkce.js';
+import { deriveKey, open, seal } from '../src/lib/sealed-box.js';
+import { digest, isWellFormedToken, mintToken, tokenKind } from '../src/lib/tokens.js';
+
+describe('PKCE (RFC 7636)', () => {
+  it('computes the S256 challenge of Appendix B', () => {
+    expect(s256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(
+      verifierMatches('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'),
+    ).toBe(true);
+  });
+  it('accepts 43 to 128 unreserved characters only (§4.1)', () => {
+    expect(isValidVerifier('a'.repeat(43))).toBe(true);
+    expect(isValidVerifier('a'.repeat(42))).toBe(false);
+    expect(isValidVerifier('a'.repeat(129))).toBe(false);
+    expect(isValidVerifier(`${'a'.repeat(42)}+`)).toBe(false);
+  });
+});
+
+describe('token values', () => {
+  it('carry a prefix, 256 random bits and a checksum that catches a typo', () => {
+    const token = mintToken('refresh');
+    expect(token).toMatch(/^gbr_[A-Za-z0-9_-]{49}$/);
+    expect(isWellFormedToken(token, 'refresh')).toBe(true);
+    expect(isWellFormedToken(token, 'access')).toBe(false);
+    expect(tokenKind(token)).toBe('refresh');
+    const typo = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
+    expect(isWellFormedToken(typo, 'refresh')).toBe(false);
+    expect(digest(token)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe('sealed box', () => {
+  it('derives keys exactly as HKDF-SHA256 with an empty salt (RFC 5869)', () => {
+    for (const root of [Buffer.alloc(32, 7), 'gbr_some-refresh-token']) {
+      expect(deriveKey(root, 'refresh replay')).toEqual(
+        Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), 'grantboard refresh replay', 32)),
+      );
+    }
+  });
+  it('opens only with the same key and associated data', () => {
+    const key = deriveKey(Buffer.alloc(32, 1), 'test');
+    const sealed = seal(key, 'secret', 'app-1');
+    expect(open(key, sealed, 'app-1')).toBe('secret');
+    expect(open(key, sealed, 'app-2')).toBeUndefined();
+    expect(open(deriveKey(Buffer.alloc(32, 2), 'test'), sealed, 'app-1')).toBeUndefined();
+    expect(open(key, `${sealed.slice(0, -2)}AA`, 'app-1')).toBeUndefined();
+  });
+});
+
+describe('scope lists (RFC 6749 §3.3)', () => {
+  it('parses space-delimited scope tokens and refuses malformed ones', () => {
+    expect(parseScopeList('boards:read boards:write boards:read')).toEqual(['boards:read', 'boards:write']);
+    expect(parseScopeList('boards:read  boards:write')).toBeUndefined();
+    expect(parseScopeList('a"b')).toBeUndefined();
+    expect(parseScopeList('')).toEqual([]);
+  });
+});
+
+describe('redirect URIs', () => {
+  it('match exactly, except the port of a loopback IP (RFC 8252 §7.3)', () => {
+    const registered = ['https://app.example/cb', 'http://127.0.0.1/native'];
+    expect(matchRedirectUri(registered, 'https://app.example/cb')).toBe(true);
+    expect(matchRedirectUri(registered, 'https://app.example/cb/')).toBe(false);
+    expect(matchRedirectUri(registered, 'https://APP.example/cb')).toBe(false);
+    expect(matchRedirectUri(registered, 'http://127.0.0.1:8123/native')).toBe(true);
+    expect(matchRedirectUri(registered, 'http://localhost:8123/native')).toBe(false);
+    expect(matchRedirectUri(registered, 'http://127.0.0.1:8123/native?x=1')).toBe(false);
+  });
+  it('are registered only over https, loopback http or a private-use scheme', () => {
+    expect(redirectUriProblem('https://a.example/cb')).toBeUndefined();
+    expect(redirectUriProblem('http://localhost:3000/cb')).toBeUndefined();
+    expect(redirectUriProblem('com.example.app:/cb')).toBeUndefined();
+    expect(redirectUriProblem('http://a.example/cb')).toMatch(/https/);
+    expect(redirectUriProblem('https://a.example/cb#x')).toMatch(/fragment/);
+    expect(redirectUriProblem('javascript:alert(1)')).toMatch(/javascript/);
+  });
+});
+
+describe('log redaction', () => {
+  it('hides the values of secret parameters and keeps the rest', () => {
+    expect(redactUrl('/v1/oauth/token?grant_type=refresh_token&refresh_token=gbr_x&client_secret=s&client_id=1')).toBe(
+      '/v1/oauth/token?grant_type=refresh_token&refresh_token=[redacted]&client_secret=[redacted]&client_id=1',
+    );
+    expect(redactUrl('/healthz')).toBe('/healthz');
+  });
+});
