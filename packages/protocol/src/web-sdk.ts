@@ -88,3 +88,15 @@ export interface SdkItem {
   modifiedAt: string;
   modifiedBy: string;
 }
+
+/** App → host: the handshake. The SDK repeats it until the host answers, and holds its calls until then. */
+export interface SdkHelloMessage {
+  source: 'grantboard-sdk';
+  hello: 2;
+}
+
+/** Host → app: the answer to the handshake. */
+export interface SdkReadyMessage {
+  source: 'grantboard-host';
+  ready: true;
+}

@@ -110,6 +110,9 @@ interface Window {
 (() => {
   /** A call the board does not answer within this time fails rather than hanging the app. */
   const CALL_TIMEOUT_MS = 30_000;
+  /** Hellos until the board answers: every 100 ms, for up to 20 seconds. */
+  const HELLO_INTERVAL_MS = 100;
+  const HELLO_TRIES = 200;
   /** Fields `sync()` sends when they changed. */
   const EDITABLE = ['content', 'shape', 'style', 'x', 'y', 'width', 'height', 'title'] as const;
 
@@ -132,6 +135,25 @@ interface Window {
     return Object.assign(new Error(message), { code, status });
   }
 
+  /**
+   * The handshake: the board's script may start after this one, so the SDK says hello until the
+   * board answers, and holds calls until then.
+   */
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  if (host && hostOrigin) {
+    let hellos = 0;
+    const hello = () => host.postMessage({ source: 'grantboard-sdk', hello: 2 }, hostOrigin);
+    const timer = setInterval(() => {
+      if (++hellos >= HELLO_TRIES) clearInterval(timer);
+      else hello();
+    }, HELLO_INTERVAL_MS);
+    void ready.then(() => clearInterval(timer));
+    hello();
+  }
+
   function call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
     if (!host || !hostOrigin) {
       return Promise.reject(
@@ -146,7 +168,7 @@ interface Window {
       }, CALL_TIMEOUT_MS);
       pending.set(id, { resolve, reject, timer });
       // Posted to the board's origin only: no other page can read the call.
-      host.postMessage({ source: 'grantboard-sdk', id, method, params }, hostOrigin);
+      void ready.then(() => host.postMessage({ source: 'grantboard-sdk', id, method, params }, hostOrigin));
     });
   }
 
@@ -184,6 +206,10 @@ interface Window {
     if (!host || event.source !== host || event.origin !== hostOrigin) return;
     const data = event.data as Record<string, unknown> | null;
     if (typeof data !== 'object' || data === null || data.source !== 'grantboard-host') return;
+    if (data.ready === true) {
+      markReady();
+      return;
+    }
     if (typeof data.event === 'string') {
       const listeners = handlers.get(data.event as MiroItemEvent);
       if (!listeners || !Array.isArray(data.items)) return;

@@ -20,12 +20,12 @@ main.full { margin: 0; padding: 0; max-width: none; }
 .item { position: absolute; box-sizing: border-box; }
 .item-frame { background: rgba(255,255,255,.85); border: 1px solid #a9adbf; border-radius: 4px; }
 .frame-title { position: absolute; left: 0; bottom: 100%; margin-bottom: 6px; font-size: 18px; font-weight: 600; color: #3d4050; white-space: nowrap; }
-.item-text .item-text, .item-shape .item-text { margin: 0; font-size: 14px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.item-text .item-body, .item-shape .item-body { margin: 0; font-size: 14px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .item-shape { background: #fff; border: 2px solid #1a1a1a; display: flex; align-items: center; justify-content: center; text-align: center; padding: 8px; }
 .item-sticky_note { padding: 18px 16px; box-shadow: 0 2px 6px rgba(26,27,37,.18); cursor: grab; background: #fff9b1; }
 .item-sticky_note:focus-visible { outline: 4px solid var(--focus); outline-offset: 2px; }
 .item-sticky_note.dragging { cursor: grabbing; box-shadow: 0 10px 24px rgba(26,27,37,.28); z-index: 2; }
-.item-sticky_note .item-text { margin: 0; font-size: 20px; line-height: 1.3; text-align: center; white-space: pre-wrap; overflow-wrap: anywhere; overflow: hidden; max-height: 100%; color: #1a1b25; }
+.item-sticky_note .item-body { margin: 0; font-size: 20px; line-height: 1.3; text-align: center; white-space: pre-wrap; overflow-wrap: anywhere; overflow: hidden; max-height: 100%; color: #1a1b25; }
 .item-editor { position: absolute; inset: 8px; width: calc(100% - 16px); height: calc(100% - 16px); font: 20px/1.3 system-ui, sans-serif; text-align: center; border: 2px solid var(--focus); border-radius: 4px; background: rgba(255,255,255,.6); resize: none; padding: 8px; }
 .item-delete { position: absolute; top: -12px; right: -12px; width: 28px; height: 28px; padding: 0; border-radius: 50%; font-size: 18px; line-height: 1; background: #fff; color: var(--danger); border: 1px solid var(--danger); display: none; }
 .item-sticky_note:hover .item-delete, .item-sticky_note:focus-within .item-delete { display: block; }
@@ -35,7 +35,7 @@ main.full { margin: 0; padding: 0; max-width: none; }
 .fill-dark_green { background: #93d275; } .fill-cyan { background: #67c6c0; } .fill-light_pink { background: #ffcee0; }
 .fill-pink { background: #ea94bb; } .fill-violet { background: #c6a2d2; } .fill-red { background: #f0939d; }
 .fill-light_blue { background: #a6ccf5; } .fill-blue { background: #6cd8fa; } .fill-dark_blue { background: #9ea9ff; }
-.fill-black { background: #000; } .fill-black .item-text { color: #fff; }
+.fill-black { background: #000; } .fill-black .item-body { color: #fff; }
 .board-help { position: absolute; left: 12px; bottom: 8px; margin: 0; max-width: min(560px, calc(100% - 24px)); font-size: .8rem; color: var(--muted); background: rgba(255,255,255,.9); padding: 4px 8px; border-radius: 6px; pointer-events: none; }
 .board-status:empty { display: none; }
 .board-status { position: absolute; left: 50%; top: 12px; transform: translateX(-50%); margin: 0; padding: 6px 14px; border-radius: 8px; background: var(--ink); color: #fff; font-size: .9rem; pointer-events: none; max-width: calc(100% - 24px); }

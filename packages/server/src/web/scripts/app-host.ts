@@ -42,6 +42,16 @@ function isCall(data: unknown): data is { id: number; method: string; params?: R
   );
 }
 
+/** The SDK's hello: it holds its calls until the board answers. */
+function isHello(data: unknown): boolean {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    (data as Record<string, unknown>).source === 'grantboard-sdk' &&
+    'hello' in data
+  );
+}
+
 export function startAppHost(options: AppHostOptions): AppHost {
   const { frame, appOrigin, endpoints } = options;
   const subscribed = new Set<SdkEvent>();
@@ -73,7 +83,12 @@ export function startAppHost(options: AppHostOptions): AppHost {
   function onMessage(event: MessageEvent): void {
     // Both checks: the window (not another frame or tab) and the origin (not a page the frame navigated to).
     if (event.source !== frame.contentWindow || event.origin !== appOrigin) {
-      if (isCall(event.data)) options.onRefused?.(`Ignored a Web SDK message from ${event.origin}.`);
+      if (isCall(event.data) || isHello(event.data))
+        options.onRefused?.(`Ignored a Web SDK message from ${event.origin}.`);
+      return;
+    }
+    if (isHello(event.data)) {
+      post({ source: 'grantboard-host', ready: true });
       return;
     }
     if (!isCall(event.data)) return;

@@ -163,7 +163,7 @@ export class BoardCanvas {
     element.className = `item item-${item.type.replace(/[^a-z_]/g, '')}`;
     element.dataset.itemId = item.id;
     const text = document.createElement(item.type === 'frame' ? 'span' : 'p');
-    text.className = item.type === 'frame' ? 'frame-title' : 'item-text';
+    text.className = item.type === 'frame' ? 'frame-title' : 'item-body';
     element.append(text);
     if (item.type === 'sticky_note') {
       element.tabIndex = 0;
