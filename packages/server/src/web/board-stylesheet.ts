@@ -1,6 +1,7 @@
 /** The board page's part of the stylesheet: the canvas, its items, and the Apps panel. */
 export const BOARD_STYLESHEET = `
 main.full { margin: 0; padding: 0; max-width: none; }
+body.full .top-inner { max-width: none; }
 .board-page { display: flex; flex-direction: column; height: calc(100vh - 57px); min-height: 480px; }
 .board-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; padding: 10px 20px; background: var(--card); border-bottom: 1px solid var(--line); }
 .board-title { flex: 1 1 240px; min-width: 0; }
@@ -55,7 +56,7 @@ main.full { margin: 0; padding: 0; max-width: none; }
 .app-running { border: 1px solid var(--line); border-radius: 10px; overflow: hidden; margin: 0 0 8px; }
 .app-running-head { display: flex; align-items: center; justify-content: space-between; gap: 8px; padding: 8px 10px; background: var(--accent-soft); }
 .app-running-head h3 { margin: 0; color: var(--accent-dark); font-size: 1rem; }
-.app-frame { display: block; width: 100%; height: 460px; border: 0; background: #fff; }
+.app-frame { display: block; width: 100%; height: max(420px, calc(100vh - 300px)); border: 0; background: #fff; }
 
 @media (max-width: 860px) {
   .board-page { height: auto; }
@@ -63,5 +64,13 @@ main.full { margin: 0; padding: 0; max-width: none; }
   .board-canvas { flex: none; height: 62vh; min-height: 340px; }
   .apps-panel { flex: none; border-left: none; border-top: 1px solid var(--line); }
   .board-bar { padding: 10px 12px; }
+  .app-frame { height: 520px; }
+}
+@media (max-width: 480px) {
+  .board-tools { flex-wrap: nowrap; gap: 4px; }
+  .board-tools button { padding: 6px 9px; }
+  .zoom-level { min-width: 3em; }
+  /* The canvas keeps its description for assistive technology; on a phone it would cover the board. */
+  .board-help { clip-path: inset(50%); width: 1px; height: 1px; overflow: hidden; white-space: nowrap; padding: 0; }
 }
 `;

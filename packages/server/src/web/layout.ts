@@ -51,7 +51,7 @@ export function page({ title, body, user, section, flash, wide, focused, full, s
 <link rel="stylesheet" href="${ROUTES.stylesheet}">
 <link rel="icon" href="${ROUTES.icon}" type="image/svg+xml">
 ${(scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>\n`)}</head>
-<body>
+<body${full ? html` class="full"` : ''}>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <div class="top-inner">

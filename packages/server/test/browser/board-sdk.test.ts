@@ -8,7 +8,7 @@ import { createStickyListServer } from '../../../../examples/sticky-list/src/ser
 import type { AppRow } from '../../src/storage/repositories/apps.js';
 import { PASSWORD, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/listening-app.js';
-import { CHROMIUM, launchBrowser, screenshots, seriousViolations, startServer } from './harness.js';
+import { CHROMIUM, launchBrowser, SCREENSHOTS, screenshots, seriousViolations, startServer } from './harness.js';
 
 /** A page on a third origin that posts forged Web SDK calls to every window it can reach. */
 async function foreignServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -217,6 +217,12 @@ describe.skipIf(!existsSync(CHROMIUM))('board page and Web SDK in Chromium', () 
     await expect.poll(() => appFrame().locator('#count').textContent(), { timeout: 10_000 }).toBe('(6 sticky notes)');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'board-app');
+    // The Apps panel with the app running, on a phone: the frame is painted once it is scrolled to.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#apps').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.locator('#apps').screenshot({ path: `${SCREENSHOTS}board-app-panel-phone.png` });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('gives the app an id token its back end verifies with jose and the client secret', async () => {

@@ -28,6 +28,8 @@ export class BoardCanvas {
   private zoom = 1;
   /** Items the user is dragging or editing: a refresh from the server leaves them alone. */
   private readonly busy = new Set<string>();
+  /** Until the user pans or zooms, the view keeps every item in sight as the window changes size. */
+  private userMoved = false;
 
   constructor(
     private readonly canvas: HTMLElement,
@@ -37,6 +39,9 @@ export class BoardCanvas {
     private readonly onZoom: (zoom: number) => void,
   ) {
     this.listenForPanAndZoom();
+    new ResizeObserver(() => {
+      if (!this.userMoved) this.fit();
+    }).observe(canvas);
   }
 
   get(id: string): SdkItem | undefined {
@@ -80,6 +85,7 @@ export class BoardCanvas {
   }
 
   zoomBy(factor: number, around?: { x: number; y: number }): void {
+    this.userMoved = true;
     const box = this.canvas.getBoundingClientRect();
     const point = around ?? { x: box.width / 2, y: box.height / 2 };
     const next = clamp(this.zoom * factor, MIN_ZOOM, MAX_ZOOM);
@@ -92,6 +98,7 @@ export class BoardCanvas {
 
   /** Zooms and pans so every item is in view (the board centre when it is empty). */
   fit(): void {
+    this.userMoved = false;
     const box = this.canvas.getBoundingClientRect();
     const bounds = this.bounds();
     if (!bounds) {
@@ -111,6 +118,20 @@ export class BoardCanvas {
       this.panY = (box.height - height * this.zoom) / 2 - bounds.top * this.zoom;
     }
     this.applyView();
+  }
+
+  /** Brings items into view when any of them is out of it (an app added them somewhere unseen). */
+  reveal(items: SdkItem[]): void {
+    const view = this.canvas.getBoundingClientRect();
+    const visible = (item: SdkItem) => {
+      const b = this.box(item);
+      const left = b.left * this.zoom + this.panX;
+      const top = b.top * this.zoom + this.panY;
+      return (
+        left >= 0 && top >= 0 && left + b.width * this.zoom <= view.width && top + b.height * this.zoom <= view.height
+      );
+    };
+    if (!items.every(visible)) this.fit();
   }
 
   /** The item's box on the board: its centre made absolute through its frame, if it is in one. */
@@ -303,6 +324,7 @@ export class BoardCanvas {
       this.canvas.setPointerCapture(event.pointerId);
       this.canvas.classList.add('panning');
       const move = (e: PointerEvent) => {
+        this.userMoved = true;
         this.panX = start.panX + e.clientX - start.x;
         this.panY = start.panY + e.clientY - start.y;
         this.applyView();
@@ -338,6 +360,7 @@ export class BoardCanvas {
       const pan = pans[event.key];
       if (pan) {
         event.preventDefault();
+        this.userMoved = true;
         this.panX += pan[0];
         this.panY += pan[1];
         this.applyView();

@@ -27,8 +27,13 @@ function start(): void {
   /** Until the first load, there is nothing to compare with. */
   let loaded = false;
 
+  let sayTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A short notice over the canvas, gone after a few seconds (it is also read out: role=status). */
   const say = (message: string) => {
-    if (status) status.textContent = message;
+    if (!status) return;
+    status.textContent = message;
+    clearTimeout(sayTimer);
+    if (message) sayTimer = setTimeout(() => (status.textContent = ''), 4000);
   };
   const failed = (what: string) => (error: unknown) => {
     say(`${what}: ${error instanceof BoardRequestError ? error.message : 'the server could not be reached.'}`);
@@ -119,7 +124,10 @@ function start(): void {
       appOrigin: frame.dataset.appOrigin,
       endpoints,
       findItem: (id) => canvas.get(id),
-      onItemsChanged: (event, items) => changed(event, items),
+      onItemsChanged: (event, items) => {
+        changed(event, items);
+        if (event !== 'items:delete') canvas.reveal(items);
+      },
       onRefused: (reason) => console.warn(reason),
     });
   }
