@@ -470,3 +470,42 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
     });
   });
 });
+
+describe.each(DIALECTS)('Web SDK rate limits on %s', (dialect) => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('spends the app’s budget for the user, as the REST API does, and answers 429 when it is gone', async () => {
+    t = await startTestApp(dialect, { RATE_LIMIT_CREDITS_PER_MINUTE: '150' });
+    const { seed, services } = t;
+    const { app } = await services.apps.create({
+      teamId: seed.teamId,
+      createdBy: seed.alice.id,
+      name: 'Chatty',
+      redirectUris: ['https://chatty.example/cb'],
+      sdkUri: 'https://chatty.example/',
+      scopes: ['boards:read'],
+      expiring: true,
+    });
+    await services.installs.install(app, seed.teamId, seed.alice.id, 'boards:read');
+    const board = await services.boards.create({ userId: seed.alice.id, teamId: seed.teamId, appId: 'test' }, {});
+    const alice = await signIn(t.app, seed.alice.email);
+    const csrf = await sessionCsrf(alice);
+    const call = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/app/board/${enc(board.board.id)}/apps/${app.id}/sdk`,
+        headers: { cookie: alice.jar.header(), 'x-csrf-token': csrf, 'content-type': 'application/json' },
+        payload: JSON.stringify({ method: 'getInfo' }),
+      });
+    for (const remaining of ['100', '50', '0']) {
+      const ok = await call();
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['x-ratelimit-remaining']).toBe(remaining);
+    }
+    const refused = await call();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'tooManyRequests' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});

@@ -1,7 +1,8 @@
 import { isSdkMethod, SDK_METHOD_SCOPES } from '@grantboard/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ApiError, invalidParameters } from '../api/errors.js';
+import { ApiError, invalidParameters, tooManyRequests } from '../api/errors.js';
+import { LEVEL_CREDITS } from '../api/route.js';
 import type { AppContext } from '../app-context.js';
 import { scopesOf } from '../domain/app-service.js';
 import { NotFoundError } from '../domain/errors.js';
@@ -28,14 +29,16 @@ export function missingScope(method: string, scope: string): ApiError {
 /**
  * The server half of the Web SDK bridge: the board page forwards each call an app's iframe makes,
  * and this endpoint decides it, in order: the user may open the board, the app is installed in the
- * board's team, the installation holds the method's scope, the parameters are valid; then the board
- * roles apply inside the domain, as for the REST API. The iframe never holds a token.
+ * board's team, the installation holds the method's scope, the call fits the app's rate-limit budget
+ * for the user, the parameters are valid; then the board roles apply inside the domain, as for the
+ * REST API. The iframe never holds a token.
  */
 export function sdkHostRoutes(app: FastifyInstance, context: AppContext): void {
-  const { repos, services } = context;
+  const { repos, services, rateLimiter, config, clock } = context;
   const methods = sdkMethods(context);
+  const policy = { limit: config.rateLimitCreditsPerMinute, windowMs: config.rateLimitWindowSeconds * 1000 };
 
-  app.post(ROUTES.boardAppSdk, { schema: { params: Params, body: Body } }, async (request) => {
+  app.post(ROUTES.boardAppSdk, { schema: { params: Params, body: Body } }, async (request, reply) => {
     const { user } = jsonUser(request);
     const { boardId, appId } = request.params as { boardId: string; appId: string };
     const { method, params = {} } = request.body as { method: string; params?: Record<string, unknown> };
@@ -57,6 +60,16 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext): void {
     const required = SDK_METHOD_SCOPES[method];
     if (required !== null && !granted.includes(required)) throw missingScope(method, required);
     const definition = methods[method];
+    // An app acting for a user spends one budget, whether through the REST API or the Web SDK.
+    const decision = await rateLimiter.consume(`api:${sdkApp.id}:${user.id}`, LEVEL_CREDITS[definition.level], policy);
+    reply.header('x-ratelimit-limit', decision.limit);
+    reply.header('x-ratelimit-remaining', decision.remaining);
+    reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt / 1000));
+    if (!decision.allowed) {
+      const retryAfter = Math.max(1, Math.ceil((decision.resetAt - clock.now()) / 1000));
+      reply.header('retry-after', retryAfter);
+      throw tooManyRequests(retryAfter);
+    }
     checkParams(method, definition.params, params);
     const result = await definition.handle({ actor, app: sdkApp, user, board: access.board, params });
     return { result };

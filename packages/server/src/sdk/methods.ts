@@ -1,6 +1,7 @@
 import { SDK_EVENTS, type SdkMethod } from '@grantboard/protocol';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { RateLimitLevel } from '../api/route.js';
 import { closed, ItemId, StringEnum } from '../api/schemas/common.js';
 import type { AppContext } from '../app-context.js';
 import type { Actor } from '../domain/board-roles.js';
@@ -21,6 +22,8 @@ export interface SdkCall {
 }
 
 interface MethodDefinition {
+  /** The REST API's rate-limit level of the same work (wire spec §5.2): the SDK spends the same budget. */
+  level: RateLimitLevel;
   params: TSchema;
   handle(call: SdkCall): Promise<unknown>;
 }
@@ -43,6 +46,7 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
   const items = sdkItems(services);
   return {
     getIdToken: {
+      level: 1,
       params: NoParams,
       async handle({ app, actor }) {
         const secret = services.apps.revealSecret(app);
@@ -62,12 +66,14 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
       },
     },
     getUserInfo: {
+      level: 1,
       params: NoParams,
       async handle({ user }) {
         return { id: user.id, name: user.name, email: user.email };
       },
     },
     getInfo: {
+      level: 1,
       params: NoParams,
       async handle({ board }) {
         return {
@@ -79,6 +85,7 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
       },
     },
     get: {
+      level: 2,
       params: GetFilter,
       async handle({ actor, board, params }) {
         const filter = params as { type?: string | string[]; id?: string | string[] };
@@ -90,24 +97,28 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
       },
     },
     getById: {
+      level: 1,
       params: ById,
       async handle({ actor, board, params }) {
         return items.get(actor, board.id, (params as { id: string }).id);
       },
     },
     subscribe: {
+      level: 1,
       params: Subscribe,
       async handle({ params }) {
         return { events: [...new Set((params as { events: string[] }).events)] };
       },
     },
     createStickyNote: {
+      level: 2,
       params: StickyNoteProps,
       async handle({ actor, board, params }) {
         return items.createStickyNote(actor, board.id, params as StickyNotePropsType);
       },
     },
     sync: {
+      level: 2,
       params: SyncParams,
       async handle({ actor, board, params }) {
         const { id, ...changes } = params as { id: string } & Record<string, unknown>;
@@ -115,6 +126,7 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
       },
     },
     remove: {
+      level: 3,
       params: ById,
       async handle({ actor, board, params }) {
         await items.remove(actor, board.id, (params as { id: string }).id);

@@ -61,7 +61,7 @@ export function homePages(app: FastifyInstance, { config }: AppContext): void {
     const query = request.query as Record<string, unknown>;
     const [appId, teamId, boardId] = (request.cookies[names.sdkReturn] ?? '').split('.');
     if (appId && boardId && appId === query.client_id && teamId === query.team_id) {
-      reply.clearCookie(names.sdkReturn, { path: '/' });
+      reply.clearCookie(names.sdkReturn, { path: '/', httpOnly: true, sameSite: 'lax', secure: names.secure });
       const board = `${link(ROUTES.board, { boardId })}?app=${encodeURIComponent(appId)}`;
       return reply.code(303).header('location', board).send();
     }
