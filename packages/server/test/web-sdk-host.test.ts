@@ -277,6 +277,26 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       expect(page.body).not.toContain('allow-same-origin');
     });
 
+    it('offers only the board apps of the organization’s own developer teams', async () => {
+      const elsewhere = await t.services.accounts.createOrganization('Elsewhere Inc.');
+      const team = await t.services.accounts.createTeam({ name: 'Elsewhere dev', organizationId: elsewhere.id });
+      await t.services.accounts.addMember(team.id, t.seed.bob.id, 'admin');
+      const foreignApp = await t.services.apps.create({
+        teamId: team.id,
+        createdBy: t.seed.bob.id,
+        name: 'Foreign Plugin',
+        redirectUris: ['https://foreign.example/cb'],
+        sdkUri: 'https://foreign.example/',
+        scopes: ['boards:read'],
+        expiring: true,
+      });
+      expect((await alice.get(`${boardPath()}/`)).body).not.toContain('Foreign Plugin');
+      expect((await alice.get(`${boardPath()}/apps/${foreignApp.app.id}/install`)).statusCode).toBe(404);
+      const post = await alice.post(`${boardPath()}/apps/${foreignApp.app.id}/install`, { csrf: aliceCsrf });
+      expect(post.statusCode).toBe(404);
+      expect(await t.repos.installations.find(foreignApp.app.id, t.seed.teamId)).toBeUndefined();
+    });
+
     it('refuses a member where only admins install, as the consent page does', async () => {
       const extra = await t.services.apps.create({
         teamId: t.seed.teamId,

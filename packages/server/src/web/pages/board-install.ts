@@ -9,7 +9,7 @@ import { sendSignedInPage, signedIn } from '../guard.js';
 import { html } from '../html.js';
 import { link, ROUTES } from '../routes.js';
 import { cookieNames, type SignedIn } from '../session.js';
-import { type BoardApp, boardApp } from './board.js';
+import { type BoardApp, listBoardApps } from './board.js';
 import { destination, formTarget, lifetime, scopeSection } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
@@ -88,7 +88,8 @@ export function boardInstallPages(app: FastifyInstance, context: AppContext): vo
     const user = signedIn(request);
     const { boardId, appId } = request.params as { boardId: string; appId: string };
     const { access } = await services.boards.openAsUser(user.user.id, boardId, BOARD_PAGE_ACTOR);
-    const entry = boardApp(/^\d{1,30}$/.test(appId) ? await repos.apps.findById(appId) : undefined);
+    const { installed, addable } = await listBoardApps(repos, access.board.team_id);
+    const entry = [...installed, ...addable].find((a) => a.app.id === appId);
     if (!entry) {
       errorPage(reply, 404, 'App not found', 'There is no board app with this client ID.', user);
       return undefined;

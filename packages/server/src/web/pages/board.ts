@@ -146,17 +146,33 @@ function boardBody(view: BoardPageView): Html {
 </div>`;
 }
 
+/**
+ * The board apps a team sees: those installed in it, and those it may add — apps with an app URL
+ * registered by a developer team of the same organization (an app of another organization stays
+ * out of sight, as a private app does on Miro).
+ */
+export async function listBoardApps(
+  repos: AppContext['repos'],
+  teamId: string,
+): Promise<{ installed: BoardApp[]; addable: BoardApp[] }> {
+  const installedIds = new Set((await repos.installations.list(teamId)).map((i) => i.app_id));
+  const organizations = new Map((await repos.teams.list()).map((t) => [t.id, t.organization_id]));
+  const organization = organizations.get(teamId);
+  const all = (await repos.apps.list())
+    .filter((app) => installedIds.has(app.id) || organizations.get(app.team_id) === organization)
+    .map(boardApp)
+    .filter((a): a is BoardApp => a !== undefined)
+    .sort((a, b) => a.app.name.localeCompare(b.app.name));
+  return {
+    installed: all.filter((a) => installedIds.has(a.app.id)),
+    addable: all.filter((a) => !installedIds.has(a.app.id)),
+  };
+}
+
 /** The board page: items drawn by its script, and the Apps panel where installed apps run. */
 export function boardPages(app: FastifyInstance, { repos, services, config }: AppContext): void {
   async function boardApps(teamId: string) {
-    const installations = await repos.installations.list(teamId);
-    const installedIds = new Set(installations.map((i) => i.app_id));
-    const all = (await repos.apps.list()).map(boardApp).filter((a): a is BoardApp => a !== undefined);
-    all.sort((a, b) => a.app.name.localeCompare(b.app.name));
-    return {
-      installed: all.filter((a) => installedIds.has(a.app.id)),
-      addable: all.filter((a) => !installedIds.has(a.app.id)),
-    };
+    return listBoardApps(repos, teamId);
   }
 
   // Miro's board links end in a slash; the bare path is the same board.
