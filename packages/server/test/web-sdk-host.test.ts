@@ -529,3 +529,40 @@ describe.each(DIALECTS)('Web SDK rate limits on %s', (dialect) => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
+
+describe('Web SDK id token issuer', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('takes iss from ID_TOKEN_ISSUER', async () => {
+    t = await startTestApp('sqlite', { ID_TOKEN_ISSUER: 'https://grantboard.example' });
+    const { seed, services } = t;
+    const { app, clientSecret } = await services.apps.create({
+      teamId: seed.teamId,
+      createdBy: seed.alice.id,
+      name: 'Issuer check',
+      redirectUris: ['https://issuer.example/cb'],
+      sdkUri: 'https://issuer.example/',
+      scopes: ['boards:read'],
+      expiring: true,
+    });
+    await services.installs.install(app, seed.teamId, seed.alice.id, 'boards:read');
+    const board = await services.boards.create({ userId: seed.alice.id, teamId: seed.teamId, appId: 'test' }, {});
+    const alice = await signIn(t.app, seed.alice.email);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/app/board/${enc(board.board.id)}/apps/${app.id}/sdk`,
+      headers: {
+        cookie: alice.jar.header(),
+        'x-csrf-token': await sessionCsrf(alice),
+        'content-type': 'application/json',
+      },
+      payload: JSON.stringify({ method: 'getIdToken' }),
+    });
+    const { payload } = await jwtVerify(response.json().result, new TextEncoder().encode(clientSecret), {
+      issuer: 'https://grantboard.example',
+      currentDate: new Date(t.clock.now()),
+    });
+    expect(payload.sub).toBe(app.id);
+  });
+});
