@@ -41,7 +41,11 @@ export type ApiErrorCode =
   | 'payloadTooLarge'
   | 'conflict'
   | 'tooManyRequests'
-  | 'internalError';
+  | 'internalError'
+  // The board page's and the Web SDK's session-authenticated endpoints.
+  | 'notSignedIn'
+  | 'csrfTokenInvalid'
+  | 'appNotInstalled';
 
 /** The REST API's error body: Miro's `{status, code, message, type}` envelope. */
 export interface ApiErrorBody {

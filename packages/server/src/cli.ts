@@ -270,6 +270,9 @@ async function demo(): Promise<void> {
         `  authorize:     ${authorizationLink(env.config, a.clientId, a.redirectUri)}`,
         '',
       ]),
+      'Boards (open one and run Sticky List from its Apps panel, with `npm run example:sticky-list` running):',
+      ...data.boards.map((b) => `  ${b.name}: ${b.url}`),
+      '',
       `Open an authorize link once the server is up on ${env.config.publicUrl}.`,
       `Your apps (developer console): ${env.config.publicUrl}/apps · Authorized apps: ${env.config.publicUrl}/profile/apps`,
     ];

@@ -4,12 +4,16 @@ import type { Repositories } from './storage/repositories/index.js';
 export const DEMO_PASSWORD = 'grantboard-demo';
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
+/** Where the Sticky List example serves itself by default. */
+export const STICKY_LIST_URL = 'http://localhost:4100';
 
 export interface DemoData {
   created: boolean;
   users: { email: string; password: string; name: string; id: string }[];
   teams: { id: string; name: string }[];
   apps: { clientId: string; clientSecret: string | undefined; name: string; expiring: boolean; redirectUri: string }[];
+  /** Alice's boards, with their pages (where board apps such as Sticky List run). */
+  boards: { name: string; url: string }[];
 }
 
 const DEMO_NOTES = [
@@ -68,8 +72,8 @@ async function seedDemoBoards(
 }
 
 /**
- * Seeds an organization, two teams, two users, two apps (expiring and non-expiring tokens) and a few
- * boards with sticky notes, once.
+ * Seeds an organization, two teams, two users, two REST apps (expiring and non-expiring tokens), a
+ * board app for the Web SDK ("Sticky List") and a few boards with sticky notes, once.
  * Run again, it finds them and reports them unchanged.
  */
 export async function seedDemo(repos: Repositories, services: Services, publicUrl: string): Promise<DemoData> {
@@ -93,6 +97,17 @@ export async function seedDemo(repos: Repositories, services: Services, publicUr
       expiring: true,
     });
     await services.apps.create({ ...common, name: 'Board Reporter', scopes: ['boards:read'], expiring: false });
+    // A board app for the Web SDK: the example in examples/sticky-list (`npm run example:sticky-list`).
+    await services.apps.create({
+      teamId: engineering.id,
+      createdBy: alice.id,
+      name: 'Sticky List',
+      redirectUris: [`${STICKY_LIST_URL}/callback`],
+      sdkUri: `${STICKY_LIST_URL}/`,
+      sdkRedirectUri: `${STICKY_LIST_URL}/callback`,
+      scopes: ['boards:read', 'boards:write', 'identity:read'],
+      expiring: true,
+    });
     await seedDemoBoards(services, { alice: alice.id, designTeam: design.id, engineeringTeam: engineering.id });
   }
   const users = await Promise.all(
@@ -111,5 +126,16 @@ export async function seedDemo(repos: Repositories, services: Services, publicUr
       expiring: a.expiring === 1,
       redirectUri: JSON.parse(a.redirect_uris)[0] as string,
     }));
-  return { created, users, teams, apps };
+  const boards: DemoData['boards'] = [];
+  for (const team of teams) {
+    const { rows } = await repos.boards.list({
+      teamId: team.id,
+      userId: alice.id,
+      sort: 'alphabetically',
+      limit: 50,
+      offset: 0,
+    });
+    boards.push(...rows.map((b) => ({ name: b.name, url: `${publicUrl}/app/board/${encodeURIComponent(b.id)}/` })));
+  }
+  return { created, users, teams, apps, boards };
 }

@@ -44,5 +44,20 @@ describe.each(DIALECTS)('demo boards on %s', (dialect) => {
     const again = await seedDemo(repos, services, config.publicUrl);
     expect(again.created).toBe(false);
     expect((await list(asAlice)).total).toBe(2);
+    expect(again.boards.find((b) => b.name === 'Product roadmap')?.url).toBe(
+      `${config.publicUrl}/app/board/${encodeURIComponent(roadmap.board.id)}/`,
+    );
+  });
+
+  it('registers the Sticky List board app, served by examples/sticky-list, with its SDK redirect URI', async () => {
+    const apps = await createRepositories(db.database.db).apps.list();
+    const stickyList = apps.find((a) => a.name === 'Sticky List');
+    expect(stickyList).toMatchObject({
+      sdk_uri: 'http://localhost:4100/',
+      sdk_redirect_uri: 'http://localhost:4100/callback',
+      scopes: 'boards:read boards:write identity:read',
+      expiring: 1,
+    });
+    expect(stickyList?.secret_sealed).not.toBeNull();
   });
 });

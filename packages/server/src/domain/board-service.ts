@@ -59,6 +59,17 @@ export function boardService({ repos, clock }: ServiceContext) {
   return {
     open,
 
+    /**
+     * The board as a signed-in user opens it on the web: the user acts in the board's own team, with
+     * the role their membership or the team's access gives them. `appId` names what acts for them
+     * (the board page itself, or a Web SDK app). Unknown and unreachable boards are both "not found".
+     */
+    async openAsUser(userId: string, id: string, appId: string): Promise<{ actor: Actor; access: AccessibleBoard }> {
+      const view = await repos.boards.findView(id, userId);
+      const actor: Actor = { userId, teamId: view?.team_id ?? '', appId };
+      return { actor, access: requireAccess(view, actor, id) };
+    },
+
     async create(actor: Actor, input: BoardInput): Promise<AccessibleBoard> {
       checkTeam(actor, input.teamId);
       const policy = applyPolicy(DEFAULT_POLICY, input.policy);

@@ -21,6 +21,12 @@ export interface PageOptions {
   focused?: boolean;
   /** Wide pages hold lists and tables; narrow ones hold a single form. */
   wide?: boolean;
+  /** A page that fills the window (the board): no centred column. */
+  full?: boolean;
+  /** Module scripts the page loads, all from this origin (`script-src 'self'`); none by default. */
+  scripts?: string[];
+  /** The one origin the page may frame (an app on the board); no frames by default. */
+  frameOrigin?: string | undefined;
 }
 
 const NAV: { section: Section; href: string; label: string }[] = [
@@ -35,7 +41,7 @@ function flashNotice(flash: Flash | undefined): Html {
   }`;
 }
 
-export function page({ title, body, user, section, flash, wide, focused }: PageOptions): Html {
+export function page({ title, body, user, section, flash, wide, focused, full, scripts }: PageOptions): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -44,8 +50,8 @@ export function page({ title, body, user, section, flash, wide, focused }: PageO
 <title>${title} · Grantboard</title>
 <link rel="stylesheet" href="${ROUTES.stylesheet}">
 <link rel="icon" href="${ROUTES.icon}" type="image/svg+xml">
-</head>
-<body>
+${(scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>\n`)}</head>
+<body${full ? html` class="full"` : ''}>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <div class="top-inner">
@@ -71,7 +77,7 @@ export function page({ title, body, user, section, flash, wide, focused }: PageO
     }
   </div>
 </header>
-<main id="main" class="${wide ? 'wide' : 'narrow'}" tabindex="-1">
+<main id="main" class="${full ? 'full' : wide ? 'wide' : 'narrow'}" tabindex="-1">
 ${flashNotice(flash)}
 ${body}
 </main>
@@ -80,19 +86,34 @@ ${body}
 }
 
 /**
+ * The page's CSP. Pages without scripts allow none; a page with scripts allows only its own
+ * origin's files (no inline script) and same-origin requests; a frame only from the one origin named.
+ */
+export function contentSecurityPolicy(options: Pick<PageOptions, 'formTargets' | 'scripts' | 'frameOrigin'>): string {
+  const formAction = ["'self'", ...(options.formTargets ?? [])].join(' ');
+  const scripts = options.scripts && options.scripts.length > 0;
+  return [
+    "default-src 'none'",
+    ...(scripts ? ["script-src 'self'", "connect-src 'self'"] : []),
+    ...(options.frameOrigin ? [`frame-src ${options.frameOrigin}`] : []),
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `form-action ${formAction}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+/**
  * Sends a page with the headers every Grantboard page carries: no caching, no framing
- * (RFC 9700 §4.16), no referrer (§4.2.4), and a CSP that allows no script at all.
+ * (RFC 9700 §4.16), no referrer (§4.2.4), and a CSP that allows no script unless the page names its own.
  */
 export function sendPage(reply: FastifyReply, options: PageOptions, status = 200): FastifyReply {
-  const formAction = ["'self'", ...(options.formTargets ?? [])].join(' ');
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .header(
-      'content-security-policy',
-      `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
-    )
+    .header('content-security-policy', contentSecurityPolicy(options))
     .header('x-frame-options', 'DENY')
     .header('referrer-policy', 'no-referrer')
     .header('x-content-type-options', 'nosniff')

@@ -2,11 +2,17 @@ import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { sdkHostRoutes } from '../sdk/host-endpoint.js';
+import { sdkScriptRoutes } from '../sdk/script-route.js';
 import { isDatabaseUnavailable } from '../storage/database.js';
+import { boardEndpoints } from './board-endpoints.js';
 import { signedInScope } from './guard.js';
+import { jsonScope } from './json-scope.js';
 import { appPages } from './pages/app-page.js';
 import { appsPages } from './pages/apps.js';
 import { authorizePages } from './pages/authorize.js';
+import { boardPages } from './pages/board.js';
+import { boardInstallPages } from './pages/board-install.js';
 import { errorPage } from './pages/error-page.js';
 import { homePage, homePages } from './pages/home.js';
 import { profileAppsPages } from './pages/profile-apps.js';
@@ -15,11 +21,13 @@ import { teamAppsPages } from './pages/team-apps.js';
 import { teamAuditPages } from './pages/team-audit.js';
 import { ROUTES } from './routes.js';
 import { sessions as createSessions } from './session.js';
+import { staticScripts } from './static-scripts.js';
 import { ICON, STYLESHEET } from './stylesheet.js';
 
 /**
  * Server-rendered pages: sign-in, the install & authorize (consent) page, the developer console,
- * team settings (installed apps, audit log) and the user's authorized apps.
+ * team settings (installed apps, audit log), the user's authorized apps, and the board page with
+ * its JSON endpoints and the Web SDK's host endpoint.
  */
 export async function webPlugin(app: FastifyInstance, context: AppContext): Promise<void> {
   await app.register(cookie);
@@ -66,6 +74,8 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
       .header('x-content-type-options', 'nosniff')
       .send(ICON),
   );
+  staticScripts(app);
+  sdkScriptRoutes(app);
   signInPages(app, context, sessions);
   authorizePages(app, context, sessions);
   homePages(app, context);
@@ -76,5 +86,11 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
     teamAppsPages(scope, context, sessions);
     teamAuditPages(scope, context, sessions);
     profileAppsPages(scope, context, sessions);
+    boardPages(scope, context);
+    boardInstallPages(scope, context);
+  });
+  await jsonScope(app, sessions, (scope) => {
+    boardEndpoints(scope, context);
+    sdkHostRoutes(scope, context);
   });
 }

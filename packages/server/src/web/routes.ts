@@ -18,9 +18,18 @@ export const ROUTES = {
   teamAudit: '/teams/:teamId/audit',
   profileApps: '/profile/apps',
   profileRevoke: '/profile/apps/revoke',
+  /** Board links (`viewLink`) end in a slash, as Miro's do. */
+  board: '/app/board/:boardId/',
+  boardNoSlash: '/app/board/:boardId',
+  boardItems: '/app/board/:boardId/items',
+  boardStickyNotes: '/app/board/:boardId/sticky_notes',
+  boardItem: '/app/board/:boardId/items/:itemId',
+  boardAppInstall: '/app/board/:boardId/apps/:appId/install',
+  boardAppSdk: '/app/board/:boardId/apps/:appId/sdk',
+  script: '/static/scripts/:name',
 } as const;
 
-/** Fills a route pattern's `:params` in. Ids are digits, so nothing needs escaping. */
+/** Fills a route pattern's `:params` in, each percent-encoded as a path segment. */
 export function link(route: string, params: Record<string, string> = {}): string {
   return route.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
 }

@@ -29,7 +29,7 @@ export interface Flash {
 export function cookieNames(publicUrl: string) {
   const secure = publicUrl.startsWith('https:');
   const prefix = secure ? '__Host-' : '';
-  return { session: `${prefix}gb_session`, csrf: `${prefix}gb_csrf`, secure };
+  return { session: `${prefix}gb_session`, csrf: `${prefix}gb_csrf`, sdkReturn: `${prefix}gb_sdk_return`, secure };
 }
 
 function cookieOptions(secure: boolean, maxAge?: number) {

@@ -1,3 +1,5 @@
+import { BOARD_STYLESHEET } from './board-stylesheet.js';
+
 /** The one stylesheet of every page, served from `/static/style.css` (CSP `style-src 'self'`). */
 export const STYLESHEET = `
 :root {
@@ -155,7 +157,7 @@ ul.hint { padding-left: 18px; margin: 6px 0 0; }
   dl.kv { grid-template-columns: 1fr; gap: 2px; }
   dl.kv dd { margin-bottom: 8px; }
 }
-`;
+${BOARD_STYLESHEET}`;
 
 /** The brand mark, as the pages' icon. */
 export const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#ffd02f"/><path d="M0 8a8 8 0 0 1 8-8h24L0 32z" fill="#3451d1"/></svg>`;

@@ -11,6 +11,8 @@ export interface AppFormValues {
   scopes: string[];
   expiring: boolean;
   public: boolean;
+  /** The app URL a board loads in its iframe (Miro's `sdkUri`); empty for REST-only apps. */
+  sdkUri: string;
 }
 
 /** Reads the create/edit form. Redirect URIs are one per line. */
@@ -22,6 +24,7 @@ export function readAppForm(form: URLSearchParams): AppFormValues {
     scopes: form.getAll('scopes'),
     expiring: form.get('token_mode') !== 'non_expiring',
     public: form.get('client_type') === 'public',
+    sdkUri: (form.get('sdk_uri') ?? '').trim().slice(0, 2000),
   };
 }
 
@@ -78,4 +81,21 @@ export function clientTypeField(isPublic: boolean): Html {
     <label class="check"><input type="radio" name="client_type" value="confidential"${isPublic ? '' : html` checked`}><span><strong>Confidential</strong><span class="hint">The app has a back end that keeps a client secret.</span></span></label>
     <label class="check"><input type="radio" name="client_type" value="public"${isPublic ? html` checked` : ''}><span><strong>Public</strong><span class="hint">A single-page, mobile or command-line app: no client secret, PKCE required.</span></span></label>
   </fieldset>`;
+}
+
+/** The app URL: what a board loads in the app's sandboxed iframe for the Web SDK. */
+export function sdkUriField(value: string): Html {
+  return html`<label for="sdk_uri">App URL <span class="muted">(optional)</span></label>
+  <span class="hint" id="sdk-uri-hint">For apps that run inside boards with the Web SDK: the page a board loads in the app's frame. https, or http for localhost; on an origin of its own, not Grantboard's.</span>
+  <input id="sdk_uri" name="sdk_uri" type="url" value="${value}" aria-describedby="sdk-uri-hint" spellcheck="false" autocapitalize="off" autocomplete="off">`;
+}
+
+/** Miro's "Use this URI for SDK authorization": the redirect URI the code flow runs through when a board installs the app. */
+export function sdkRedirectField(redirectUris: string[], selected: string): Html {
+  return html`<label for="sdk_redirect_uri">Redirect URI for SDK authorization</label>
+  <span class="hint" id="sdk-redirect-hint">When a user installs the app from a board, the OAuth code flow runs alongside through this URI, so your back end gets a REST API token too. Your back end then sends the browser to <code>/app-install-completed?client_id=…&amp;team_id=…</code>.</span>
+  <select id="sdk_redirect_uri" name="sdk_redirect_uri" aria-describedby="sdk-redirect-hint">
+    <option value=""${selected === '' ? html` selected` : ''}>None (the Web SDK only)</option>
+    ${redirectUris.map((uri) => html`<option value="${uri}"${uri === selected ? html` selected` : ''}>${uri}</option>`)}
+  </select>`;
 }

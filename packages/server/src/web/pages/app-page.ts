@@ -9,7 +9,14 @@ import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
 import { type Html, html } from '../html.js';
 import { link, ROUTES } from '../routes.js';
 import type { Flash, Sessions, SignedIn } from '../session.js';
-import { nameField, redirectUriLines, redirectUrisField, scopesField } from './app-form.js';
+import {
+  nameField,
+  redirectUriLines,
+  redirectUrisField,
+  scopesField,
+  sdkRedirectField,
+  sdkUriField,
+} from './app-form.js';
 import { errorPage } from './error-page.js';
 
 interface Managed {
@@ -22,6 +29,8 @@ interface SettingsValues {
   name: string;
   redirectUris: string;
   scopes: string[];
+  sdkUri: string;
+  sdkRedirectUri: string;
 }
 
 const csrfField = (user: SignedIn) => html`<input type="hidden" name="csrf" value="${user.csrf}">`;
@@ -97,6 +106,9 @@ function settingsSection(m: Managed, values: SettingsValues, error: string | und
     ${csrfField(m.user)}
     ${nameField(values.name)}
     ${redirectUrisField(values.redirectUris)}
+    <h3>Web SDK</h3>
+    ${sdkUriField(values.sdkUri)}
+    ${sdkRedirectField(redirectUrisOf(m.app), values.sdkRedirectUri)}
     ${scopesField(values.scopes)}
     <h3>Access tokens</h3>
     <p><span class="tag grey">Locked</span> ${
@@ -168,6 +180,8 @@ export function appPages(app: FastifyInstance, { repos, services }: AppContext, 
       name: m.app.name,
       redirectUris: redirectUrisOf(m.app).join('\n'),
       scopes: scopesOf(m.app),
+      sdkUri: m.app.sdk_uri ?? '',
+      sdkRedirectUri: m.app.sdk_redirect_uri ?? '',
     };
     return sendSignedInPage(
       reply,
@@ -203,11 +217,19 @@ export function appPages(app: FastifyInstance, { repos, services }: AppContext, 
       name: (form.get('name') ?? '').slice(0, 200),
       redirectUris: (form.get('redirect_uris') ?? '').slice(0, 50_000),
       scopes: form.getAll('scopes'),
+      sdkUri: (form.get('sdk_uri') ?? '').trim().slice(0, 2000),
+      sdkRedirectUri: form.get('sdk_redirect_uri') ?? '',
     };
     try {
       await services.apps.update(
         m.app.id,
-        { name: values.name, redirectUris: redirectUriLines(values.redirectUris), scopes: values.scopes },
+        {
+          name: values.name,
+          redirectUris: redirectUriLines(values.redirectUris),
+          scopes: values.scopes,
+          sdkUri: values.sdkUri || null,
+          sdkRedirectUri: values.sdkRedirectUri || null,
+        },
         m.user.user.id,
       );
     } catch (error) {

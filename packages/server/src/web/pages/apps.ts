@@ -15,6 +15,7 @@ import {
   redirectUriLines,
   redirectUrisField,
   scopesField,
+  sdkUriField,
   teamField,
   tokenModeField,
 } from './app-form.js';
@@ -30,6 +31,7 @@ function newAppPage(user: SignedIn, teams: TeamMembership[], values: AppFormValu
     ${nameField(values.name)}
     ${teamField(teams, values.teamId)}
     ${redirectUrisField(values.redirectUris)}
+    ${sdkUriField(values.sdkUri)}
     ${scopesField(values.scopes)}
     ${tokenModeField(values.expiring)}
     ${clientTypeField(values.public)}
@@ -92,6 +94,7 @@ export function appsPages(app: FastifyInstance, { repos, services }: AppContext,
       scopes: ['boards:read'],
       expiring: true,
       public: false,
+      sdkUri: '',
     };
     if (teams.length === 0) {
       const body = html`<div class="card"><h1>Create new app</h1><p class="error" role="alert">Apps belong to a developer team, and you are not a member of any team.</p></div>`;
@@ -123,6 +126,7 @@ export function appsPages(app: FastifyInstance, { repos, services }: AppContext,
         scopes: values.scopes,
         expiring: values.expiring,
         public: values.public,
+        sdkUri: values.sdkUri || null,
       });
       await sessions.setFlash(user, {
         notice: `${created.name} is created. Keep its client secret safe.`,

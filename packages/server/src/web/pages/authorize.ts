@@ -8,43 +8,18 @@ import {
 } from '../../domain/authorization-service.js';
 import { AccessDenied } from '../../oauth/errors.js';
 import type { TeamMembership } from '../../storage/repositories/teams.js';
-import { describeScope, groupScopes, initial } from '../format.js';
+import { groupScopes, initial } from '../format.js';
 import { formFields } from '../forms.js';
 import { redirectToSignIn } from '../guard.js';
 import { type Html, html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
 import { type Sessions, type SignedIn, tokensEqual } from '../session.js';
+import { destination, formTarget, lifetime, scopeSection } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
 function installRefusal(team: TeamMembership): string | undefined {
   return team.installs_admin_only === 1 && team.role !== 'admin' ? 'only team admins can install apps' : undefined;
-}
-
-/** Where a form may lead: the redirect URI's origin (or scheme, for native apps). */
-function formTarget(redirectUri: string): string {
-  const url = new URL(redirectUri);
-  return url.origin !== 'null' ? url.origin : url.protocol;
-}
-
-/** What the user is told about where the browser goes next: the host, or the app scheme of a native app. */
-function destination(redirectUri: string): string {
-  const url = new URL(redirectUri);
-  return url.host || `${url.protocol}//`;
-}
-
-/** `an hour`, `15 minutes`, `2 hours`: an access token lifetime as a person says it. */
-function lifetime(seconds: number): string {
-  if (seconds === 3600) return 'an hour';
-  if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
-  if (seconds % 60 === 0) return seconds === 60 ? 'a minute' : `${seconds / 60} minutes`;
-  return `${seconds} seconds`;
-}
-
-function scopeSection(heading: Html, scopes: string[]) {
-  if (scopes.length === 0) return '';
-  return html`<h3 class="scope-group">${heading}</h3>
-  <ul class="scopes">${scopes.map((s) => html`<li><span class="scope-text">${describeScope(s)}</span> <code class="tag grey">${s}</code></li>`)}</ul>`;
 }
 
 /**

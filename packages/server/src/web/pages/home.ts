@@ -5,7 +5,7 @@ import { sendSignedInPage, signedIn } from '../guard.js';
 import { html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { link, ROUTES } from '../routes.js';
-import type { Sessions } from '../session.js';
+import { cookieNames, type Sessions } from '../session.js';
 
 /** The signed-in home page: the user's teams, with their settings pages. */
 export function homePage(app: FastifyInstance, { repos, config }: AppContext, sessions: Sessions): void {
@@ -54,13 +54,22 @@ export function homePage(app: FastifyInstance, { repos, config }: AppContext, se
 
 /** Public pages: where a Web SDK install ends, and the demo apps' redirect URI. */
 export function homePages(app: FastifyInstance, { config }: AppContext): void {
-  // Where the browser lands after an app's back end finished Web SDK authorization.
-  app.get(PATHS.appInstallCompleted, async (_request, reply) =>
-    sendPage(reply, {
+  const names = cookieNames(config.publicUrl);
+  // Where the browser lands after an app's back end finished Web SDK authorization (wire spec §7.2).
+  // An install started from a board left a cookie naming it: back to that board, with the app open.
+  app.get(PATHS.appInstallCompleted, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const [appId, teamId, boardId] = (request.cookies[names.sdkReturn] ?? '').split('.');
+    if (appId && boardId && appId === query.client_id && teamId === query.team_id) {
+      reply.clearCookie(names.sdkReturn, { path: '/', httpOnly: true, sameSite: 'lax', secure: names.secure });
+      const board = `${link(ROUTES.board, { boardId })}?app=${encodeURIComponent(appId)}`;
+      return reply.code(303).header('location', board).send();
+    }
+    return sendPage(reply, {
       title: 'App installed',
       body: html`<div class="card"><h1>App installed</h1><p>The app is installed and authorized. You can close this window.</p></div>`,
-    }),
-  );
+    });
+  });
 
   // The demo apps' redirect URI: shows the code and how to exchange it, for trying the flow with curl.
   app.get('/demo/callback', async (request, reply) => {

@@ -1,0 +1,76 @@
+/** The board page's part of the stylesheet: the canvas, its items, and the Apps panel. */
+export const BOARD_STYLESHEET = `
+main.full { margin: 0; padding: 0; max-width: none; }
+body.full .top-inner { max-width: none; }
+.board-page { display: flex; flex-direction: column; height: calc(100vh - 57px); min-height: 480px; }
+.board-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; padding: 10px 20px; background: var(--card); border-bottom: 1px solid var(--line); }
+.board-title { flex: 1 1 240px; min-width: 0; }
+.board-title h1 { font-size: 1.25rem; margin: 0; overflow-wrap: anywhere; }
+.board-title .crumbs { margin: 0; }
+.board-role { margin: 0; }
+.board-tools { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
+.board-tools button { padding: 6px 12px; }
+.zoom-level { min-width: 3.5em; text-align: center; font-variant-numeric: tabular-nums; color: var(--muted); }
+.board-layout { flex: 1; display: flex; min-height: 0; }
+.board-canvas { position: relative; flex: 1; overflow: hidden; background-color: #eef0f5;
+  background-image: radial-gradient(#c9ccd8 1px, transparent 1px); background-size: 24px 24px;
+  touch-action: none; cursor: grab; user-select: none; }
+.board-canvas.panning { cursor: grabbing; }
+.board-canvas:focus-visible { outline-offset: -3px; }
+.board-world { position: absolute; left: 0; top: 0; width: 0; height: 0; transform-origin: 0 0; }
+.item { position: absolute; box-sizing: border-box; }
+.item-frame { background: rgba(255,255,255,.85); border: 1px solid #a9adbf; border-radius: 4px; }
+.frame-title { position: absolute; left: 0; bottom: 100%; margin-bottom: 6px; font-size: 18px; font-weight: 600; color: #3d4050; white-space: nowrap; }
+.item-text .item-body, .item-shape .item-body { margin: 0; font-size: 14px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.item-shape { background: #fff; border: 2px solid #1a1a1a; display: flex; align-items: center; justify-content: center; text-align: center; padding: 8px; }
+.item-sticky_note { padding: 18px 16px; box-shadow: 0 2px 6px rgba(26,27,37,.18); cursor: grab; background: #fff9b1; }
+.item-sticky_note:focus-visible { outline: 4px solid var(--focus); outline-offset: 2px; }
+.item-sticky_note.dragging { cursor: grabbing; box-shadow: 0 10px 24px rgba(26,27,37,.28); z-index: 2; }
+.item-sticky_note .item-body { margin: 0; font-size: 20px; line-height: 1.3; text-align: center; white-space: pre-wrap; overflow-wrap: anywhere; overflow: hidden; max-height: 100%; color: #1a1b25; }
+.item-editor { position: absolute; inset: 8px; width: calc(100% - 16px); height: calc(100% - 16px); font: 20px/1.3 system-ui, sans-serif; text-align: center; border: 2px solid var(--focus); border-radius: 4px; background: rgba(255,255,255,.6); resize: none; padding: 8px; }
+.item-delete { position: absolute; top: -12px; right: -12px; width: 28px; height: 28px; padding: 0; border-radius: 50%; font-size: 18px; line-height: 1; background: #fff; color: var(--danger); border: 1px solid var(--danger); display: none; }
+.item-sticky_note:hover .item-delete, .item-sticky_note:focus-within .item-delete { display: block; }
+.item-delete:hover { background: var(--danger-soft); color: #8c1d17; }
+.fill-gray { background: #e6e6e6; } .fill-light_yellow { background: #fff9b1; } .fill-yellow { background: #f5d128; }
+.fill-orange { background: #ff9d48; } .fill-light_green { background: #d5f692; } .fill-green { background: #c9df56; }
+.fill-dark_green { background: #93d275; } .fill-cyan { background: #67c6c0; } .fill-light_pink { background: #ffcee0; }
+.fill-pink { background: #ea94bb; } .fill-violet { background: #c6a2d2; } .fill-red { background: #f0939d; }
+.fill-light_blue { background: #a6ccf5; } .fill-blue { background: #6cd8fa; } .fill-dark_blue { background: #9ea9ff; }
+.fill-black { background: #000; } .fill-black .item-body { color: #fff; }
+.board-help { position: absolute; left: 12px; bottom: 8px; margin: 0; max-width: min(560px, calc(100% - 24px)); font-size: .8rem; color: var(--muted); background: rgba(255,255,255,.9); padding: 4px 8px; border-radius: 6px; pointer-events: none; }
+.board-status:empty { display: none; }
+.board-status { position: absolute; left: 50%; top: 12px; transform: translateX(-50%); margin: 0; padding: 6px 14px; border-radius: 8px; background: var(--ink); color: #fff; font-size: .9rem; pointer-events: none; max-width: calc(100% - 24px); }
+.board-message { position: absolute; inset: 40% 0 auto; text-align: center; }
+
+.apps-panel { flex: 0 0 340px; overflow-y: auto; background: var(--card); border-left: 1px solid var(--line); padding: 14px 16px; }
+.apps-panel h2 { margin: 0 0 8px; }
+.apps-panel h3 { font-size: .95rem; margin: 18px 0 6px; color: var(--muted); }
+.panel-apps { list-style: none; margin: 0; padding: 0; }
+.panel-app { display: flex; gap: 10px; align-items: flex-start; padding: 10px 0; border-top: 1px solid var(--line); }
+.panel-app:first-child { border-top: none; }
+.panel-app.current h4 { color: var(--accent-dark); }
+.panel-app-main { flex: 1; min-width: 0; }
+.panel-app h4 { margin: 0; font-size: 1rem; overflow-wrap: anywhere; }
+.panel-app p { margin: 0; overflow-wrap: anywhere; }
+.app-icon.small { width: 36px; height: 36px; font-size: 1.1rem; border-radius: 9px; }
+.app-running { border: 1px solid var(--line); border-radius: 10px; overflow: hidden; margin: 0 0 8px; }
+.app-running-head { display: flex; align-items: center; justify-content: space-between; gap: 8px; padding: 8px 10px; background: var(--accent-soft); }
+.app-running-head h3 { margin: 0; color: var(--accent-dark); font-size: 1rem; }
+.app-frame { display: block; width: 100%; height: max(420px, calc(100vh - 300px)); border: 0; background: #fff; }
+
+@media (max-width: 860px) {
+  .board-page { height: auto; }
+  .board-layout { flex-direction: column; }
+  .board-canvas { flex: none; height: 62vh; min-height: 340px; }
+  .apps-panel { flex: none; border-left: none; border-top: 1px solid var(--line); }
+  .board-bar { padding: 10px 12px; }
+  .app-frame { height: 520px; }
+}
+@media (max-width: 480px) {
+  .board-tools { flex-wrap: nowrap; gap: 4px; }
+  .board-tools button { padding: 6px 9px; }
+  .zoom-level { min-width: 3em; }
+  /* The canvas keeps its description for assistive technology; on a phone it would cover the board. */
+  .board-help { clip-path: inset(50%); width: 1px; height: 1px; overflow: hidden; white-space: nowrap; padding: 0; }
+}
+`;

@@ -1,0 +1,222 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { scopesOf } from '../../domain/app-service.js';
+import { type AccessibleBoard, atLeast } from '../../domain/board-roles.js';
+import type { AppRow } from '../../storage/repositories/apps.js';
+import { BOARD_PAGE_ACTOR } from '../board-endpoints.js';
+import { initial, scopeTags } from '../format.js';
+import { sendSignedInPage, signedIn } from '../guard.js';
+import { type Html, html } from '../html.js';
+import { link, ROUTES } from '../routes.js';
+import type { SignedIn } from '../session.js';
+
+/** The scripts of the board page; the app host is one of its modules. */
+const BOARD_SCRIPT = link(ROUTES.script, { name: 'board.js' });
+
+/** An app that can run in a board: it has an app URL (Miro's `sdkUri`). */
+export interface BoardApp {
+  app: AppRow;
+  sdkUri: string;
+  origin: string;
+}
+
+export function boardApp(app: AppRow | undefined): BoardApp | undefined {
+  if (!app?.sdk_uri) return undefined;
+  return { app, sdkUri: app.sdk_uri, origin: new URL(app.sdk_uri).origin };
+}
+
+/**
+ * The iframe's sandbox. A cross-origin app keeps its own origin (its scripts, storage and the
+ * bridge's origin check need it); an app served from Grantboard's own origin never gets
+ * `allow-same-origin`, which would let it script the board page and read the session's pages.
+ */
+export function sandboxFor(appOrigin: string, publicUrl: string): string {
+  return appOrigin === new URL(publicUrl).origin
+    ? 'allow-scripts allow-forms'
+    : 'allow-scripts allow-same-origin allow-forms';
+}
+
+interface BoardPageView {
+  user: SignedIn;
+  access: AccessibleBoard;
+  installed: BoardApp[];
+  addable: BoardApp[];
+  running: BoardApp | undefined;
+  installRefusal: string | undefined;
+  publicUrl: string;
+}
+
+function appRow(view: BoardPageView, entry: BoardApp, action: Html | string): Html {
+  const current = view.running?.app.id === entry.app.id;
+  return html`<li class="panel-app${current ? ' current' : ''}">
+  <div class="app-icon small" aria-hidden="true">${initial(entry.app.name)}</div>
+  <div class="panel-app-main">
+    <h4>${entry.app.name}</h4>
+    <p class="muted small">${entry.origin}</p>
+    ${scopeTags(scopesOf(entry.app))}
+  </div>
+  ${action}
+</li>`;
+}
+
+function appsPanel(view: BoardPageView): Html {
+  const board = view.access.board;
+  const boardLink = link(ROUTES.board, { boardId: board.id });
+  const runLink = (appId: string) => `${boardLink}?app=${encodeURIComponent(appId)}`;
+  const running = view.running;
+  return html`<aside class="apps-panel" id="apps" aria-labelledby="apps-title">
+  <h2 id="apps-title">Apps</h2>
+  ${
+    running
+      ? html`<section class="app-running" aria-labelledby="running-title">
+    <div class="app-running-head">
+      <h3 id="running-title">${running.app.name}</h3>
+      <a class="button secondary small" href="${boardLink}">Close app</a>
+    </div>
+    <iframe id="app-frame" class="app-frame" title="${running.app.name}" src="${running.sdkUri}"
+      sandbox="${sandboxFor(running.origin, view.publicUrl)}" referrerpolicy="no-referrer"
+      data-app-id="${running.app.id}" data-app-origin="${running.origin}"></iframe>
+  </section>`
+      : ''
+  }
+  <h3>Installed in ${board.team_name}</h3>
+  ${
+    view.installed.length === 0
+      ? html`<p class="empty small">No board apps are installed in this team yet.</p>`
+      : html`<ul class="panel-apps">${view.installed.map((entry) =>
+          appRow(
+            view,
+            entry,
+            running?.app.id === entry.app.id
+              ? html`<span class="tag ok">Running</span>`
+              : html`<a class="button small" href="${runLink(entry.app.id)}" aria-label="Open ${entry.app.name}">Open</a>`,
+          ),
+        )}</ul>`
+  }
+  <h3>Add apps</h3>
+  ${
+    view.addable.length === 0
+      ? html`<p class="empty small">Every board app is installed.</p>`
+      : view.installRefusal
+        ? html`<p class="muted small">${view.installRefusal} Ask a team admin to add one of these apps.</p>
+  <ul class="panel-apps">${view.addable.map((entry) => appRow(view, entry, ''))}</ul>`
+        : html`<ul class="panel-apps">${view.addable.map((entry) =>
+            appRow(
+              view,
+              entry,
+              html`<a class="button secondary small" href="${link(ROUTES.boardAppInstall, { boardId: board.id, appId: entry.app.id })}" aria-label="Add ${entry.app.name}">Add</a>`,
+            ),
+          )}</ul>`
+  }
+  <p class="small"><a href="${link(ROUTES.teamApps, { teamId: board.team_id })}">Installed apps of ${board.team_name}</a></p>
+</aside>`;
+}
+
+function boardBody(view: BoardPageView): Html {
+  const { board, role } = view.access;
+  const canEdit = atLeast(role, 'editor');
+  return html`<div class="board-page" id="board" data-board-id="${board.id}" data-csrf="${view.user.csrf}" data-can-edit="${canEdit ? 'true' : 'false'}">
+  <div class="board-bar">
+    <div class="board-title">
+      <p class="crumbs"><a href="${ROUTES.home}">Teams</a> · ${board.team_name}</p>
+      <h1>${board.name}</h1>
+    </div>
+    <ul class="tags board-role"><li><span class="tag${canEdit ? '' : ' grey'}">${canEdit ? `You can edit (${role})` : `View only (${role})`}</span></li></ul>
+    <div class="board-tools" role="toolbar" aria-label="Board tools" aria-controls="canvas">
+      ${canEdit ? html`<button type="button" id="add-note">Add sticky note</button>` : ''}
+      <button type="button" class="secondary" id="zoom-out" aria-label="Zoom out">−</button>
+      <output id="zoom-level" class="zoom-level" aria-live="off">100%</output>
+      <button type="button" class="secondary" id="zoom-in" aria-label="Zoom in">+</button>
+      <button type="button" class="secondary" id="zoom-fit">Fit</button>
+    </div>
+  </div>
+  <div class="board-layout">
+    <section class="board-canvas" id="canvas" aria-label="Board canvas" tabindex="0" aria-describedby="board-help">
+      <div class="board-world" id="world"></div>
+      <noscript><p class="board-message">The board needs JavaScript to draw its items.</p></noscript>
+      <p class="board-help" id="board-help">${
+        canEdit
+          ? 'Drag the canvas to pan, scroll or use + and − to zoom. Drag a note to move it, double-click or press Enter to edit it, Delete to remove it.'
+          : 'Drag the canvas to pan, scroll or use + and − to zoom. You can view this board but not change it.'
+      }</p>
+      <p class="board-status" id="status" role="status" aria-live="polite"></p>
+    </section>
+    ${appsPanel(view)}
+  </div>
+</div>`;
+}
+
+/**
+ * The board apps a team sees: those installed in it, and those it may add — apps with an app URL
+ * registered by a developer team of the same organization (an app of another organization stays
+ * out of sight, as a private app does on Miro).
+ */
+export async function listBoardApps(
+  repos: AppContext['repos'],
+  teamId: string,
+): Promise<{ installed: BoardApp[]; addable: BoardApp[] }> {
+  const installedIds = new Set((await repos.installations.list(teamId)).map((i) => i.app_id));
+  const organizations = new Map((await repos.teams.list()).map((t) => [t.id, t.organization_id]));
+  const organization = organizations.get(teamId);
+  const all = (await repos.apps.list())
+    .filter((app) => installedIds.has(app.id) || organizations.get(app.team_id) === organization)
+    .map(boardApp)
+    .filter((a): a is BoardApp => a !== undefined)
+    .sort((a, b) => a.app.name.localeCompare(b.app.name));
+  return {
+    installed: all.filter((a) => installedIds.has(a.app.id)),
+    addable: all.filter((a) => !installedIds.has(a.app.id)),
+  };
+}
+
+/** The board page: items drawn by its script, and the Apps panel where installed apps run. */
+export function boardPages(app: FastifyInstance, { repos, services, config }: AppContext): void {
+  async function boardApps(teamId: string) {
+    return listBoardApps(repos, teamId);
+  }
+
+  // Miro's board links end in a slash; the bare path is the same board.
+  app.get(ROUTES.boardNoSlash, async (request, reply) => {
+    const { boardId } = request.params as { boardId: string };
+    const query = request.raw.url?.includes('?') ? request.raw.url.slice(request.raw.url.indexOf('?')) : '';
+    return reply
+      .code(301)
+      .header('location', `${link(ROUTES.board, { boardId })}${query}`)
+      .send();
+  });
+
+  app.get(ROUTES.board, async (request, reply: FastifyReply) => {
+    const user = signedIn(request);
+    const { boardId } = request.params as { boardId: string };
+    const { app: requested } = request.query as { app?: string };
+    const { access } = await services.boards.openAsUser(user.user.id, boardId, BOARD_PAGE_ACTOR);
+    const apps = await boardApps(access.board.team_id);
+    let running: BoardApp | undefined;
+    if (typeof requested === 'string' && requested !== '') {
+      running = apps.installed.find((a) => a.app.id === requested);
+      const addable = apps.addable.find((a) => a.app.id === requested);
+      // First use in this team: the install & authorize prompt comes first.
+      if (!running && addable) {
+        return reply
+          .code(303)
+          .header('location', link(ROUTES.boardAppInstall, { boardId, appId: addable.app.id }))
+          .send();
+      }
+    }
+    const view: BoardPageView = {
+      user,
+      access,
+      ...apps,
+      running,
+      installRefusal: await services.installs.installRefusal(user.user.id, access.board.team_id),
+      publicUrl: config.publicUrl,
+    };
+    return sendSignedInPage(reply, user, {
+      title: access.board.name,
+      body: boardBody(view),
+      full: true,
+      scripts: [BOARD_SCRIPT],
+      frameOrigin: running?.origin,
+    });
+  });
+}

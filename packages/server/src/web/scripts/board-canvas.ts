@@ -1,0 +1,371 @@
+/**
+ * Draws a board's items at their positions in a pannable, zoomable world, and turns the user's
+ * gestures on sticky notes into changes (move, edit, delete) for the page to save.
+ */
+import { plainText, type SdkItem } from './board-items.js';
+
+/** What the user did to a sticky note; the page saves it and redraws from the server's answer. */
+export interface CanvasActions {
+  move(item: SdkItem, x: number, y: number): void;
+  edit(item: SdkItem, content: string): void;
+  remove(item: SdkItem): void;
+}
+
+const MIN_ZOOM = 0.1;
+const MAX_ZOOM = 4;
+/** A pointer that moves less than this (in screen pixels) clicked rather than dragged. */
+const DRAG_THRESHOLD = 4;
+/** Arrow keys move a focused note this far, in board units. */
+const NUDGE = 20;
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+export class BoardCanvas {
+  private readonly items = new Map<string, SdkItem>();
+  private readonly elements = new Map<string, HTMLElement>();
+  private panX = 0;
+  private panY = 0;
+  private zoom = 1;
+  /** Items the user is dragging or editing: a refresh from the server leaves them alone. */
+  private readonly busy = new Set<string>();
+  /** Until the user pans or zooms, the view keeps every item in sight as the window changes size. */
+  private userMoved = false;
+
+  constructor(
+    private readonly canvas: HTMLElement,
+    private readonly world: HTMLElement,
+    private readonly canEdit: boolean,
+    private readonly actions: CanvasActions,
+    private readonly onZoom: (zoom: number) => void,
+  ) {
+    this.listenForPanAndZoom();
+    new ResizeObserver(() => {
+      if (!this.userMoved) this.fit();
+    }).observe(canvas);
+  }
+
+  get(id: string): SdkItem | undefined {
+    return this.items.get(id);
+  }
+
+  all(): SdkItem[] {
+    return [...this.items.values()];
+  }
+
+  isBusy(id: string): boolean {
+    return this.busy.has(id);
+  }
+
+  /** Adds or replaces items and draws them. */
+  put(items: SdkItem[]): void {
+    for (const item of items) this.items.set(item.id, item);
+    this.draw();
+  }
+
+  delete(ids: string[]): void {
+    for (const id of ids) {
+      this.items.delete(id);
+      this.elements.get(id)?.remove();
+      this.elements.delete(id);
+    }
+    this.draw();
+  }
+
+  /** The board point at the centre of what the user sees. */
+  viewCentre(): { x: number; y: number } {
+    const box = this.canvas.getBoundingClientRect();
+    return {
+      x: Math.round((box.width / 2 - this.panX) / this.zoom),
+      y: Math.round((box.height / 2 - this.panY) / this.zoom),
+    };
+  }
+
+  focusItem(id: string): void {
+    this.elements.get(id)?.focus();
+  }
+
+  zoomBy(factor: number, around?: { x: number; y: number }): void {
+    this.userMoved = true;
+    const box = this.canvas.getBoundingClientRect();
+    const point = around ?? { x: box.width / 2, y: box.height / 2 };
+    const next = clamp(this.zoom * factor, MIN_ZOOM, MAX_ZOOM);
+    // Keep the board point under `point` where it is.
+    this.panX = point.x - ((point.x - this.panX) * next) / this.zoom;
+    this.panY = point.y - ((point.y - this.panY) * next) / this.zoom;
+    this.zoom = next;
+    this.applyView();
+  }
+
+  /** Zooms and pans so every item is in view (the board centre when it is empty). */
+  fit(): void {
+    this.userMoved = false;
+    const box = this.canvas.getBoundingClientRect();
+    const bounds = this.bounds();
+    if (!bounds) {
+      this.zoom = 1;
+      this.panX = box.width / 2;
+      this.panY = box.height / 2;
+    } else {
+      const margin = 40;
+      const width = Math.max(bounds.right - bounds.left, 1);
+      const height = Math.max(bounds.bottom - bounds.top, 1);
+      this.zoom = clamp(
+        Math.min((box.width - margin * 2) / width, (box.height - margin * 2) / height, 1),
+        MIN_ZOOM,
+        MAX_ZOOM,
+      );
+      this.panX = (box.width - width * this.zoom) / 2 - bounds.left * this.zoom;
+      this.panY = (box.height - height * this.zoom) / 2 - bounds.top * this.zoom;
+    }
+    this.applyView();
+  }
+
+  /** Brings items into view when any of them is out of it (an app added them somewhere unseen). */
+  reveal(items: SdkItem[]): void {
+    const view = this.canvas.getBoundingClientRect();
+    const visible = (item: SdkItem) => {
+      const b = this.box(item);
+      const left = b.left * this.zoom + this.panX;
+      const top = b.top * this.zoom + this.panY;
+      return (
+        left >= 0 && top >= 0 && left + b.width * this.zoom <= view.width && top + b.height * this.zoom <= view.height
+      );
+    };
+    if (!items.every(visible)) this.fit();
+  }
+
+  /** The item's box on the board: its centre made absolute through its frame, if it is in one. */
+  private box(item: SdkItem): { left: number; top: number; width: number; height: number } {
+    let x = item.x;
+    let y = item.y;
+    const parent = item.parentId ? this.items.get(item.parentId) : undefined;
+    if (parent && item.relativeTo === 'parent_top_left') {
+      x += parent.x - parent.width / 2;
+      y += parent.y - parent.height / 2;
+    }
+    return { left: x - item.width / 2, top: y - item.height / 2, width: item.width, height: item.height };
+  }
+
+  private bounds() {
+    let out: { left: number; top: number; right: number; bottom: number } | undefined;
+    for (const item of this.items.values()) {
+      const b = this.box(item);
+      out = {
+        left: Math.min(out?.left ?? b.left, b.left),
+        top: Math.min(out?.top ?? b.top, b.top),
+        right: Math.max(out?.right ?? b.left + b.width, b.left + b.width),
+        bottom: Math.max(out?.bottom ?? b.top + b.height, b.top + b.height),
+      };
+    }
+    return out;
+  }
+
+  private applyView(): void {
+    this.world.style.transform = `translate(${this.panX}px, ${this.panY}px) scale(${this.zoom})`;
+    this.onZoom(this.zoom);
+  }
+
+  private draw(): void {
+    // Frames first, so everything else sits on top of them.
+    const ordered = this.all().sort((a, b) => Number(b.type === 'frame') - Number(a.type === 'frame'));
+    for (const item of ordered) {
+      let element = this.elements.get(item.id);
+      if (!element) {
+        element = this.create(item);
+        this.elements.set(item.id, element);
+      }
+      this.world.append(element);
+      if (!this.busy.has(item.id)) this.update(element, item);
+    }
+  }
+
+  private create(item: SdkItem): HTMLElement {
+    const element = document.createElement('div');
+    element.className = `item item-${item.type.replace(/[^a-z_]/g, '')}`;
+    element.dataset.itemId = item.id;
+    const text = document.createElement(item.type === 'frame' ? 'span' : 'p');
+    text.className = item.type === 'frame' ? 'frame-title' : 'item-body';
+    element.append(text);
+    if (item.type === 'sticky_note') {
+      element.tabIndex = 0;
+      element.setAttribute('role', 'group');
+      if (this.canEdit) this.makeEditable(element, item.id);
+    }
+    return element;
+  }
+
+  private update(element: HTMLElement, item: SdkItem): void {
+    const b = this.box(item);
+    element.style.left = `${b.left}px`;
+    element.style.top = `${b.top}px`;
+    element.style.width = `${b.width}px`;
+    element.style.height = `${b.height}px`;
+    const text = plainText(item.type === 'frame' ? item.title : item.content);
+    (element.firstElementChild as HTMLElement).textContent = item.type === 'frame' ? text || 'Frame' : text;
+    if (item.type === 'sticky_note') {
+      const fill = String(item.style?.fillColor ?? 'light_yellow').replace(/[^a-z_]/g, '');
+      element.className = `item item-sticky_note fill-${fill}`;
+      element.setAttribute('aria-label', `Sticky note: ${text || 'empty'}`);
+    }
+  }
+
+  private makeEditable(element: HTMLElement, id: string): void {
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'item-delete';
+    remove.setAttribute('aria-label', 'Delete sticky note');
+    remove.textContent = '×';
+    remove.addEventListener('click', (event) => {
+      event.stopPropagation();
+      const item = this.items.get(id);
+      if (item) this.actions.remove(item);
+    });
+    element.append(remove);
+
+    element.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0 || event.target === remove || element.querySelector('textarea')) return;
+      event.stopPropagation();
+      const item = this.items.get(id);
+      if (!item) return;
+      const start = { x: event.clientX, y: event.clientY, itemX: item.x, itemY: item.y };
+      let dragging = false;
+      element.setPointerCapture(event.pointerId);
+      const move = (e: PointerEvent) => {
+        const dx = e.clientX - start.x;
+        const dy = e.clientY - start.y;
+        if (!dragging && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+        dragging = true;
+        this.busy.add(id);
+        element.classList.add('dragging');
+        const moved = { ...item, x: start.itemX + dx / this.zoom, y: start.itemY + dy / this.zoom };
+        const b = this.box(moved);
+        element.style.left = `${b.left}px`;
+        element.style.top = `${b.top}px`;
+      };
+      const up = (e: PointerEvent) => {
+        element.removeEventListener('pointermove', move);
+        element.removeEventListener('pointerup', up);
+        element.removeEventListener('pointercancel', up);
+        element.classList.remove('dragging');
+        this.busy.delete(id);
+        if (!dragging) return element.focus();
+        const x = Math.round(start.itemX + (e.clientX - start.x) / this.zoom);
+        const y = Math.round(start.itemY + (e.clientY - start.y) / this.zoom);
+        this.put([{ ...item, x, y }]);
+        this.actions.move(item, x, y);
+      };
+      element.addEventListener('pointermove', move);
+      element.addEventListener('pointerup', up);
+      element.addEventListener('pointercancel', up);
+    });
+
+    element.addEventListener('dblclick', () => this.startEditing(element, id));
+    element.addEventListener('keydown', (event) => {
+      if (event.target !== element) return;
+      const item = this.items.get(id);
+      if (!item) return;
+      const nudges: Record<string, [number, number]> = {
+        ArrowLeft: [-NUDGE, 0],
+        ArrowRight: [NUDGE, 0],
+        ArrowUp: [0, -NUDGE],
+        ArrowDown: [0, NUDGE],
+      };
+      const nudge = nudges[event.key];
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        this.startEditing(element, id);
+      } else if (event.key === 'Delete' || event.key === 'Backspace') {
+        event.preventDefault();
+        this.actions.remove(item);
+      } else if (nudge) {
+        event.preventDefault();
+        const [dx, dy] = nudge;
+        this.put([{ ...item, x: item.x + dx, y: item.y + dy }]);
+        this.actions.move(item, item.x + dx, item.y + dy);
+      }
+    });
+  }
+
+  private startEditing(element: HTMLElement, id: string): void {
+    const item = this.items.get(id);
+    if (!item || element.querySelector('textarea')) return;
+    this.busy.add(id);
+    const editor = document.createElement('textarea');
+    editor.className = 'item-editor';
+    editor.value = plainText(item.content);
+    editor.setAttribute('aria-label', 'Sticky note text');
+    element.append(editor);
+    editor.focus();
+    let done = false;
+    const finish = (save: boolean) => {
+      if (done) return;
+      done = true;
+      editor.remove();
+      this.busy.delete(id);
+      if (save && editor.value !== plainText(item.content)) {
+        this.put([{ ...item, content: editor.value }]);
+        this.actions.edit(item, editor.value);
+      }
+      element.focus();
+    };
+    editor.addEventListener('blur', () => finish(true));
+    editor.addEventListener('keydown', (event) => {
+      event.stopPropagation();
+      if (event.key === 'Escape') finish(false);
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) finish(true);
+    });
+    editor.addEventListener('pointerdown', (event) => event.stopPropagation());
+  }
+
+  private listenForPanAndZoom(): void {
+    this.canvas.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0) return;
+      const start = { x: event.clientX, y: event.clientY, panX: this.panX, panY: this.panY };
+      this.canvas.setPointerCapture(event.pointerId);
+      this.canvas.classList.add('panning');
+      const move = (e: PointerEvent) => {
+        this.userMoved = true;
+        this.panX = start.panX + e.clientX - start.x;
+        this.panY = start.panY + e.clientY - start.y;
+        this.applyView();
+      };
+      const up = () => {
+        this.canvas.removeEventListener('pointermove', move);
+        this.canvas.removeEventListener('pointerup', up);
+        this.canvas.removeEventListener('pointercancel', up);
+        this.canvas.classList.remove('panning');
+      };
+      this.canvas.addEventListener('pointermove', move);
+      this.canvas.addEventListener('pointerup', up);
+      this.canvas.addEventListener('pointercancel', up);
+    });
+    this.canvas.addEventListener(
+      'wheel',
+      (event) => {
+        event.preventDefault();
+        const box = this.canvas.getBoundingClientRect();
+        this.zoomBy(Math.exp(-event.deltaY / 500), { x: event.clientX - box.left, y: event.clientY - box.top });
+      },
+      { passive: false },
+    );
+    this.canvas.addEventListener('keydown', (event) => {
+      if (event.target !== this.canvas) return;
+      const step = 60;
+      const pans: Record<string, [number, number]> = {
+        ArrowLeft: [step, 0],
+        ArrowRight: [-step, 0],
+        ArrowUp: [0, step],
+        ArrowDown: [0, -step],
+      };
+      const pan = pans[event.key];
+      if (pan) {
+        event.preventDefault();
+        this.userMoved = true;
+        this.panX += pan[0];
+        this.panY += pan[1];
+        this.applyView();
+      } else if (event.key === '+' || event.key === '=') this.zoomBy(1.25);
+      else if (event.key === '-') this.zoomBy(0.8);
+    });
+  }
+}

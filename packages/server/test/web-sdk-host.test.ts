@@ -1,0 +1,568 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRow } from '../src/storage/repositories/apps.js';
+import { apiAs, enc } from './helpers/api.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
+import { DIALECTS } from './helpers/dialects.js';
+import { tokenRequest } from './helpers/oauth.js';
+import { type Browser, sessionCsrf, signIn } from './helpers/web.js';
+
+/**
+ * The board page, its JSON endpoints and the Web SDK's host endpoint over HTTP: sessions and CSRF,
+ * installs from a board (with the chained code flow), scopes with Miro's messages, board roles,
+ * uninstalled apps, and the id token's claims and signature.
+ */
+describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
+  let t: TestApp;
+  let alice: Browser;
+  let bob: Browser;
+  let aliceCsrf: string;
+  let bobCsrf: string;
+  let boardId: string;
+  let stickyList: AppRow;
+  let stickySecret: string;
+  let reader: AppRow;
+  let sameOrigin: AppRow;
+
+  const STICKY = 'https://sticky.example';
+  const boardPath = () => `/app/board/${enc(boardId)}`;
+
+  /** A request from the board page's script: session cookie, CSRF header, JSON body. */
+  function json(
+    b: Browser,
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    csrf: string | null = b === alice ? aliceCsrf : bobCsrf,
+  ): Promise<LightMyRequestResponse> {
+    return t.app.inject({
+      method,
+      url,
+      headers: {
+        cookie: b.jar.header(),
+        ...(csrf === null ? {} : { 'x-csrf-token': csrf }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+  }
+
+  const sdk = (b: Browser, app: AppRow, method: string, params: Record<string, unknown> = {}) =>
+    json(b, 'POST', `${boardPath()}/apps/${app.id}/sdk`, { method, params });
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    const { seed, services } = t;
+    const base = { teamId: seed.teamId, createdBy: seed.alice.id, expiring: true };
+    const created = await services.apps.create({
+      ...base,
+      name: 'Sticky List',
+      redirectUris: [`${STICKY}/callback`],
+      sdkUri: `${STICKY}/app/`,
+      sdkRedirectUri: `${STICKY}/callback`,
+      scopes: ['boards:read', 'boards:write', 'identity:read'],
+    });
+    stickyList = created.app;
+    stickySecret = created.clientSecret!;
+    reader = (
+      await services.apps.create({
+        ...base,
+        name: 'Reader',
+        redirectUris: ['https://reader.example/callback'],
+        sdkUri: 'https://reader.example/',
+        scopes: ['boards:read'],
+      })
+    ).app;
+    sameOrigin = (
+      await services.apps.create({
+        ...base,
+        name: 'Same Origin',
+        redirectUris: [`${t.config.publicUrl}/demo/callback`],
+        sdkUri: `${t.config.publicUrl}/demo/callback`,
+        scopes: ['boards:read'],
+      })
+    ).app;
+    // Alice owns the board; Bob sees it through team access as a viewer.
+    const board = await services.boards.create(
+      { userId: seed.alice.id, teamId: seed.teamId, appId: 'test' },
+      { name: 'Planning', policy: { sharingPolicy: { teamAccess: 'view' } } },
+    );
+    boardId = board.board.id;
+    alice = await signIn(t.app, seed.alice.email);
+    bob = await signIn(t.app, seed.bob.email);
+    aliceCsrf = await sessionCsrf(alice);
+    bobCsrf = await sessionCsrf(bob);
+  });
+  afterAll(() => t?.close());
+
+  describe('the board page', () => {
+    it('is served at the board’s viewLink with its script from self and no frame, and lists the apps', async () => {
+      const page = await alice.get(`${boardPath()}/`);
+      expect(page.statusCode).toBe(200);
+      const csp = String(page.headers['content-security-policy']);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("connect-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('frame-src');
+      expect(csp).not.toContain('unsafe-inline');
+      expect(page.body).toContain('<script type="module" src="/static/scripts/board.js"></script>');
+      expect(page.body).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(page.body).toContain('<h1>Planning</h1>');
+      expect(page.body).toContain('data-can-edit="true"');
+      expect(page.body).toContain(`href="${boardPath()}/apps/${stickyList.id}/install"`);
+      expect(page.body).not.toContain('<iframe');
+      // The board's links end in a slash, as Miro's; the bare path leads there.
+      const bare = await alice.get(boardPath());
+      expect(bare.statusCode).toBe(301);
+      expect(bare.headers.location).toBe(`${boardPath()}/`);
+    });
+
+    it('shows a viewer the board read-only, sends the signed-out to sign in, and hides other teams’ boards', async () => {
+      expect((await bob.get(`${boardPath()}/`)).body).toContain('data-can-edit="false"');
+      const anonymous = await t.app.inject({ method: 'GET', url: `${boardPath()}/` });
+      expect(anonymous.statusCode).toBe(303);
+      expect(anonymous.headers.location).toMatch(/^\/signin\?return_to=/);
+      const other = await t.services.boards.create(
+        { userId: t.seed.bob.id, teamId: t.seed.otherTeamId, appId: 'test' },
+        { name: 'Secret' },
+      );
+      expect((await alice.get(`/app/board/${enc(other.board.id)}/`)).statusCode).toBe(404);
+      expect((await json(alice, 'GET', `/app/board/${enc(other.board.id)}/items`)).statusCode).toBe(404);
+    });
+  });
+
+  describe('the board page’s JSON endpoints', () => {
+    it('refuse a request without the session’s CSRF header, or without a session', async () => {
+      const missing = await json(alice, 'POST', `${boardPath()}/sticky_notes`, { content: 'x' }, null);
+      expect(missing.statusCode).toBe(403);
+      expect(missing.json()).toMatchObject({ code: 'csrfTokenInvalid' });
+      const wrong = await json(alice, 'POST', `${boardPath()}/sticky_notes`, { content: 'x' }, bobCsrf);
+      expect(wrong.statusCode).toBe(403);
+      expect((await json(alice, 'GET', `${boardPath()}/items`, undefined, null)).statusCode).toBe(403);
+      const anonymous = await t.app.inject({
+        method: 'GET',
+        url: `${boardPath()}/items`,
+        headers: { 'x-csrf-token': aliceCsrf },
+      });
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json()).toMatchObject({ code: 'notSignedIn' });
+      // A cross-site form cannot send JSON: a form body is refused.
+      const form = await t.app.inject({
+        method: 'POST',
+        url: `${boardPath()}/sticky_notes`,
+        headers: { cookie: alice.jar.header(), 'x-csrf-token': aliceCsrf, 'content-type': 'text/plain' },
+        payload: '{"content":"x"}',
+      });
+      expect(form.statusCode).toBe(400);
+      expect(await t.repos.items.count(boardId)).toBe(0);
+    });
+
+    it('create, move, edit and delete sticky notes as the user, through the REST API’s rules', async () => {
+      const created = await json(alice, 'POST', `${boardPath()}/sticky_notes`, {
+        content: 'From the board',
+        x: 100,
+        y: -50,
+        style: { fillColor: 'light_green' },
+      });
+      expect(created.statusCode).toBe(201);
+      const note = created.json();
+      expect(note).toMatchObject({
+        type: 'sticky_note',
+        content: 'From the board',
+        x: 100,
+        y: -50,
+        width: 199,
+        height: 228,
+        style: { fillColor: 'light_green' },
+        createdBy: t.seed.alice.id,
+      });
+      const moved = await json(alice, 'PATCH', `${boardPath()}/items/${note.id}`, { x: 10, content: 'Moved' });
+      expect(moved.json()).toMatchObject({ x: 10, y: -50, content: 'Moved' });
+      const api = await apiAs(t);
+      const rest = await api.call('GET', `/v2/boards/${enc(boardId)}/sticky_notes/${note.id}`);
+      expect(rest.json()).toMatchObject({ data: { content: 'Moved' }, position: { x: 10, y: -50 } });
+      const invalid = await json(alice, 'POST', `${boardPath()}/sticky_notes`, { style: { fillColor: 'plaid' } });
+      expect(invalid.statusCode).toBe(400);
+      expect(invalid.json()).toMatchObject({ code: 'invalidParameters' });
+      expect((await json(alice, 'DELETE', `${boardPath()}/items/${note.id}`)).statusCode).toBe(204);
+      expect((await api.call('GET', `/v2/boards/${enc(boardId)}/items/${note.id}`)).statusCode).toBe(404);
+    });
+
+    it('let a viewer read but not write', async () => {
+      const list = await json(bob, 'GET', `${boardPath()}/items`);
+      expect(list.statusCode).toBe(200);
+      expect(list.json()).toMatchObject({ role: 'viewer', canEdit: false });
+      const refused = await json(bob, 'POST', `${boardPath()}/sticky_notes`, { content: 'Nope' });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ code: 'insufficientPermissions', context: { boardRole: 'viewer' } });
+      expect(await t.repos.items.count(boardId)).toBe(0);
+    });
+  });
+
+  describe('installing an app from the board', () => {
+    it('asks first: running an app not installed in the team leads to the install & authorize page', async () => {
+      const run = await alice.get(`${boardPath()}/?app=${stickyList.id}`);
+      expect(run.statusCode).toBe(303);
+      expect(run.headers.location).toBe(`${boardPath()}/apps/${stickyList.id}/install`);
+      const prompt = await alice.get(run.headers.location as string);
+      expect(prompt.statusCode).toBe(200);
+      expect(prompt.body).toContain('Install &amp; authorize Sticky List');
+      for (const scope of ['boards:read', 'boards:write', 'identity:read']) expect(prompt.body).toContain(scope);
+      expect(prompt.body).toContain('sticky.example');
+      expect(String(prompt.headers['content-security-policy'])).toContain(`form-action 'self' ${STICKY}`);
+      expect(String(prompt.headers['x-frame-options'])).toBe('DENY');
+    });
+
+    it('refuses an install without the form’s CSRF token', async () => {
+      const response = await alice.post(`${boardPath()}/apps/${stickyList.id}/install`, { csrf: 'forged' });
+      expect(response.statusCode).toBe(403);
+      expect(await t.repos.installations.find(stickyList.id, t.seed.teamId)).toBeUndefined();
+    });
+
+    it('records the install, runs the code flow through the SDK redirect URI, and returns to the board', async () => {
+      const allow = await alice.post(`${boardPath()}/apps/${stickyList.id}/install`, { csrf: aliceCsrf });
+      expect(allow.statusCode).toBe(303);
+      const callback = new URL(allow.headers.location as string);
+      expect(`${callback.origin}${callback.pathname}`).toBe(`${STICKY}/callback`);
+      expect(callback.searchParams.get('client_id')).toBe(stickyList.id);
+      expect(callback.searchParams.get('team_id')).toBe(t.seed.teamId);
+      expect(callback.searchParams.get('iss')).toBe(t.config.publicUrl);
+      const installation = await t.repos.installations.find(stickyList.id, t.seed.teamId);
+      expect(installation?.scopes).toBe('boards:read boards:write identity:read');
+
+      // The app's back end exchanges the code for a REST token…
+      const exchange = await tokenRequest(t.app, {
+        grant_type: 'authorization_code',
+        client_id: stickyList.id,
+        client_secret: stickySecret,
+        code: callback.searchParams.get('code')!,
+        redirect_uri: `${STICKY}/callback`,
+      });
+      expect(exchange.statusCode).toBe(200);
+      expect(exchange.json()).toMatchObject({ user_id: t.seed.alice.id, team_id: t.seed.teamId });
+      // …and sends the browser to /app-install-completed, which leads back to the board with the app open.
+      const completed = await alice.get(`/app-install-completed?client_id=${stickyList.id}&team_id=${t.seed.teamId}`);
+      expect(completed.statusCode).toBe(303);
+      expect(completed.headers.location).toBe(`${boardPath()}/?app=${stickyList.id}`);
+      // The way back is used once.
+      expect(
+        (await alice.get(`/app-install-completed?client_id=${stickyList.id}&team_id=${t.seed.teamId}`)).statusCode,
+      ).toBe(200);
+      // Team settings list the app.
+      expect((await alice.get(`/teams/${t.seed.teamId}/apps`)).body).toContain('Sticky List');
+    });
+
+    it('runs the installed app in a sandboxed frame, and the CSP frames exactly its origin', async () => {
+      const page = await alice.get(`${boardPath()}/?app=${stickyList.id}`);
+      expect(page.statusCode).toBe(200);
+      const csp = String(page.headers['content-security-policy']);
+      expect(csp).toContain(`frame-src ${STICKY};`);
+      expect(page.body).toContain(`src="${STICKY}/app/"`);
+      expect(page.body).toContain('sandbox="allow-scripts allow-same-origin allow-forms"');
+      expect(page.body).toContain(`data-app-origin="${STICKY}"`);
+    });
+
+    it('installs an app without an SDK redirect URI straight back to the board', async () => {
+      const allow = await alice.post(`${boardPath()}/apps/${reader.id}/install`, { csrf: aliceCsrf });
+      expect(allow.statusCode).toBe(303);
+      expect(allow.headers.location).toBe(`${boardPath()}/?app=${reader.id}`);
+      expect(allow.headers['set-cookie']).toBeUndefined();
+    });
+
+    it('never gives an app on Grantboard’s own origin allow-same-origin', async () => {
+      await alice.post(`${boardPath()}/apps/${sameOrigin.id}/install`, { csrf: aliceCsrf });
+      const page = await alice.get(`${boardPath()}/?app=${sameOrigin.id}`);
+      expect(page.body).toContain('sandbox="allow-scripts allow-forms"');
+      expect(page.body).not.toContain('allow-same-origin');
+    });
+
+    it('offers only the board apps of the organization’s own developer teams', async () => {
+      const elsewhere = await t.services.accounts.createOrganization('Elsewhere Inc.');
+      const team = await t.services.accounts.createTeam({ name: 'Elsewhere dev', organizationId: elsewhere.id });
+      await t.services.accounts.addMember(team.id, t.seed.bob.id, 'admin');
+      const foreignApp = await t.services.apps.create({
+        teamId: team.id,
+        createdBy: t.seed.bob.id,
+        name: 'Foreign Plugin',
+        redirectUris: ['https://foreign.example/cb'],
+        sdkUri: 'https://foreign.example/',
+        scopes: ['boards:read'],
+        expiring: true,
+      });
+      expect((await alice.get(`${boardPath()}/`)).body).not.toContain('Foreign Plugin');
+      expect((await alice.get(`${boardPath()}/apps/${foreignApp.app.id}/install`)).statusCode).toBe(404);
+      const post = await alice.post(`${boardPath()}/apps/${foreignApp.app.id}/install`, { csrf: aliceCsrf });
+      expect(post.statusCode).toBe(404);
+      expect(await t.repos.installations.find(foreignApp.app.id, t.seed.teamId)).toBeUndefined();
+    });
+
+    it('refuses a member where only admins install, as the consent page does', async () => {
+      const extra = await t.services.apps.create({
+        teamId: t.seed.teamId,
+        createdBy: t.seed.alice.id,
+        name: 'Admins only',
+        redirectUris: ['https://admins.example/cb'],
+        sdkUri: 'https://admins.example/',
+        scopes: ['boards:read'],
+        expiring: true,
+      });
+      await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, true);
+      try {
+        const prompt = await bob.get(`${boardPath()}/apps/${extra.app.id}/install`);
+        expect(prompt.body).toContain('Only team admins can install apps');
+        expect(prompt.body).not.toContain('>Allow<');
+        const post = await bob.post(`${boardPath()}/apps/${extra.app.id}/install`, { csrf: bobCsrf });
+        expect(post.statusCode).toBe(403);
+        expect(await t.repos.installations.find(extra.app.id, t.seed.teamId)).toBeUndefined();
+      } finally {
+        await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, false);
+      }
+    });
+  });
+
+  describe('Web SDK calls', () => {
+    it('creates sticky notes the REST API sees, and reads them back in the SDK’s shape', async () => {
+      const created = await sdk(alice, stickyList, 'createStickyNote', { content: 'From the SDK', x: 5, y: 6 });
+      expect(created.statusCode).toBe(200);
+      const note = created.json().result;
+      expect(note).toMatchObject({ type: 'sticky_note', content: 'From the SDK', x: 5, y: 6, parentId: null });
+      const api = await apiAs(t);
+      const items = (await api.call('GET', `/v2/boards/${enc(boardId)}/items`)).json();
+      expect(items.data.map((i: { id: string }) => i.id)).toContain(note.id);
+
+      const listed = (await sdk(alice, stickyList, 'get', { type: 'sticky_note' })).json().result;
+      expect(listed.map((i: { id: string }) => i.id)).toEqual([note.id]);
+      expect((await sdk(alice, stickyList, 'getById', { id: note.id })).json().result.content).toBe('From the SDK');
+      const synced = await sdk(alice, stickyList, 'sync', { id: note.id, content: 'Synced', x: 50 });
+      expect(synced.json().result).toMatchObject({ content: 'Synced', x: 50, y: 6 });
+      expect((await sdk(alice, stickyList, 'remove', { id: note.id })).statusCode).toBe(200);
+      expect((await sdk(alice, stickyList, 'getById', { id: note.id })).statusCode).toBe(404);
+    });
+
+    it('answers getUserInfo and getInfo', async () => {
+      expect((await sdk(alice, stickyList, 'getUserInfo')).json().result).toEqual({
+        id: t.seed.alice.id,
+        name: 'Alice',
+        email: 'alice@example.com',
+      });
+      expect((await sdk(alice, stickyList, 'getInfo')).json().result).toEqual({
+        id: boardId,
+        locale: 'en',
+        createdAt: '2026-11-29T12:00:00.000Z',
+        updatedAt: '2026-11-29T12:00:00.000Z',
+      });
+    });
+
+    it('refuses a method outside the installation’s scopes with Miro’s message, and does nothing', async () => {
+      const refused = await sdk(alice, reader, 'createStickyNote', { content: 'Nope' });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toEqual({
+        status: 403,
+        code: 'insufficientPermissions',
+        message: "Method 'createStickyNote' requires scope 'boards:write'",
+        type: 'error',
+        context: { requiredScopes: ['boards:write'] },
+      });
+      expect((await sdk(alice, reader, 'getUserInfo')).json().message).toBe(
+        "Method 'getUserInfo' requires scope 'identity:read'",
+      );
+      expect(await t.repos.items.count(boardId)).toBe(0);
+      // What the scopes allow, the reader may do.
+      expect((await sdk(alice, reader, 'get')).statusCode).toBe(200);
+    });
+
+    it('applies board roles on top of the scopes: a viewer’s app cannot write', async () => {
+      const refused = await sdk(bob, stickyList, 'createStickyNote', { content: 'Nope' });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ code: 'insufficientPermissions', context: { boardRole: 'viewer' } });
+      expect((await sdk(bob, stickyList, 'get')).statusCode).toBe(200);
+    });
+
+    it('refuses calls without the CSRF header, unknown methods and bad parameters', async () => {
+      const noCsrf = await json(alice, 'POST', `${boardPath()}/apps/${stickyList.id}/sdk`, { method: 'get' }, null);
+      expect(noCsrf.statusCode).toBe(403);
+      const unknown = await sdk(alice, stickyList, 'getToken');
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().message).toBe("There is no Web SDK method 'getToken'.");
+      const bad = await sdk(alice, stickyList, 'createStickyNote', { x: 'left' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toMatch(/^Method 'createStickyNote': x /);
+      const extra = await sdk(alice, stickyList, 'createStickyNote', { colour: 'red' });
+      expect(extra.json().message).toBe("Method 'createStickyNote': colour is not a known property.");
+    });
+
+    it('signs an id token with the client secret: iss, sub, team, user, iat and a 5-minute exp', async () => {
+      const response = await sdk(alice, stickyList, 'getIdToken');
+      expect(response.statusCode).toBe(200);
+      const token: string = response.json().result;
+      expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT' });
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(stickySecret), {
+        algorithms: ['HS256'],
+        issuer: 'miro',
+        currentDate: new Date(t.clock.now()),
+      });
+      const iat = Math.floor(t.clock.now() / 1000);
+      expect(payload).toEqual({
+        iss: 'miro',
+        sub: stickyList.id,
+        team: t.seed.teamId,
+        user: t.seed.alice.id,
+        iat,
+        exp: iat + 300,
+      });
+      await expect(
+        jwtVerify(token, new TextEncoder().encode('not the client secret at all'), {
+          currentDate: new Date(t.clock.now()),
+        }),
+      ).rejects.toThrow();
+      // It is no access token: the REST API refuses it.
+      const rest = await t.app.inject({
+        method: 'GET',
+        url: '/v2/boards',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(rest.statusCode).toBe(401);
+    });
+
+    it('refuses every call of an app once it is uninstalled from the team', async () => {
+      await t.services.installs.uninstall(reader.id, t.seed.teamId, t.seed.alice.id);
+      const refused = await sdk(alice, reader, 'get');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({
+        code: 'appNotInstalled',
+        message: "Reader is not installed in Design. Install it from the board's Apps panel.",
+      });
+      expect((await sdk(alice, reader, 'getIdToken')).statusCode).toBe(403);
+      // The board no longer runs it: it asks to install again.
+      expect((await alice.get(`${boardPath()}/?app=${reader.id}`)).statusCode).toBe(303);
+    });
+  });
+
+  describe('static files', () => {
+    it('serves the Web SDK at /sdk/v2.js and at Miro’s path, loadable from any app origin', async () => {
+      for (const path of ['/sdk/v2.js', '/app/static/sdk/v2/miro.js']) {
+        const response = await t.app.inject({ method: 'GET', url: path });
+        expect(response.statusCode).toBe(200);
+        expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
+        expect(response.headers['access-control-allow-origin']).toBe('*');
+        expect(response.body).toContain('window.miro =');
+        expect(response.body).not.toMatch(/^\s*(import|export)\s/m);
+      }
+    });
+
+    it('serves the board page’s scripts by name only', async () => {
+      const script = await t.app.inject({ method: 'GET', url: '/static/scripts/board.js' });
+      expect(script.statusCode).toBe(200);
+      expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect((await t.app.inject({ method: 'GET', url: '/static/scripts/board.d.ts' })).statusCode).toBe(404);
+      expect((await t.app.inject({ method: 'GET', url: '/static/scripts/..%2Fapp.js' })).statusCode).toBe(404);
+    });
+  });
+
+  describe('the developer console', () => {
+    it('sets the app URL and the redirect URI for SDK authorization', async () => {
+      const page = await alice.get(`/apps/${reader.id}`);
+      expect(page.body).toContain('name="sdk_uri"');
+      const save = await alice.post(`/apps/${reader.id}`, {
+        csrf: aliceCsrf,
+        name: 'Reader',
+        redirect_uris: 'https://reader.example/callback',
+        scopes: ['boards:read'],
+        sdk_uri: 'https://reader.example/v2/',
+        sdk_redirect_uri: 'https://reader.example/callback',
+      });
+      expect(save.statusCode).toBe(303);
+      const saved = await t.repos.apps.findById(reader.id);
+      expect(saved).toMatchObject({
+        sdk_uri: 'https://reader.example/v2/',
+        sdk_redirect_uri: 'https://reader.example/callback',
+      });
+      const refused = await alice.post(`/apps/${reader.id}`, {
+        csrf: aliceCsrf,
+        name: 'Reader',
+        redirect_uris: 'https://reader.example/callback',
+        scopes: ['boards:read'],
+        sdk_uri: 'http://reader.example/',
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('App URL');
+    });
+  });
+});
+
+describe.each(DIALECTS)('Web SDK rate limits on %s', (dialect) => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('spends the app’s budget for the user, as the REST API does, and answers 429 when it is gone', async () => {
+    t = await startTestApp(dialect, { RATE_LIMIT_CREDITS_PER_MINUTE: '150' });
+    const { seed, services } = t;
+    const { app } = await services.apps.create({
+      teamId: seed.teamId,
+      createdBy: seed.alice.id,
+      name: 'Chatty',
+      redirectUris: ['https://chatty.example/cb'],
+      sdkUri: 'https://chatty.example/',
+      scopes: ['boards:read'],
+      expiring: true,
+    });
+    await services.installs.install(app, seed.teamId, seed.alice.id, 'boards:read');
+    const board = await services.boards.create({ userId: seed.alice.id, teamId: seed.teamId, appId: 'test' }, {});
+    const alice = await signIn(t.app, seed.alice.email);
+    const csrf = await sessionCsrf(alice);
+    const call = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/app/board/${enc(board.board.id)}/apps/${app.id}/sdk`,
+        headers: { cookie: alice.jar.header(), 'x-csrf-token': csrf, 'content-type': 'application/json' },
+        payload: JSON.stringify({ method: 'getInfo' }),
+      });
+    for (const remaining of ['100', '50', '0']) {
+      const ok = await call();
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['x-ratelimit-remaining']).toBe(remaining);
+    }
+    const refused = await call();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'tooManyRequests' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('Web SDK id token issuer', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('takes iss from ID_TOKEN_ISSUER', async () => {
+    t = await startTestApp('sqlite', { ID_TOKEN_ISSUER: 'https://grantboard.example' });
+    const { seed, services } = t;
+    const { app, clientSecret } = await services.apps.create({
+      teamId: seed.teamId,
+      createdBy: seed.alice.id,
+      name: 'Issuer check',
+      redirectUris: ['https://issuer.example/cb'],
+      sdkUri: 'https://issuer.example/',
+      scopes: ['boards:read'],
+      expiring: true,
+    });
+    await services.installs.install(app, seed.teamId, seed.alice.id, 'boards:read');
+    const board = await services.boards.create({ userId: seed.alice.id, teamId: seed.teamId, appId: 'test' }, {});
+    const alice = await signIn(t.app, seed.alice.email);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/app/board/${enc(board.board.id)}/apps/${app.id}/sdk`,
+      headers: {
+        cookie: alice.jar.header(),
+        'x-csrf-token': await sessionCsrf(alice),
+        'content-type': 'application/json',
+      },
+      payload: JSON.stringify({ method: 'getIdToken' }),
+    });
+    const { payload } = await jwtVerify(response.json().result, new TextEncoder().encode(clientSecret), {
+      issuer: 'https://grantboard.example',
+      currentDate: new Date(t.clock.now()),
+    });
+    expect(payload.sub).toBe(app.id);
+  });
+});
