@@ -80,10 +80,13 @@ const grant = { userId: user.id, teamId: team.id, scopes: env.SCOPE };
 async function mint(count, one) {
   const out = [];
   for (let i = 0; i < count; i += 256) {
-    out.push(...(await Promise.all(Array.from({ length: Math.min(256, count - i) }, one))));
+    for (const value of await Promise.all(Array.from({ length: Math.min(256, count - i) }, one))) out.push(value);
   }
   return out;
 }
+// BENCH_FAMILIES: live grants to have in the database besides the ones the run uses, to measure
+// how throughput holds as the token tables grow (bench/growth.sh).
+await mint(Number(env.BENCH_FAMILIES ?? 0), async () => void (await services.tokens.issue(app, grant)));
 const refreshTokens = await mint(
   Number(env.MINT_REFRESH),
   async () => (await services.tokens.issue(app, grant)).refresh_token,

@@ -39,10 +39,11 @@ function openSqlite(path: string): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // Checkpoints (copying the WAL into the database, with an fsync) run on a worker thread, not in
-  // whichever request happens to cross the auto-checkpoint threshold: they cost several times more
-  // than the commit itself.
-  if (path !== ':memory:') sqlite.pragma('wal_autocheckpoint = 0');
+  // Checkpoints (copying the WAL into the database, with an fsync) mostly run on a worker thread, so
+  // the commit that crosses the auto-checkpoint threshold finds little left to copy. SQLite's own
+  // auto-checkpoint stays on: only a checkpoint run right after a commit, with no write in between,
+  // lets the next writer restart the WAL from its beginning — without it the file grows for ever
+  // under a steady stream of writes.
   // Token digests are random keys: every check and rotation touches a random page of large indexes.
   // A 64 MiB page cache and memory-mapped reads keep those pages in memory instead of in syscalls.
   sqlite.pragma('cache_size = -65536');
