@@ -8,11 +8,12 @@ import { createTestDatabase, type TestDatabase } from '../test/helpers/database.
 import { DIALECTS } from '../test/helpers/dialects.js';
 import { type ServerProcess, startServerProcess } from '../test/helpers/server-process.js';
 
-// A long run at a steady rate: by default 10 minutes at 2,600 requests a second, half of what one
-// SQLite process sustains for this mix (nine validations to one refresh: 7,600 and 1,600 req/s
-// alone, docs/performance.md). Run with `npm run test:faults`; SOAK_SECONDS and SOAK_RATE change it.
+// A long run at a steady rate: by default 10 minutes at 500 requests a second. The load comes from
+// this test process, on the same two cores as the server, so it cannot drive the server anywhere
+// near the wrk figures of docs/performance.md: at 2,600 a second the generator itself falls behind.
+// Run with `npm run test:faults`; SOAK_SECONDS and SOAK_RATE change it.
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
-const RATE = Number(process.env.SOAK_RATE ?? 2600);
+const RATE = Number(process.env.SOAK_RATE ?? 500);
 
 function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
