@@ -62,6 +62,16 @@ export const ParentWithLinks = Type.Object({ id: Type.String(), links: SelfLink 
 /** Users on items carry only an id and a type, as in Miro's item schema. */
 export const ItemUser = Type.Object({ id: Type.String(), type: Type.Literal('user') }, closed);
 
+/** The end every item response with a parent shares: who made and last changed it, its parent, its link. */
+export const itemProvenance = {
+  createdAt: Timestamp,
+  createdBy: ItemUser,
+  modifiedAt: Timestamp,
+  modifiedBy: ItemUser,
+  parent: Type.Optional(ParentWithLinks),
+  links: SelfLink,
+};
+
 export const NamedUser = Type.Object({ id: Type.String(), name: Type.String(), type: Type.Literal('user') }, closed);
 
 export const PageLinks = Type.Object(

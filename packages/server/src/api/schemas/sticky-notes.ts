@@ -1,16 +1,5 @@
 import { CloneType, Type } from '@sinclair/typebox';
-import {
-  closed,
-  ItemUser,
-  ParentChange,
-  ParentWithLinks,
-  Position,
-  PositionChange,
-  SelfLink,
-  Size,
-  StringEnum,
-  Timestamp,
-} from './common.js';
+import { closed, itemProvenance, ParentChange, Position, PositionChange, Size, StringEnum } from './common.js';
 
 export const STICKY_NOTE_COLORS = [
   'gray',
@@ -88,12 +77,7 @@ export const StickyNote = Type.Object(
     ),
     position: Position,
     geometry: Type.Object({ width: Type.Number(), height: Type.Number() }, closed),
-    createdAt: Timestamp,
-    createdBy: ItemUser,
-    modifiedAt: Timestamp,
-    modifiedBy: ItemUser,
-    parent: Type.Optional(ParentWithLinks),
-    links: SelfLink,
+    ...itemProvenance,
   },
   closed,
 );

@@ -1,15 +1,5 @@
 import { CloneType, Type } from '@sinclair/typebox';
-import {
-  closed,
-  ItemUser,
-  ParentChange,
-  ParentWithLinks,
-  Position,
-  PositionChange,
-  SelfLink,
-  StringEnum,
-  Timestamp,
-} from './common.js';
+import { closed, itemProvenance, ParentChange, Position, PositionChange, StringEnum } from './common.js';
 import { Content } from './sticky-notes.js';
 
 export const FONT_FAMILIES = [
@@ -117,12 +107,7 @@ export const TextItem = Type.Object(
     ),
     position: Position,
     geometry: Type.Object({ width: Type.Number(), height: Type.Number(), rotation: Type.Number() }, closed),
-    createdAt: Timestamp,
-    createdBy: ItemUser,
-    modifiedAt: Timestamp,
-    modifiedBy: ItemUser,
-    parent: Type.Optional(ParentWithLinks),
-    links: SelfLink,
+    ...itemProvenance,
   },
   closed,
 );
