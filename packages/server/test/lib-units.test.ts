@@ -49,7 +49,13 @@ describe('sealed box', () => {
     expect(open(key, sealed, 'app-1')).toBe('secret');
     expect(open(key, sealed, 'app-2')).toBeUndefined();
     expect(open(deriveKey(Buffer.alloc(32, 2), 'test'), sealed, 'app-1')).toBeUndefined();
-    expect(open(key, `${sealed.slice(0, -2)}AA`, 'app-1')).toBeUndefined();
+    const [version, payload] = sealed.split('.');
+    const raw = Buffer.from(payload ?? '', 'base64url');
+    for (const at of [0, 12, raw.length - 1]) {
+      const tampered = Buffer.from(raw);
+      tampered[at] = (tampered[at] ?? 0) ^ 1;
+      expect(open(key, `${version}.${tampered.toString('base64url')}`, 'app-1')).toBeUndefined();
+    }
   });
 });
 
