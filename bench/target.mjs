@@ -5,6 +5,11 @@
 // Everything is minted through Grantboard's own domain services — the records its grant handlers
 // store — with durable, digest-only storage (SQLite file in WAL mode, or PostgreSQL). Each refresh
 // token has its own family (grant). The bearer token comes from a real refresh_token grant over HTTP.
+//
+// BENCH_PROCESSES=2 serves from two server processes (node:cluster workers running serve-worker.mjs,
+// sharing the port) on one database, with Redis for the shared rate-limit budgets: the scale-out
+// configuration of docs/operations.md. This process prepares the database and mints either way.
+import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -35,23 +40,23 @@ async function databaseUrl() {
   return url.href;
 }
 
-const config = loadConfig(
-  {
-    ...env,
-    NODE_ENV: 'production',
-    DATABASE_URL: await databaseUrl(),
-    PUBLIC_URL: `http://${host}:${port}`,
-    GRANTBOARD_SECRET_KEY: 'b'.repeat(64),
-    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-    // The harness proves rotation by re-sending the old refresh token at once and expecting a refusal;
-    // the grace window would answer it with the identical pair instead.
-    REFRESH_REUSE_GRACE_SECONDS: '0',
-    // The per-client budget stays on (its cost is measured) but high enough for a one-client benchmark.
-    TOKEN_REQUESTS_PER_MINUTE: '100000000',
-    RATE_LIMIT_CREDITS_PER_MINUTE: '1000000000',
-  },
-  () => {},
-);
+const processes = Number(env.BENCH_PROCESSES ?? 1);
+const serverEnv = {
+  ...env,
+  NODE_ENV: 'production',
+  DATABASE_URL: await databaseUrl(),
+  ...(processes > 1 ? { REDIS_URL: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),
+  PUBLIC_URL: `http://${host}:${port}`,
+  GRANTBOARD_SECRET_KEY: 'b'.repeat(64),
+  LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+  // The harness proves rotation by re-sending the old refresh token at once and expecting a refusal;
+  // the grace window would answer it with the identical pair instead.
+  REFRESH_REUSE_GRACE_SECONDS: '0',
+  // The per-client budget stays on (its cost is measured) but high enough for a one-client benchmark.
+  TOKEN_REQUESTS_PER_MINUTE: '100000000',
+  RATE_LIMIT_CREDITS_PER_MINUTE: '1000000000',
+};
+const config = loadConfig(serverEnv, () => {});
 const database = openDatabase(config.databaseUrl, { poolMax: config.dbPoolMax });
 await migrateToLatest(database.db);
 const repos = createRepositories(database.db);
@@ -101,8 +106,17 @@ const request = {
 };
 const codes = await mint(Number(env.MINT_CODES), () => services.authorization.issueCode(request, user.id, team.id));
 
-const server = await buildApp(config, { database });
-await server.listen({ port, host });
+let stop;
+if (processes > 1) {
+  cluster.setupPrimary({ exec: new URL('serve-worker.mjs', import.meta.url).pathname });
+  const workers = Array.from({ length: processes }, () => cluster.fork(serverEnv));
+  await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('listening', resolve))));
+  stop = () => Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve).kill())));
+} else {
+  const server = await buildApp(config, { database });
+  await server.listen({ port, host });
+  stop = () => server.close();
+}
 const seedRefresh = (await services.tokens.issue(app, grant)).refresh_token;
 const response = await fetch(`${config.publicUrl}/v1/oauth/token`, {
   method: 'POST',
@@ -123,4 +137,4 @@ writeFileSync(
   ].join('\n'),
 );
 console.log(`READY grantboard on ${config.databaseUrl.split(':')[0]}`);
-process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => stop().then(() => process.exit(0)));

@@ -39,11 +39,15 @@ function openSqlite(path: string): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('wal_autocheckpoint = 10000');
   // Checkpoints (copying the WAL into the database, with an fsync) mostly run on a worker thread, so
   // the commit that crosses the auto-checkpoint threshold finds little left to copy. SQLite's own
   // auto-checkpoint stays on: only a checkpoint run right after a commit, with no write in between,
   // lets the next writer restart the WAL from its beginning — without it the file grows for ever
-  // under a steady stream of writes.
+  // under a steady stream of writes. Its threshold is raised from 1,000 to 10,000 pages (a WAL of
+  // about 40 MiB): the commit that crosses it pays for the copy and the fsync, and doing that ten
+  // times less often took a rotation-shaped write loop from 2,900 to 4,400 commits/s and its p99
+  // from 1.2 ms to 0.5 ms.
   // Token digests are random keys: every check and rotation touches a random page of large indexes.
   // A 64 MiB page cache and memory-mapped reads keep those pages in memory instead of in syscalls.
   sqlite.pragma('cache_size = -65536');
