@@ -3,7 +3,14 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+  SqliteDialect,
+} from 'kysely';
 import pg from 'pg';
 import type { Tables } from './schema.js';
 
@@ -85,6 +92,50 @@ function startCheckpointer(path: string): Worker {
 }
 
 /**
+ * Queries go to PostgreSQL as named statements: each connection parses and plans a query once and
+ * reuses the plan, instead of planning it on every call — for the token check, a join of seven
+ * tables, planning cost more than running it. Names are per SQL text and shared by every
+ * connection; only data statements are named (transaction control and DDL are not).
+ */
+function withNamedStatements(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string>();
+  let next = 0;
+  const nameOf = (sql: string) => {
+    if (!/^\s*(select|insert|update|delete|with)\b/i.test(sql)) return undefined;
+    let name = names.get(sql);
+    // Queries built with a varying number of values (IN lists, bulk inserts) would grow this without
+    // bound; those run unnamed.
+    if (name === undefined && names.size < 500) names.set(sql, (name = `gb${next++}`));
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      // Kysely passes a cursor instead of SQL only when the dialect is given one; this one is not.
+      const named: Pick<PostgresPoolClient, 'release'> & { query: (sql: string, values: unknown[]) => unknown } = {
+        async query(sql, values) {
+          const name = nameOf(sql);
+          try {
+            return await client.query({ text: sql, values, name });
+          } catch (error) {
+            // A migration that changed a table's columns under a running server: PostgreSQL refuses
+            // a plan whose result columns changed ("cached plan must not change result type"). The
+            // query is prepared again under a new name; inside a transaction only the next try can.
+            if (name === undefined || (error as { code?: unknown }).code !== '0A000') throw error;
+            names.delete(sql);
+            if (client.getTransactionStatus() !== 'I') throw error;
+            return client.query({ text: sql, values, name: nameOf(sql) });
+          }
+        },
+        release: (destroy) => client.release(destroy),
+      };
+      return named as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
+}
+
+/**
  * Kysely prepares every query anew; the hot paths (token checks, rotation) run the same few SQL
  * strings over and over, so prepared statements are kept and reused. better-sqlite3 runs a statement
  * to completion synchronously, so one statement object is never used by two queries at once.
@@ -120,7 +171,7 @@ function openPostgres(url: string, max: number): Database {
   // pool, and on checked-out clients on the client itself (the query in flight rejects anyway).
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   return {
     db,
     dialect: 'postgres',
