@@ -105,7 +105,10 @@ function withNamedStatements(pool: pg.Pool): PostgresPool {
     let name = names.get(sql);
     // Queries built with a varying number of values (IN lists, bulk inserts) would grow this without
     // bound; those run unnamed.
-    if (name === undefined && names.size < 500) names.set(sql, (name = `gb${next++}`));
+    if (name === undefined && names.size < 500) {
+      name = `gb${next++}`;
+      names.set(sql, name);
+    }
     return name;
   };
   return {
