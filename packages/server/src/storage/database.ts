@@ -201,8 +201,8 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 /**
- * Whether an error means the database cannot be reached right now (down, restarting, overloaded,
- * locked) rather than that the request was wrong: such requests get 503 and may be retried.
+ * Whether an error means the database cannot answer right now (down, restarting, overloaded,
+ * locked, re-planning) rather than that the request was wrong: such requests get 503 and may be retried.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -214,7 +214,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return (
     typeof message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+    // The last: a plan refused inside a transaction after a migration (see withNamedStatements); the
+    // retry prepares it anew.
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|cached plan must not change result type/.test(
       message,
     )
   );
