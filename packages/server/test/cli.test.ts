@@ -9,7 +9,8 @@ import { createTestDatabase } from './helpers/database.js';
 
 const BIN = fileURLToPath(new URL('../bin/grantboard.js', import.meta.url));
 
-describe('grantboard CLI', () => {
+// Each test runs the CLI as a fresh process a dozen or more times in a row.
+describe('grantboard CLI', { timeout: 90_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'grantboard-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -203,5 +203,5 @@ describe.skipIf(!existsSync(CHROMIUM))('web pages in Chromium', () => {
 
     expect(audited).toEqual(Object.fromEntries(Object.keys(audited).map((name) => [name, []])));
     expect(consoleErrors).toEqual([]);
-  });
+  }, 120_000); // a dozen pages, each checked with axe and photographed twice, beside the rest of the suite
 });
