@@ -42,6 +42,7 @@ export type ApiErrorCode =
   | 'conflict'
   | 'tooManyRequests'
   | 'internalError'
+  | 'serviceUnavailable'
   // The board page's and the Web SDK's session-authenticated endpoints.
   | 'notSignedIn'
   | 'csrfTokenInvalid'

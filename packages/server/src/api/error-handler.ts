@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, InsufficientRoleError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../storage/database.js';
 import { ApiError, invalidParameters, notFound } from './errors.js';
 
 /** Fields the domain judges that arrive in the query string rather than the body. */
@@ -20,7 +21,10 @@ function parseFailure(error: FastifyError): ApiError {
   }
 }
 
-/** Every failure as Miro's envelope; domain errors map to their statuses, anything else to a bare 500. */
+/**
+ * Every failure as Miro's envelope; domain errors map to their statuses, a database that cannot answer
+ * right now to 503, anything else to a bare 500.
+ */
 export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof ValidationError) {
@@ -41,6 +45,10 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500)
     return parseFailure(error as FastifyError);
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return new ApiError(503, 'serviceUnavailable', 'The service is temporarily unavailable. Try again shortly.');
+  }
   request.log.error({ err: error }, 'unexpected error');
   return new ApiError(500, 'internalError', 'The server could not complete the request.');
 }
@@ -49,5 +57,6 @@ export function apiErrorHandler(error: unknown, request: FastifyRequest, reply: 
   const apiError = toApiError(error, request);
   const challenge = apiError.challenge();
   if (challenge) reply.header('www-authenticate', challenge);
+  if (apiError.status === 503) reply.header('retry-after', '1');
   return reply.code(apiError.status).header('content-type', 'application/json; charset=utf-8').send(apiError.toBody());
 }
