@@ -210,7 +210,7 @@ const floor = results[0].perSecond;
 const lines = [
   `Round trips: authorize → consent → exchange, ${CONNS} loops, ${DURATION} s after ${WARMUP} s warm-up`,
   '',
-  '| target | round trips/s | ratio to floor | p50 ms | p99 ms | errors | server core busy | server CPU ms per round trip |',
+  '| target | round trips/s | ratio to floor | p50 ms | p99 ms | errors | server process busy | server process CPU ms per round trip |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...results.map(
     (r) =>

@@ -92,6 +92,12 @@ function startCheckpointer(path: string): Worker {
 }
 
 /**
+ * How many distinct SQL texts are kept prepared per database. Queries built with a varying number of
+ * values (IN lists, bulk inserts) would grow the set without bound; past this they run unprepared.
+ */
+const KEPT_STATEMENTS = 500;
+
+/**
  * Queries go to PostgreSQL as named statements: each connection parses and plans a query once and
  * reuses the plan, instead of planning it on every call — for the token check, a join of seven
  * tables, planning cost more than running it. Names are per SQL text and shared by every
@@ -103,9 +109,7 @@ function withNamedStatements(pool: pg.Pool): PostgresPool {
   const nameOf = (sql: string) => {
     if (!/^\s*(select|insert|update|delete|with)\b/i.test(sql)) return undefined;
     let name = names.get(sql);
-    // Queries built with a varying number of values (IN lists, bulk inserts) would grow this without
-    // bound; those run unnamed.
-    if (name === undefined && names.size < 500) {
+    if (name === undefined && names.size < KEPT_STATEMENTS) {
       name = `gb${next++}`;
       names.set(sql, name);
     }
@@ -151,9 +155,7 @@ function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
       let statement = statements.get(sql);
       if (!statement) {
         statement = sqlite.prepare(sql);
-        // Queries built with a varying number of values (IN lists, bulk inserts) would grow this
-        // without bound; those are rare and cheap to prepare again.
-        if (statements.size < 500) statements.set(sql, statement);
+        if (statements.size < KEPT_STATEMENTS) statements.set(sql, statement);
       }
       return statement;
     },
