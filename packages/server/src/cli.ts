@@ -2,14 +2,13 @@ import { parseArgs } from 'node:util';
 import { PATHS } from '@grantboard/protocol';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { seedDemo } from './demo.js';
-import { redirectUrisOf } from './domain/app-service.js';
 import { NotFoundError, ValidationError } from './domain/errors.js';
 import { createServices, type Services } from './domain/services.js';
 import { systemClock } from './lib/clock.js';
 import { serve } from './main.js';
 import { type Database, openDatabase } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
-import type { AppRow } from './storage/repositories/apps.js';
+import type { App } from './storage/repositories/apps.js';
 import { createRepositories, type Repositories } from './storage/repositories/index.js';
 
 const USAGE = `Usage: grantboard <command> [options]
@@ -55,17 +54,17 @@ function print(json: boolean, document: unknown, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(document, null, 2)}\n` : `${text}\n`);
 }
 
-function appDocument(app: AppRow, env: Env, withSecret: boolean) {
+function appDocument(app: App, env: Env, withSecret: boolean) {
   return {
     clientId: app.id,
     name: app.name,
-    teamId: app.team_id,
-    public: app.secret_sealed === null,
-    expiring: app.expiring === 1,
-    redirectUris: redirectUrisOf(app),
-    scopes: app.scopes.split(' '),
-    createdAt: new Date(app.created_at).toISOString(),
-    ...(withSecret && app.secret_sealed !== null ? { clientSecret: env.services.apps.revealSecret(app) } : {}),
+    teamId: app.teamId,
+    public: app.isPublic,
+    expiring: app.expiring,
+    redirectUris: app.redirectUris,
+    scopes: app.scopes,
+    createdAt: new Date(app.createdAt).toISOString(),
+    ...(withSecret && !app.isPublic ? { clientSecret: env.services.apps.revealSecret(app) } : {}),
   };
 }
 
@@ -165,7 +164,7 @@ const COMMANDS: Record<
       print(
         !!o.json,
         doc,
-        `Created app ${app.name}.\n  client id:     ${app.id}\n${clientSecret ? `  client secret: ${clientSecret}\n` : ''}  authorize:     ${authorizationLink(env.config, app.id, redirectUrisOf(app)[0]!)}`,
+        `Created app ${app.name}.\n  client id:     ${app.id}\n${clientSecret ? `  client secret: ${clientSecret}\n` : ''}  authorize:     ${authorizationLink(env.config, app.id, app.redirectUris[0]!)}`,
       );
     },
   },
@@ -211,14 +210,14 @@ const COMMANDS: Record<
     async run(env, o) {
       const rows = await env.repos.installations.list(o.team as string | undefined);
       const docs = rows.map((r) => ({
-        appId: r.app_id,
-        appName: r.app_name,
-        teamId: r.team_id,
-        installedBy: r.installed_by,
-        installedByName: r.installed_by_name,
-        scopes: r.scopes.split(' '),
-        authorizedUsers: r.authorized_users,
-        createdAt: new Date(r.created_at).toISOString(),
+        appId: r.appId,
+        appName: r.appName,
+        teamId: r.teamId,
+        installedBy: r.installedBy,
+        installedByName: r.installedByName,
+        scopes: r.scopes,
+        authorizedUsers: r.authorizedUsers,
+        createdAt: new Date(r.createdAt).toISOString(),
       }));
       print(
         !!o.json,

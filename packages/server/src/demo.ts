@@ -118,13 +118,13 @@ export async function seedDemo(repos: Repositories, services: Services, publicUr
   );
   const teams = (await repos.teams.teamsOf(alice.id)).map((t) => ({ id: t.id, name: t.name }));
   const apps = (await repos.apps.list())
-    .filter((a) => a.created_by === alice.id)
+    .filter((a) => a.createdBy === alice.id)
     .map((a) => ({
       clientId: a.id,
       clientSecret: services.apps.revealSecret(a),
       name: a.name,
-      expiring: a.expiring === 1,
-      redirectUri: JSON.parse(a.redirect_uris)[0] as string,
+      expiring: a.expiring,
+      redirectUri: a.redirectUris[0] as string,
     }));
   const boards: DemoData['boards'] = [];
   for (const team of teams) {

@@ -46,7 +46,7 @@ describe.each(DIALECTS)('soak on %s', (dialect) => {
   it(`holds ${RATE} requests a second for ${SECONDS} s with bounded memory and no errors`, {
     timeout: (SECONDS + 120) * 1000,
   }, async () => {
-    const grant = { userId: data.alice.id, teamId: data.teamId, scopes: 'boards:read' };
+    const grant = { userId: data.alice.id, teamId: data.teamId, scopes: ['boards:read'] };
     const families = await Promise.all(
       Array.from({ length: 50 }, () => services.tokens.issue(data.expiringApp, grant)),
     );

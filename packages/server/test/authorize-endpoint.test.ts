@@ -83,7 +83,7 @@ describe.each(DIALECTS)('GET/POST /oauth/authorize on %s', (dialect) => {
     });
     expect(exchange.json()).toMatchObject({ user_id: t.seed.alice.id, team_id: t.seed.teamId });
     const installs = await t.repos.installations.list(t.seed.teamId);
-    expect(installs.find((i) => i.app_id === t.seed.expiringApp.id)).toMatchObject({ installed_by: t.seed.alice.id });
+    expect(installs.find((i) => i.appId === t.seed.expiringApp.id)).toMatchObject({ installedBy: t.seed.alice.id });
   });
 
   it('treats empty team_id= and state= as absent, as the official Node client sends them', async () => {

@@ -53,11 +53,11 @@ describe.each(DIALECTS)('demo boards on %s', (dialect) => {
     const apps = await createRepositories(db.database.db).apps.list();
     const stickyList = apps.find((a) => a.name === 'Sticky List');
     expect(stickyList).toMatchObject({
-      sdk_uri: 'http://localhost:4100/',
-      sdk_redirect_uri: 'http://localhost:4100/callback',
-      scopes: 'boards:read boards:write identity:read',
-      expiring: 1,
+      sdkUri: 'http://localhost:4100/',
+      sdkRedirectUri: 'http://localhost:4100/callback',
+      scopes: ['boards:read', 'boards:write', 'identity:read'],
+      expiring: true,
     });
-    expect(stickyList?.secret_sealed).not.toBeNull();
+    expect(stickyList?.isPublic).toBe(false);
   });
 });

@@ -82,7 +82,7 @@ describe.each(DIALECTS)('rate limits shared through Redis by two server processe
     const services = createServices({ config, repos, clock: systemClock });
     const s = await seed(services);
     token = (
-      await services.tokens.issue(s.nonExpiringApp, { userId: s.alice.id, teamId: s.teamId, scopes: 'boards:read' })
+      await services.tokens.issue(s.nonExpiringApp, { userId: s.alice.id, teamId: s.teamId, scopes: ['boards:read'] })
     ).access_token;
     const board = await services.boards.create(
       { userId: s.alice.id, teamId: s.teamId, appId: s.nonExpiringApp.id },
@@ -157,7 +157,7 @@ describe('a Redis that cannot be reached', () => {
       const { access_token } = await t.services.tokens.issue(t.seed.nonExpiringApp, {
         userId: t.seed.alice.id,
         teamId: t.seed.teamId,
-        scopes: 'boards:read',
+        scopes: ['boards:read'],
       });
       const response = await t.app.inject({
         method: 'GET',

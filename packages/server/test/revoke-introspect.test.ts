@@ -21,12 +21,10 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
 
   describe('GET /v1/oauth-token', () => {
     it('describes the token: organization, team, creator, user, scopes, creation time', async () => {
-      const install = await t.services.installs.install(
-        t.seed.expiringApp,
-        t.seed.teamId,
-        t.seed.alice.id,
-        'boards:read boards:write',
-      );
+      const install = await t.services.installs.install(t.seed.expiringApp, t.seed.teamId, t.seed.alice.id, [
+        'boards:read',
+        'boards:write',
+      ]);
       expect(install).toBeUndefined();
       const tokens = await obtainTokens(t, { userId: t.seed.bob.id });
       const response = await bearer(t.app, tokens.access_token);
@@ -94,7 +92,7 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
     });
 
     it('keeps the app installed', async () => {
-      await t.services.installs.install(t.seed.expiringApp, t.seed.teamId, t.seed.alice.id, 'boards:read');
+      await t.services.installs.install(t.seed.expiringApp, t.seed.teamId, t.seed.alice.id, ['boards:read']);
       const tokens = await obtainTokens(t);
       await t.app.inject({ method: 'POST', url: `/v1/oauth/revoke?access_token=${tokens.access_token}` });
       expect(await t.repos.installations.find(t.seed.expiringApp.id, t.seed.teamId)).toBeDefined();

@@ -72,13 +72,13 @@ describe.each(DIALECTS)('security properties on %s', (dialect) => {
     await expect(t.services.apps.update(t.seed.expiringApp.id, { expiring: false }, t.seed.alice.id)).rejects.toThrow(
       'Expiring or non-expiring tokens are chosen when the app is created and cannot be changed.',
     );
-    expect((await t.repos.apps.findById(t.seed.expiringApp.id))!.expiring).toBe(1);
+    expect((await t.repos.apps.findById(t.seed.expiringApp.id))!.expiring).toBe(true);
   });
 
   it('asks for consent every time: no silent approval of a repeated request', async () => {
     const browser = new BrowserSession(t.app);
     await browser.signIn(t.seed.alice.email, PASSWORD);
-    await t.services.installs.install(t.seed.publicApp, t.seed.teamId, t.seed.alice.id, 'boards:read');
+    await t.services.installs.install(t.seed.publicApp, t.seed.teamId, t.seed.alice.id, ['boards:read']);
     const url = `/oauth/authorize?response_type=code&client_id=${t.seed.publicApp.id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`;
     for (let i = 0; i < 2; i++) {
       const page = await browser.get(url);
@@ -125,7 +125,7 @@ describe.each(DIALECTS)('security properties on %s', (dialect) => {
   });
 
   it('spends outstanding codes on uninstall, so none can mint a token afterwards', async () => {
-    await t.services.installs.install(t.seed.nonExpiringApp, t.seed.teamId, t.seed.alice.id, 'boards:read');
+    await t.services.installs.install(t.seed.nonExpiringApp, t.seed.teamId, t.seed.alice.id, ['boards:read']);
     const code = await issueCode(t, { userId: t.seed.alice.id, teamId: t.seed.teamId, app: t.seed.nonExpiringApp });
     await t.services.installs.uninstall(t.seed.nonExpiringApp.id, t.seed.teamId, t.seed.alice.id);
     const response = await tokenRequest(

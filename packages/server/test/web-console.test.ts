@@ -189,7 +189,7 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       expect(location.searchParams.get('client_id')).toBe(t.seed.expiringApp.id);
       expect(location.searchParams.get('team_id')).toBe(t.seed.otherTeamId);
       expect(await t.repos.installations.find(t.seed.expiringApp.id, t.seed.otherTeamId)).toMatchObject({
-        installed_by: t.seed.bob.id,
+        installedBy: t.seed.bob.id,
       });
     });
   });
@@ -247,11 +247,11 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       const app = (await t.repos.apps.findById(appId!))!;
       expect(app).toMatchObject({
         name: 'Reporter',
-        team_id: t.seed.otherTeamId,
-        scopes: 'boards:read team:read',
-        expiring: 0,
+        teamId: t.seed.otherTeamId,
+        scopes: ['boards:read', 'team:read'],
+        expiring: false,
       });
-      expect(JSON.parse(app.redirect_uris)).toEqual(['https://reporter.example/cb', 'http://localhost:3001/cb']);
+      expect(app.redirectUris).toEqual(['https://reporter.example/cb', 'http://localhost:3001/cb']);
       const secret = t.services.apps.revealSecret(app)!;
       const first = await bob.get(`/apps/${appId}`);
       expect(first.body).toContain(`<code class="secret" id="client-secret">${secret}</code>`);
@@ -284,8 +284,8 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       const response = await createForm(bob, { name: 'CLI', client_type: 'public', token_mode: 'expiring' });
       const appId = (response.headers.location as string).split('/')[2]!;
       const app = (await t.repos.apps.findById(appId))!;
-      expect(app.secret_sealed).toBeNull();
-      expect(app.expiring).toBe(1);
+      expect(app.isPublic).toBe(true);
+      expect(app.expiring).toBe(true);
       const body = text((await bob.get(`/apps/${appId}`)).body);
       expect(body).toContain('None: this is a public app');
       expect(body).not.toContain('Reveal secret');
@@ -307,9 +307,9 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       expect(response.statusCode).toBe(303);
       expect(await t.repos.apps.findById(app.id)).toMatchObject({
         name: 'Reporter 2',
-        redirect_uris: '["https://reporter.example/v2"]',
-        scopes: 'boards:read boards:write',
-        expiring: 0,
+        redirectUris: ['https://reporter.example/v2'],
+        scopes: ['boards:read', 'boards:write'],
+        expiring: false,
       });
       const refused = await bob.post(`/apps/${app.id}`, {
         csrf: await sessionCsrf(bob, `/apps/${app.id}`),
@@ -370,7 +370,7 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       const tokens = await t.services.tokens.issue(app, {
         userId: t.seed.bob.id,
         teamId: t.seed.otherTeamId,
-        scopes: 'boards:read',
+        scopes: ['boards:read'],
       });
       const confirm = text((await bob.get(`/apps/${app.id}/delete`)).body);
       expect(confirm).toContain('Delete Reporter 2?');
@@ -391,7 +391,7 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
 
   describe('team settings', () => {
     it('shows members the installed apps read-only', async () => {
-      await t.services.installs.install(t.seed.nonExpiringApp, t.seed.teamId, t.seed.alice.id, 'boards:read');
+      await t.services.installs.install(t.seed.nonExpiringApp, t.seed.teamId, t.seed.alice.id, ['boards:read']);
       const page = await bob.get(`/teams/${t.seed.teamId}/apps`);
       expect(page.statusCode).toBe(200);
       const body = text(page.body);
@@ -491,7 +491,7 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
 
   describe('authorized apps', () => {
     it('lists the user’s live authorizations per app and team, and revokes one', async () => {
-      await t.services.installs.install(t.seed.nonExpiringApp, t.seed.teamId, t.seed.bob.id, 'boards:read');
+      await t.services.installs.install(t.seed.nonExpiringApp, t.seed.teamId, t.seed.bob.id, ['boards:read']);
       const inDesign = await obtainTokens(t, { app: t.seed.nonExpiringApp, userId: t.seed.bob.id });
       const again = await obtainTokens(t, { app: t.seed.nonExpiringApp, userId: t.seed.bob.id });
       const inOther = await obtainTokens(t, { userId: t.seed.bob.id, teamId: t.seed.otherTeamId });

@@ -106,7 +106,7 @@ describe.each(DIALECTS)('web pages on %s', (dialect) => {
     });
 
     it('refuses an uninstall without the session token and leaves the app installed', async () => {
-      await t.services.installs.install(t.seed.nonExpiringApp, t.seed.teamId, t.seed.alice.id, 'boards:read');
+      await t.services.installs.install(t.seed.nonExpiringApp, t.seed.teamId, t.seed.alice.id, ['boards:read']);
       const response = await alice.post(`/teams/${t.seed.teamId}/apps/${t.seed.nonExpiringApp.id}/uninstall`, {});
       expect(response.statusCode).toBe(403);
       expect(await t.repos.installations.find(t.seed.nonExpiringApp.id, t.seed.teamId)).toBeDefined();
@@ -132,8 +132,8 @@ describe.each(DIALECTS)('web pages on %s', (dialect) => {
         expiring: true,
       });
       expect(clientSecret).toBeDefined();
-      await t.services.installs.install(app, t.seed.teamId, t.seed.alice.id, 'boards:read');
-      await t.services.tokens.issue(app, { userId: t.seed.alice.id, teamId: t.seed.teamId, scopes: 'boards:read' });
+      await t.services.installs.install(app, t.seed.teamId, t.seed.alice.id, ['boards:read']);
+      await t.services.tokens.issue(app, { userId: t.seed.alice.id, teamId: t.seed.teamId, scopes: ['boards:read'] });
       const pages = [
         await alice.get(authorizeUrl({ client_id: app.id, redirect_uri: HOSTILE_URI, state: '"><script>x</script>' })),
         await alice.get('/apps'),

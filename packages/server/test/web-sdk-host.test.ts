@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRow } from '../src/storage/repositories/apps.js';
+import type { App } from '../src/storage/repositories/apps.js';
 import { apiAs, enc } from './helpers/api.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
@@ -20,10 +20,10 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
   let aliceCsrf: string;
   let bobCsrf: string;
   let boardId: string;
-  let stickyList: AppRow;
+  let stickyList: App;
   let stickySecret: string;
-  let reader: AppRow;
-  let sameOrigin: AppRow;
+  let reader: App;
+  let sameOrigin: App;
 
   const STICKY = 'https://sticky.example';
   const boardPath = () => `/app/board/${enc(boardId)}`;
@@ -48,7 +48,7 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
     });
   }
 
-  const sdk = (b: Browser, app: AppRow, method: string, params: Record<string, unknown> = {}) =>
+  const sdk = (b: Browser, app: App, method: string, params: Record<string, unknown> = {}) =>
     json(b, 'POST', `${boardPath()}/apps/${app.id}/sdk`, { method, params });
 
   beforeAll(async () => {
@@ -229,7 +229,7 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       expect(callback.searchParams.get('team_id')).toBe(t.seed.teamId);
       expect(callback.searchParams.get('iss')).toBe(t.config.publicUrl);
       const installation = await t.repos.installations.find(stickyList.id, t.seed.teamId);
-      expect(installation?.scopes).toBe('boards:read boards:write identity:read');
+      expect(installation?.scopes).toEqual(['boards:read', 'boards:write', 'identity:read']);
 
       // The app's back end exchanges the code for a REST token…
       const exchange = await tokenRequest(t.app, {
@@ -475,8 +475,8 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       expect(save.statusCode).toBe(303);
       const saved = await t.repos.apps.findById(reader.id);
       expect(saved).toMatchObject({
-        sdk_uri: 'https://reader.example/v2/',
-        sdk_redirect_uri: 'https://reader.example/callback',
+        sdkUri: 'https://reader.example/v2/',
+        sdkRedirectUri: 'https://reader.example/callback',
       });
       const refused = await alice.post(`/apps/${reader.id}`, {
         csrf: aliceCsrf,
@@ -507,7 +507,7 @@ describe.each(DIALECTS)('Web SDK rate limits on %s', (dialect) => {
       scopes: ['boards:read'],
       expiring: true,
     });
-    await services.installs.install(app, seed.teamId, seed.alice.id, 'boards:read');
+    await services.installs.install(app, seed.teamId, seed.alice.id, ['boards:read']);
     const board = await services.boards.create({ userId: seed.alice.id, teamId: seed.teamId, appId: 'test' }, {});
     const alice = await signIn(t.app, seed.alice.email);
     const csrf = await sessionCsrf(alice);
@@ -546,7 +546,7 @@ describe('Web SDK id token issuer', () => {
       scopes: ['boards:read'],
       expiring: true,
     });
-    await services.installs.install(app, seed.teamId, seed.alice.id, 'boards:read');
+    await services.installs.install(app, seed.teamId, seed.alice.id, ['boards:read']);
     const board = await services.boards.create({ userId: seed.alice.id, teamId: seed.teamId, appId: 'test' }, {});
     const alice = await signIn(t.app, seed.alice.email);
     const response = await t.app.inject({

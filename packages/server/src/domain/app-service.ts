@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { isScope } from '@grantboard/protocol';
-import { numericId } from '../lib/ids.js';
+import { secretsEqual } from '../lib/compare.js';
+import { isNumericId, numericId } from '../lib/ids.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { mintToken } from '../lib/tokens.js';
-import type { AppRow } from '../storage/repositories/apps.js';
+import type { App } from '../storage/repositories/apps.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import type { ServiceContext } from './services.js';
@@ -45,10 +45,10 @@ export function appService({ config, repos, clock }: ServiceContext) {
   // Keys being rotated out still decrypt; only the current key encrypts.
   const readKeys = [config.secretKey, ...config.previousSecretKeys].map((key) => deriveKey(key, 'client secret'));
 
-  function openSecret(app: AppRow): string | undefined {
-    if (app.secret_sealed === null) return undefined;
+  function openSecret(app: App): string | undefined {
+    if (app.secretSealed === null) return undefined;
     for (const key of readKeys) {
-      const secret = open(key, app.secret_sealed, app.id);
+      const secret = open(key, app.secretSealed, app.id);
       if (secret !== undefined) return secret;
     }
     return undefined;
@@ -75,12 +75,12 @@ export function appService({ config, repos, clock }: ServiceContext) {
     return unique;
   }
 
-  function checkScopes(scopes: string[]): string {
+  function checkScopes(scopes: string[]): string[] {
     const unique = [...new Set(scopes.filter(Boolean))];
     if (unique.length === 0) throw new ValidationError('Choose at least one scope.', 'scopes');
     const unknown = unique.filter((s) => !isScope(s));
     if (unknown.length > 0) throw new ValidationError(`Unknown scope: ${unknown.join(', ')}.`, 'scopes');
-    return unique.join(' ');
+    return unique;
   }
 
   function checkSdk(
@@ -106,7 +106,7 @@ export function appService({ config, repos, clock }: ServiceContext) {
 
   return {
     /** Registers an app; returns the client secret once, for confidential apps. */
-    async create(input: NewApp): Promise<{ app: AppRow; clientSecret: string | undefined }> {
+    async create(input: NewApp): Promise<{ app: App; clientSecret: string | undefined }> {
       const name = checkName(input.name);
       const redirectUris = checkRedirectUris(input.redirectUris);
       const scopes = checkScopes(input.scopes);
@@ -116,7 +116,7 @@ export function appService({ config, repos, clock }: ServiceContext) {
       if (!(await repos.users.findById(input.createdBy)))
         throw new NotFoundError(`There is no user with id ${input.createdBy}.`);
       const id = input.clientId ?? numericId();
-      if (!/^\d{1,30}$/.test(id)) throw new ValidationError('A client id is a string of 1 to 30 digits.', 'clientId');
+      if (!isNumericId(id)) throw new ValidationError('A client id is a string of 1 to 30 digits.', 'clientId');
       if (input.clientId !== undefined && (await repos.apps.findById(id))) {
         throw new ValidationError(`An app with client id ${id} already exists.`, 'clientId');
       }
@@ -128,19 +128,21 @@ export function appService({ config, repos, clock }: ServiceContext) {
       }
       const now = clock.now();
       const clientSecret = input.public ? undefined : (input.clientSecret ?? mintToken('clientSecret'));
-      const app: AppRow = {
+      const secretSealed = clientSecret ? sealSecret(id, clientSecret) : null;
+      const app: App = {
         id,
         name,
-        team_id: input.teamId,
-        created_by: input.createdBy,
-        secret_sealed: clientSecret ? sealSecret(id, clientSecret) : null,
-        redirect_uris: JSON.stringify(redirectUris),
-        sdk_redirect_uri: input.sdkRedirectUri ?? null,
-        sdk_uri: input.sdkUri ?? null,
+        teamId: input.teamId,
+        createdBy: input.createdBy,
+        isPublic: secretSealed === null,
+        secretSealed,
+        redirectUris,
+        sdkRedirectUri: input.sdkRedirectUri ?? null,
+        sdkUri: input.sdkUri ?? null,
         scopes,
-        expiring: input.expiring ? 1 : 0,
-        created_at: now,
-        updated_at: now,
+        expiring: input.expiring,
+        createdAt: now,
+        updatedAt: now,
       };
       await repos.apps.create(app);
       await repos.audit.record({
@@ -153,28 +155,28 @@ export function appService({ config, repos, clock }: ServiceContext) {
       return { app, clientSecret };
     },
 
-    async update(appId: string, changes: AppChanges, actorId: string): Promise<AppRow> {
+    async update(appId: string, changes: AppChanges, actorId: string): Promise<App> {
       const app = await repos.apps.findById(appId);
       if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
-      if (changes.expiring !== undefined && changes.expiring !== (app.expiring === 1)) {
+      if (changes.expiring !== undefined && changes.expiring !== app.expiring) {
         throw new ValidationError(
           'Expiring or non-expiring tokens are chosen when the app is created and cannot be changed.',
           'expiring',
         );
       }
-      const redirectUris = changes.redirectUris ? checkRedirectUris(changes.redirectUris) : redirectUrisOf(app);
+      const redirectUris = changes.redirectUris ? checkRedirectUris(changes.redirectUris) : app.redirectUris;
+      const sdkRedirectUri = changes.sdkRedirectUri !== undefined ? changes.sdkRedirectUri : app.sdkRedirectUri;
       const next = {
         name: changes.name !== undefined ? checkName(changes.name) : app.name,
-        redirect_uris: JSON.stringify(redirectUris),
+        redirectUris,
         scopes: changes.scopes ? checkScopes(changes.scopes) : app.scopes,
-        sdk_uri: changes.sdkUri !== undefined ? changes.sdkUri : app.sdk_uri,
-        sdk_redirect_uri: changes.sdkRedirectUri !== undefined ? changes.sdkRedirectUri : app.sdk_redirect_uri,
-        updated_at: clock.now(),
+        sdkUri: changes.sdkUri !== undefined ? changes.sdkUri : app.sdkUri,
+        sdkRedirectUri: sdkRedirectUri && redirectUris.includes(sdkRedirectUri) ? sdkRedirectUri : null,
+        updatedAt: clock.now(),
       };
-      if (next.sdk_redirect_uri && !redirectUris.includes(next.sdk_redirect_uri)) next.sdk_redirect_uri = null;
-      checkSdk(redirectUris, next.sdk_uri, next.sdk_redirect_uri);
+      checkSdk(redirectUris, next.sdkUri, next.sdkRedirectUri);
       await repos.apps.update(appId, next);
-      await repos.audit.record({ type: 'app_updated', at: next.updated_at, actorId, teamId: app.team_id, appId });
+      await repos.audit.record({ type: 'app_updated', at: next.updatedAt, actorId, teamId: app.teamId, appId });
       return { ...app, ...next };
     },
 
@@ -182,11 +184,11 @@ export function appService({ config, repos, clock }: ServiceContext) {
     async rotateSecret(appId: string, actorId: string): Promise<string> {
       const app = await repos.apps.findById(appId);
       if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
-      if (app.secret_sealed === null) throw new ValidationError('Public apps have no client secret.');
+      if (app.isPublic) throw new ValidationError('Public apps have no client secret.');
       const secret = mintToken('clientSecret');
       const now = clock.now();
-      await repos.apps.update(appId, { secret_sealed: sealSecret(appId, secret), updated_at: now });
-      await repos.audit.record({ type: 'client_secret_rotated', at: now, actorId, teamId: app.team_id, appId });
+      await repos.apps.update(appId, { secretSealed: sealSecret(appId, secret), updatedAt: now });
+      await repos.audit.record({ type: 'client_secret_rotated', at: now, actorId, teamId: app.teamId, appId });
       return secret;
     },
 
@@ -198,7 +200,7 @@ export function appService({ config, repos, clock }: ServiceContext) {
     async remove(appId: string, actorId: string | null): Promise<{ revokedFamilies: number }> {
       const app = await repos.apps.findById(appId);
       if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
-      if (actorId !== null && !(await repos.teams.role(app.team_id, actorId))) {
+      if (actorId !== null && !(await repos.teams.role(app.teamId, actorId))) {
         throw new ForbiddenError("Only members of the app's developer team can delete it.");
       }
       const now = clock.now();
@@ -208,7 +210,7 @@ export function appService({ config, repos, clock }: ServiceContext) {
         type: 'app_deleted',
         at: now,
         actorId,
-        teamId: app.team_id,
+        teamId: app.teamId,
         appId,
         detail: { appName: app.name, revokedFamilies: result.revokedFamilies },
       });
@@ -216,7 +218,7 @@ export function appService({ config, repos, clock }: ServiceContext) {
     },
 
     /** The client secret in the clear, for the developer console and for signing Web SDK id tokens. */
-    revealSecret(app: AppRow): string | undefined {
+    revealSecret(app: App): string | undefined {
       return openSecret(app);
     },
 
@@ -228,14 +230,14 @@ export function appService({ config, repos, clock }: ServiceContext) {
       const unreadable: string[] = [];
       let resealed = 0;
       for (const app of await repos.apps.list()) {
-        if (app.secret_sealed === null) continue;
+        if (app.secretSealed === null) continue;
         const secret = openSecret(app);
         if (secret === undefined) {
           unreadable.push(app.id);
           continue;
         }
-        if (open(secretKey, app.secret_sealed, app.id) === undefined) {
-          await repos.apps.update(app.id, { secret_sealed: sealSecret(app.id, secret) });
+        if (open(secretKey, app.secretSealed, app.id) === undefined) {
+          await repos.apps.update(app.id, { secretSealed: sealSecret(app.id, secret), updatedAt: app.updatedAt });
           resealed++;
         }
       }
@@ -243,22 +245,10 @@ export function appService({ config, repos, clock }: ServiceContext) {
     },
 
     /** Constant-time comparison of a presented secret with the app's (RFC 6819 §5.1.4.1.3). */
-    secretMatches(app: AppRow, presented: string): boolean {
-      const actual = openSecret(app);
-      if (actual === undefined) return false;
-      const a = Buffer.from(actual);
-      const b = Buffer.from(presented);
-      return a.length === b.length && timingSafeEqual(a, b);
+    secretMatches(app: App, presented: string): boolean {
+      return secretsEqual(openSecret(app), presented);
     },
   };
-}
-
-export function redirectUrisOf(app: AppRow): string[] {
-  return JSON.parse(app.redirect_uris) as string[];
-}
-
-export function scopesOf(row: { scopes: string }): string[] {
-  return row.scopes.split(' ').filter(Boolean);
 }
 
 export type AppService = ReturnType<typeof appService>;

@@ -2,14 +2,13 @@ import { parseScopeList } from '@grantboard/protocol';
 import { isValidS256Challenge } from '../lib/pkce.js';
 import { digest, mintToken } from '../lib/tokens.js';
 import { InvalidRequest, InvalidScope, type OAuthError, UnsupportedResponseType } from '../oauth/errors.js';
-import type { AppRow } from '../storage/repositories/apps.js';
-import { redirectUrisOf, scopesOf } from './app-service.js';
+import type { App } from '../storage/repositories/apps.js';
 import { matchRedirectUri } from './redirect-uri.js';
 import type { ServiceContext } from './services.js';
 
 /** A validated authorization request (RFC 6749 §4.1.1), ready for the consent page. */
 export interface AuthorizationRequest {
-  app: AppRow;
+  app: App;
   redirectUri: string;
   state: string | undefined;
   teamId: string | undefined;
@@ -65,7 +64,7 @@ export function authorizationService({ config, repos, clock }: ServiceContext) {
       if (!app) throw new UnverifiedClientError('There is no app with this client_id.');
       const redirectUri = read(params, 'redirect_uri');
       if (!redirectUri) throw new UnverifiedClientError('The request has no redirect_uri.');
-      if (!matchRedirectUri(redirectUrisOf(app), redirectUri)) {
+      if (!matchRedirectUri(app.redirectUris, redirectUri)) {
         throw new UnverifiedClientError(`The redirect_uri is not registered for ${app.name}. It must match exactly.`);
       }
 
@@ -88,7 +87,7 @@ export function authorizationService({ config, repos, clock }: ServiceContext) {
         if (method !== undefined)
           throw fail(new InvalidRequest('code_challenge_method was sent without code_challenge.'));
         // RFC 9700 §2.1.1: public clients must use PKCE.
-        if (app.secret_sealed === null)
+        if (app.isPublic)
           throw fail(new InvalidRequest('This app is public: PKCE (code_challenge with S256) is required.'));
       } else {
         // RFC 7636 §4.3 defaults a missing method to 'plain', which exposes the verifier: S256 only.
@@ -101,8 +100,8 @@ export function authorizationService({ config, repos, clock }: ServiceContext) {
     },
 
     /** The scopes to grant: the requested subset of the app's scopes, or all of them. */
-    grantedScopes(app: AppRow, requested: string | undefined, fail: (error: OAuthError) => Error): string[] {
-      const appScopes = scopesOf(app);
+    grantedScopes(app: App, requested: string | undefined, fail: (error: OAuthError) => Error): string[] {
+      const appScopes = app.scopes;
       if (requested === undefined) return appScopes;
       const parsed = parseScopeList(requested);
       if (!parsed || parsed.length === 0) throw fail(new InvalidScope('The scope parameter is malformed.'));

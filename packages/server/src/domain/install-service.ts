@@ -1,4 +1,4 @@
-import type { AppRow } from '../storage/repositories/apps.js';
+import type { App } from '../storage/repositories/apps.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
 import type { ServiceContext } from './services.js';
 
@@ -14,14 +14,14 @@ export function installService({ repos, clock }: ServiceContext) {
       return undefined;
     },
 
-    async install(app: AppRow, teamId: string, userId: string, scopes: string): Promise<void> {
+    async install(app: App, teamId: string, userId: string, scopes: string[]): Promise<void> {
       const now = clock.now();
       const outcome = await repos.installations.install({
-        app_id: app.id,
-        team_id: teamId,
-        installed_by: userId,
+        appId: app.id,
+        teamId,
+        installedBy: userId,
         scopes,
-        created_at: now,
+        createdAt: now,
       });
       if (outcome === 'installed') {
         await repos.audit.record({
@@ -30,7 +30,7 @@ export function installService({ repos, clock }: ServiceContext) {
           actorId: userId,
           teamId,
           appId: app.id,
-          detail: { scopes },
+          detail: { scopes: scopes.join(' ') },
         });
       }
     },

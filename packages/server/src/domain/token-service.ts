@@ -4,7 +4,7 @@ import { verifierMatches } from '../lib/pkce.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { digest, isWellFormedToken, mintToken } from '../lib/tokens.js';
 import { InvalidGrant, type OAuthError } from '../oauth/errors.js';
-import type { AppRow } from '../storage/repositories/apps.js';
+import type { App } from '../storage/repositories/apps.js';
 import type { RedeemDecision } from '../storage/repositories/codes.js';
 import type { AccessGrant, FamilyRow, TokenSet } from '../storage/repositories/tokens.js';
 import type { ServiceContext } from './services.js';
@@ -36,7 +36,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
   const refreshTtl = config.refreshTokenTtlSeconds * 1000;
 
   function mint(
-    app: AppRow,
+    app: App,
     grant: { userId: string; teamId: string; scopes: string; codeDigest: string | null },
   ): MintedTokens {
     const now = clock.now();
@@ -84,15 +84,15 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
 
   return {
     /** Tokens straight from a grant (the developer console's "Install app and get OAuth token"). */
-    async issue(app: AppRow, grant: { userId: string; teamId: string; scopes: string }): Promise<TokenResponse> {
-      const minted = mint(app, { ...grant, codeDigest: null });
+    async issue(app: App, grant: { userId: string; teamId: string; scopes: string[] }): Promise<TokenResponse> {
+      const minted = mint(app, { ...grant, scopes: grant.scopes.join(' '), codeDigest: null });
       await repos.tokens.issue(minted.set);
       return response(minted.set.family, minted.accessToken, minted.set.access.expiresAt, minted.refreshToken);
     },
 
     /** RFC 6749 §4.1.3 with RFC 7636 §4.6 and RFC 9700 §4.2.4 / §4.8.2. */
     async exchangeCode(
-      app: AppRow,
+      app: App,
       params: { code: string; redirectUri: string; codeVerifier: string | undefined },
     ): Promise<TokenResponse> {
       // A mistyped or made-up code fails on its checksum without a database read.
@@ -148,7 +148,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
      * grace window gets the identical response; any other reuse is treated as theft and revokes the
      * whole family.
      */
-    async refresh(app: AppRow, refreshToken: string, scope: string | undefined): Promise<TokenResponse> {
+    async refresh(app: App, refreshToken: string, scope: string | undefined): Promise<TokenResponse> {
       if (!isWellFormedToken(refreshToken, 'refresh'))
         throw new InvalidGrant(INVALID_REFRESH, 'malformed refresh token');
       const refreshDigest = digest(refreshToken);

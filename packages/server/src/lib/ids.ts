@@ -19,3 +19,8 @@ export function boardId(): string {
   for (let i = 0; i < 7; i++) id += BOARD_ID_CHARS[randomInt(BOARD_ID_CHARS.length)];
   return `${id}=`;
 }
+
+/** A client id (and any numeric id the server issues) is 1 to 30 digits; anything else is not looked up. */
+export function isNumericId(value: string): boolean {
+  return /^\d{1,30}$/.test(value);
+}

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { secretsEqual } from './compare.js';
 
 /** Prometheus metrics of one server process. Labels never carry ids, tokens or user data. */
 export function createMetrics() {
@@ -40,9 +40,7 @@ export function metricsRoutes(app: FastifyInstance, metrics: Metrics, token: str
   });
   app.get('/metrics', async (request, reply) => {
     if (token !== undefined) {
-      const presented = Buffer.from(request.headers.authorization ?? '');
-      const expected = Buffer.from(`Bearer ${token}`);
-      if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+      if (!secretsEqual(`Bearer ${token}`, request.headers.authorization)) {
         return reply
           .code(401)
           .header('www-authenticate', 'Bearer realm="metrics"')

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { secretsEqual } from './compare.js';
 
 /** RFC 7636 §4.1: code_verifier = 43*128unreserved. */
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -19,7 +20,5 @@ export function s256(verifier: string): string {
 
 /** RFC 7636 §4.6: the server recomputes the challenge from the verifier and compares. */
 export function verifierMatches(verifier: string, challenge: string): boolean {
-  const actual = Buffer.from(s256(verifier));
-  const expected = Buffer.from(challenge);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return secretsEqual(challenge, s256(verifier));
 }

@@ -1,11 +1,11 @@
 import type { AppService } from '../domain/app-service.js';
-import type { AppRow } from '../storage/repositories/apps.js';
+import type { App } from '../storage/repositories/apps.js';
 import type { Repositories } from '../storage/repositories/index.js';
 import { InvalidClient, InvalidRequest } from './errors.js';
 import type { OAuthParams } from './params.js';
 
 export interface AuthenticatedClient {
-  app: AppRow;
+  app: App;
   method: 'client_secret_basic' | 'client_secret_post' | 'none';
 }
 
@@ -55,7 +55,7 @@ export async function authenticateClient(
   if (id === undefined) throw new InvalidRequest("Missing required parameter 'client_id'.");
   const app = CLIENT_ID.test(id) ? await repos.apps.findById(id) : undefined;
   if (!app) throw new InvalidClient(FAILED, isBasic, 'unknown client');
-  const confidential = app.secret_sealed !== null;
+  const confidential = !app.isPublic;
   if (confidential && secret === undefined) throw new InvalidClient(FAILED, isBasic, 'no client secret');
   if (!confidential && secret !== undefined) throw new InvalidClient(FAILED, isBasic, 'public client sent a secret');
   if (confidential && !apps.secretMatches(app, secret ?? ''))

@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError, invalidParameters, tooManyRequests } from '../api/errors.js';
 import { LEVEL_CREDITS } from '../api/route.js';
 import type { AppContext } from '../app-context.js';
-import { scopesOf } from '../domain/app-service.js';
 import { NotFoundError } from '../domain/errors.js';
 import { jsonUser } from '../web/json-scope.js';
 import { ROUTES } from '../web/routes.js';
@@ -55,8 +54,8 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext): void {
     }
     if (!isSdkMethod(method)) throw invalidParameters(`There is no Web SDK method '${method.slice(0, 60)}'.`);
     // The installation's scopes, narrowed to what the app is registered for today.
-    const appScopes = scopesOf(sdkApp);
-    const granted = scopesOf(installation).filter((scope) => appScopes.includes(scope));
+    const appScopes = sdkApp.scopes;
+    const granted = installation.scopes.filter((scope) => appScopes.includes(scope));
     const required = SDK_METHOD_SCOPES[method];
     if (required !== null && !granted.includes(required)) throw missingScope(method, required);
     const definition = methods[method];

@@ -6,7 +6,7 @@ import { closed, ItemId, StringEnum } from '../api/schemas/common.js';
 import type { AppContext } from '../app-context.js';
 import type { Actor } from '../domain/board-roles.js';
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
-import type { AppRow } from '../storage/repositories/apps.js';
+import type { App } from '../storage/repositories/apps.js';
 import type { BoardView } from '../storage/repositories/boards.js';
 import type { UserRow } from '../storage/repositories/users.js';
 import { signIdToken } from './id-token.js';
@@ -15,7 +15,7 @@ import { ItemChangesProps, StickyNoteProps, type StickyNoteProps as StickyNotePr
 /** One Web SDK call that passed the host's checks: the installation exists and holds the method's scope. */
 export interface SdkCall {
   actor: Actor;
-  app: AppRow;
+  app: App;
   user: UserRow;
   board: BoardView;
   params: unknown;

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { secretsEqual } from '../lib/compare.js';
 import { formFields } from './forms.js';
 import { type PageOptions, sendPage } from './layout.js';
 import { errorPage } from './pages/error-page.js';
 import { ROUTES } from './routes.js';
 import type { Sessions, SignedIn } from './session.js';
-import { tokensEqual } from './session.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,7 +53,7 @@ export async function signedInScope(
       request.webSession = current;
       if (request.method === 'POST') {
         const form = formFields(request);
-        if (!tokensEqual(current.csrf, form.get('csrf'))) {
+        if (!secretsEqual(current.csrf, form.get('csrf'))) {
           return errorPage(reply, 403, 'This form has expired', 'Reload the page and try again.');
         }
         request.webForm = form;

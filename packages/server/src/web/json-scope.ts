@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toApiError } from '../api/error-handler.js';
 import { ApiError } from '../api/errors.js';
 import { typeboxValidatorCompiler } from '../api/validation.js';
+import { secretsEqual } from '../lib/compare.js';
 import type { Sessions, SignedIn } from './session.js';
-import { tokensEqual } from './session.js';
 
 /** The header a page's script sends the session's CSRF token in. */
 export const CSRF_HEADER = 'x-csrf-token';
@@ -55,7 +55,7 @@ export async function jsonScope(
       const current = await sessions.current(request);
       if (!current) return sendError(reply, new ApiError(401, 'notSignedIn', 'Sign in to Grantboard again.'));
       const presented = request.headers[CSRF_HEADER];
-      if (typeof presented !== 'string' || !tokensEqual(current.csrf, presented)) {
+      if (typeof presented !== 'string' || !secretsEqual(current.csrf, presented)) {
         return sendError(
           reply,
           new ApiError(

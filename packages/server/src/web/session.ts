@@ -1,8 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { TokenResponse } from '@grantboard/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { secretsEqual } from '../lib/compare.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { digest, mintToken } from '../lib/tokens.js';
 import type { UserRow } from '../storage/repositories/users.js';
@@ -97,16 +98,9 @@ export function sessions({ config, repos, clock }: AppContext) {
     },
 
     anonymousCsrfMatches(request: FastifyRequest, presented: string | null): boolean {
-      return tokensEqual(request.cookies[names.csrf], presented);
+      return secretsEqual(request.cookies[names.csrf], presented);
     },
   };
-}
-
-export function tokensEqual(expected: string | undefined, presented: string | null | undefined): boolean {
-  if (!expected || !presented) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(presented);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export type Sessions = ReturnType<typeof sessions>;

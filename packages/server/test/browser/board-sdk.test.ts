@@ -5,7 +5,7 @@ import { jwtVerify } from 'jose';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStickyListServer } from '../../../../examples/sticky-list/src/server.js';
-import type { AppRow } from '../../src/storage/repositories/apps.js';
+import type { App } from '../../src/storage/repositories/apps.js';
 import { PASSWORD, type TestApp } from '../helpers/app.js';
 import { freePort } from '../helpers/listening-app.js';
 import { CHROMIUM, launchBrowser, SCREENSHOTS, screenshots, seriousViolations, startServer } from './harness.js';
@@ -45,14 +45,14 @@ describe.skipIf(!existsSync(CHROMIUM))('board page and Web SDK in Chromium', () 
   let example: ReturnType<typeof createStickyListServer>;
   let exampleUrl: string;
   let foreign: Awaited<ReturnType<typeof foreignServer>>;
-  let stickyList: AppRow;
+  let stickyList: App;
   let stickySecret: string;
-  let readOnly: AppRow;
+  let readOnly: App;
   let boardId: string;
   const pageErrors: string[] = [];
   const warnings: string[] = [];
 
-  const boardUrl = (app?: AppRow) => `${t.url}/app/board/${encodeURIComponent(boardId)}/${app ? `?app=${app.id}` : ''}`;
+  const boardUrl = (app?: App) => `${t.url}/app/board/${encodeURIComponent(boardId)}/${app ? `?app=${app.id}` : ''}`;
   const notesOnBoard = (p: Page = page) => p.locator('.item-sticky_note');
   const appFrame = (p: Page = page): FrameLocator => p.frameLocator('#app-frame');
   const countNotes = () => t.repos.items.count(boardId, 'sticky_note');
@@ -185,9 +185,11 @@ describe.skipIf(!existsSync(CHROMIUM))('board page and Web SDK in Chromium', () 
       (url) => url.pathname.startsWith('/app/board/') && url.searchParams.get('app') === stickyList.id,
     );
     expect(example.tokens.has(`${t.seed.alice.id}:${t.seed.teamId}`)).toBe(true);
-    expect((await t.repos.installations.find(stickyList.id, t.seed.teamId))?.scopes).toBe(
-      'boards:read boards:write identity:read',
-    );
+    expect((await t.repos.installations.find(stickyList.id, t.seed.teamId))?.scopes).toEqual([
+      'boards:read',
+      'boards:write',
+      'identity:read',
+    ]);
     await expect.poll(() => appFrame().locator('#who').textContent()).toBe('Hello, Alice.');
     await expect.poll(() => appFrame().locator('#count').textContent()).toBe('(2 sticky notes)');
   });

@@ -29,7 +29,7 @@ describe.each(DIALECTS)('kill -9 during a stream of refreshes on %s', (dialect) 
   });
 
   it('leaves every family with exactly one valid pair, and no client that got a 200 with a dead pair', async () => {
-    const grant = { userId: data.alice.id, teamId: data.teamId, scopes: 'boards:read' };
+    const grant = { userId: data.alice.id, teamId: data.teamId, scopes: ['boards:read'] };
     const pairs: ClientPair[] = [];
     for (let i = 0; i < 16; i++) {
       const tokens = await services.tokens.issue(data.expiringApp, grant);

@@ -44,7 +44,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('PostgreSQL restarted under load
   });
 
   it('answers 503 while the database is down, recovers without a restart, and loses nothing acknowledged', async () => {
-    const grant = { userId: data.alice.id, teamId: data.teamId, scopes: 'boards:read' };
+    const grant = { userId: data.alice.id, teamId: data.teamId, scopes: ['boards:read'] };
     const pairs: ClientPair[] = [];
     for (let i = 0; i < 8; i++) {
       const tokens = await services.tokens.issue(data.expiringApp, grant);

@@ -4,7 +4,7 @@ import { type Config, loadConfig } from '../../src/config/config.js';
 import { createServices, type Services } from '../../src/domain/services.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { Dialect } from '../../src/storage/database.js';
-import type { AppRow } from '../../src/storage/repositories/apps.js';
+import type { App } from '../../src/storage/repositories/apps.js';
 import { createRepositories, type Repositories } from '../../src/storage/repositories/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -26,11 +26,11 @@ export interface Seed {
   otherTeamId: string;
   alice: { id: string; email: string };
   bob: { id: string; email: string };
-  expiringApp: AppRow;
+  expiringApp: App;
   expiringSecret: string;
-  nonExpiringApp: AppRow;
+  nonExpiringApp: App;
   nonExpiringSecret: string;
-  publicApp: AppRow;
+  publicApp: App;
 }
 
 export interface TestApp {

@@ -1,6 +1,6 @@
 import type { TokenResponse } from '@grantboard/protocol';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { AppRow } from '../../src/storage/repositories/apps.js';
+import type { App } from '../../src/storage/repositories/apps.js';
 import { REDIRECT_URI, type TestApp } from './app.js';
 
 /**
@@ -10,7 +10,7 @@ import { REDIRECT_URI, type TestApp } from './app.js';
 export async function issueCode(
   t: TestApp,
   options: {
-    app?: AppRow;
+    app?: App;
     userId?: string;
     teamId?: string;
     redirectUri?: string;
@@ -25,7 +25,7 @@ export async function issueCode(
       redirectUri: options.redirectUri ?? REDIRECT_URI,
       state: undefined,
       teamId: options.teamId ?? t.seed.teamId,
-      scopes: options.scopes ?? app.scopes.split(' '),
+      scopes: options.scopes ?? app.scopes,
       codeChallenge: options.codeChallenge,
     },
     options.userId ?? t.seed.alice.id,

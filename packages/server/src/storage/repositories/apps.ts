@@ -1,27 +1,110 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { prepare } from '../prepared.js';
 import type { AppsTable, Tables } from '../schema.js';
 
-export type AppRow = Selectable<AppsTable>;
+/** A registered app (an OAuth client), as the domain sees it. */
+export interface App {
+  /** The client id: a numeric string. */
+  id: string;
+  name: string;
+  /** The developer team that owns the app. */
+  teamId: string;
+  createdBy: string;
+  /** Public apps (single-page, native, CLI) have no client secret and must use PKCE. */
+  isPublic: boolean;
+  /** AES-256-GCM ciphertext of the client secret; null exactly when the app is public. */
+  secretSealed: string | null;
+  redirectUris: string[];
+  /** The redirect URI used for Web SDK authorization, if any (one of `redirectUris`). */
+  sdkRedirectUri: string | null;
+  /** The App URL the board runs in its frame. */
+  sdkUri: string | null;
+  scopes: string[];
+  /** 1 h access + rotating refresh tokens, or tokens that live until uninstall. Fixed at creation. */
+  expiring: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What may change after creation: never the token mode, the id, the owner or the creation time. */
+export type AppChangeSet = Partial<
+  Pick<App, 'name' | 'redirectUris' | 'sdkRedirectUri' | 'sdkUri' | 'scopes' | 'secretSealed'>
+> & {
+  updatedAt: number;
+};
+
+type AppRow = Selectable<AppsTable>;
+
+export function toApp(row: AppRow): App {
+  return {
+    id: row.id,
+    name: row.name,
+    teamId: row.team_id,
+    createdBy: row.created_by,
+    isPublic: row.secret_sealed === null,
+    secretSealed: row.secret_sealed,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    sdkRedirectUri: row.sdk_redirect_uri,
+    sdkUri: row.sdk_uri,
+    scopes: splitScopes(row.scopes),
+    expiring: row.expiring === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Scopes are stored space-separated, as they travel on the wire (RFC 6749 §3.3). */
+export function splitScopes(scopes: string): string[] {
+  return scopes.split(' ').filter(Boolean);
+}
 
 export function appsRepository(db: Kysely<Tables>) {
   const byId = prepare(db, (db, id: string) => db.selectFrom('apps').selectAll().where('id', '=', id));
   return {
-    async create(app: AppRow): Promise<void> {
-      await db.insertInto('apps').values(app).execute();
+    async create(app: App): Promise<void> {
+      await db
+        .insertInto('apps')
+        .values({
+          id: app.id,
+          name: app.name,
+          team_id: app.teamId,
+          created_by: app.createdBy,
+          secret_sealed: app.secretSealed,
+          redirect_uris: JSON.stringify(app.redirectUris),
+          sdk_redirect_uri: app.sdkRedirectUri,
+          sdk_uri: app.sdkUri,
+          scopes: app.scopes.join(' '),
+          expiring: app.expiring ? 1 : 0,
+          created_at: app.createdAt,
+          updated_at: app.updatedAt,
+        })
+        .execute();
     },
     // Read on every token request: prepared once.
-    async findById(id: string): Promise<AppRow | undefined> {
-      return (await byId(db, id)).rows[0];
+    async findById(id: string): Promise<App | undefined> {
+      const row = (await byId(db, id)).rows[0];
+      return row && toApp(row);
     },
-    list(teamId?: string): Promise<AppRow[]> {
+    async list(teamId?: string): Promise<App[]> {
       let query = db.selectFrom('apps').selectAll().orderBy('created_at');
       if (teamId !== undefined) query = query.where('team_id', '=', teamId);
-      return query.execute();
+      return (await query.execute()).map(toApp);
     },
     /** Token mode (`expiring`) is not updatable: it is fixed when the app is created. */
-    async update(id: string, changes: Omit<Updateable<AppsTable>, 'id' | 'expiring' | 'created_at'>): Promise<boolean> {
-      const result = await db.updateTable('apps').set(changes).where('id', '=', id).executeTakeFirst();
+    async update(id: string, changes: AppChangeSet): Promise<boolean> {
+      const result = await db
+        .updateTable('apps')
+        .set({
+          ...(changes.name !== undefined && { name: changes.name }),
+          ...(changes.redirectUris !== undefined && { redirect_uris: JSON.stringify(changes.redirectUris) }),
+          ...(changes.sdkRedirectUri !== undefined && { sdk_redirect_uri: changes.sdkRedirectUri }),
+          ...(changes.sdkUri !== undefined && { sdk_uri: changes.sdkUri }),
+          ...(changes.scopes !== undefined && { scopes: changes.scopes.join(' ') }),
+          ...(changes.secretSealed !== undefined && { secret_sealed: changes.secretSealed }),
+          updated_at: changes.updatedAt,
+        })
+        .where('id', '=', id)
+        .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
     /**

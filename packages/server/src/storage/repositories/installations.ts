@@ -1,19 +1,44 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { InstallationsTable, Tables } from '../schema.js';
+import { splitScopes } from './apps.js';
 
-export type InstallationRow = Selectable<InstallationsTable>;
+/** An app installed in a team, with the scopes the team granted it. */
+export interface Installation {
+  appId: string;
+  teamId: string;
+  installedBy: string;
+  scopes: string[];
+  createdAt: number;
+}
 
-export interface InstallationSummary extends InstallationRow {
-  app_name: string;
-  installed_by_name: string;
+export interface InstallationSummary extends Installation {
+  appName: string;
+  installedByName: string;
   /** Users with a live token family for this app in this team. */
-  authorized_users: number;
+  authorizedUsers: number;
+}
+
+function toInstallation(row: Selectable<InstallationsTable>): Installation {
+  return {
+    appId: row.app_id,
+    teamId: row.team_id,
+    installedBy: row.installed_by,
+    scopes: splitScopes(row.scopes),
+    createdAt: row.created_at,
+  };
 }
 
 export function installationsRepository(db: Kysely<Tables>) {
   return {
     /** Records the install, or widens its scopes when the app is authorized again with more. */
-    async install(row: InstallationRow): Promise<'installed' | 'updated'> {
+    async install(installation: Installation): Promise<'installed' | 'updated'> {
+      const row = {
+        app_id: installation.appId,
+        team_id: installation.teamId,
+        installed_by: installation.installedBy,
+        scopes: installation.scopes.join(' '),
+        created_at: installation.createdAt,
+      };
       return db.transaction().execute(async (trx) => {
         const existing = await trx
           .selectFrom('installations')
@@ -29,9 +54,7 @@ export function installationsRepository(db: Kysely<Tables>) {
             .execute();
           return 'installed';
         }
-        const scopes = [...new Set([...existing.scopes.split(' '), ...row.scopes.split(' ')])]
-          .filter(Boolean)
-          .join(' ');
+        const scopes = [...new Set([...splitScopes(existing.scopes), ...installation.scopes])].join(' ');
         if (scopes !== existing.scopes) {
           await trx
             .updateTable('installations')
@@ -44,13 +67,14 @@ export function installationsRepository(db: Kysely<Tables>) {
       });
     },
 
-    find(appId: string, teamId: string): Promise<InstallationRow | undefined> {
-      return db
+    async find(appId: string, teamId: string): Promise<Installation | undefined> {
+      const row = await db
         .selectFrom('installations')
         .selectAll()
         .where('app_id', '=', appId)
         .where('team_id', '=', teamId)
         .executeTakeFirst();
+      return row && toInstallation(row);
     },
 
     /** The teams an app is installed in, by name. */
@@ -64,7 +88,7 @@ export function installationsRepository(db: Kysely<Tables>) {
         .execute();
     },
 
-    list(teamId?: string): Promise<InstallationSummary[]> {
+    list(teamId?: string, appId?: string): Promise<InstallationSummary[]> {
       let query = db
         .selectFrom('installations as i')
         .innerJoin('apps', 'apps.id', 'i.app_id')
@@ -83,9 +107,15 @@ export function installationsRepository(db: Kysely<Tables>) {
         ])
         .orderBy('i.created_at');
       if (teamId !== undefined) query = query.where('i.team_id', '=', teamId);
-      return query
-        .execute()
-        .then((rows) => rows.map((r) => ({ ...r, authorized_users: Number(r.authorized_users ?? 0) })));
+      if (appId !== undefined) query = query.where('i.app_id', '=', appId);
+      return query.execute().then((rows) =>
+        rows.map((r) => ({
+          ...toInstallation(r),
+          appName: r.app_name,
+          installedByName: r.installed_by_name,
+          authorizedUsers: Number(r.authorized_users ?? 0),
+        })),
+      );
     },
 
     /**

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { redirectUrisOf, scopesOf } from '../../domain/app-service.js';
 import { ValidationError } from '../../domain/errors.js';
-import type { AppRow } from '../../storage/repositories/apps.js';
+import type { App } from '../../storage/repositories/apps.js';
 import type { TeamRow } from '../../storage/repositories/teams.js';
 import { count, initial, when } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
@@ -21,7 +20,7 @@ import { errorPage } from './error-page.js';
 
 interface Managed {
   user: SignedIn;
-  app: AppRow;
+  app: App;
   team: TeamRow;
 }
 
@@ -38,7 +37,7 @@ const csrfField = (user: SignedIn) => html`<input type="hidden" name="csrf" valu
 function credentials(m: Managed, secret: string | undefined): Html {
   const appLink = link(ROUTES.app, { appId: m.app.id });
   let secretRow: Html;
-  if (m.app.secret_sealed === null) {
+  if (m.app.isPublic) {
     secretRow = html`<dd>None: this is a public app, so it proves itself with PKCE instead.</dd>`;
   } else if (secret !== undefined) {
     secretRow = html`<dd><code class="secret" id="client-secret">${secret}</code>
@@ -57,7 +56,7 @@ function credentials(m: Managed, secret: string | undefined): Html {
     <dt>Client secret</dt>${secretRow}
   </dl>
   ${
-    m.app.secret_sealed === null
+    m.app.isPublic
       ? ''
       : html`<form method="post" action="${link(ROUTES.appRotateSecret, { appId: m.app.id })}" class="actions">
     ${csrfField(m.user)}
@@ -108,11 +107,11 @@ function settingsSection(m: Managed, values: SettingsValues, error: string | und
     ${redirectUrisField(values.redirectUris)}
     <h3>Web SDK</h3>
     ${sdkUriField(values.sdkUri)}
-    ${sdkRedirectField(redirectUrisOf(m.app), values.sdkRedirectUri)}
+    ${sdkRedirectField(m.app.redirectUris, values.sdkRedirectUri)}
     ${scopesField(values.scopes)}
     <h3>Access tokens</h3>
     <p><span class="tag grey">Locked</span> ${
-      m.app.expiring === 1
+      m.app.expiring
         ? 'Expiring: 1-hour access tokens with rotating refresh tokens.'
         : 'Non-expiring: tokens last until the app is uninstalled.'
     } <span class="muted">Chosen when the app was created; it cannot be changed.</span></p>
@@ -132,12 +131,12 @@ function appPage(
   <div class="app-icon" aria-hidden="true">${initial(m.app.name)}</div>
   <div>
     <h1>${m.app.name}</h1>
-    <p class="muted">Developer team ${m.team.name} · created ${when(m.app.created_at)} · installed in ${count(options.installedIn, 'team')}</p>
+    <p class="muted">Developer team ${m.team.name} · created ${when(m.app.createdAt)} · installed in ${count(options.installedIn, 'team')}</p>
   </div>
 </div>
 <ul class="tags">
-  <li><span class="tag grey">${m.app.expiring === 1 ? 'Expiring tokens' : 'Non-expiring tokens'}</span></li>
-  <li><span class="tag grey">${m.app.secret_sealed === null ? 'Public client' : 'Confidential client'}</span></li>
+  <li><span class="tag grey">${m.app.expiring ? 'Expiring tokens' : 'Non-expiring tokens'}</span></li>
+  <li><span class="tag grey">${m.app.isPublic ? 'Public client' : 'Confidential client'}</span></li>
 </ul>
 <div class="grid-2">
   ${credentials(m, options.secret)}
@@ -158,8 +157,8 @@ export function appPages(app: FastifyInstance, { repos, services }: AppContext, 
     const user = signedIn(request);
     const { appId } = request.params as { appId: string };
     const found = /^\d{1,30}$/.test(appId) ? await repos.apps.findById(appId) : undefined;
-    const team = found ? await repos.teams.findById(found.team_id) : undefined;
-    if (!found || !team || !(await repos.teams.role(found.team_id, user.user.id))) {
+    const team = found ? await repos.teams.findById(found.teamId) : undefined;
+    if (!found || !team || !(await repos.teams.role(found.teamId, user.user.id))) {
       errorPage(reply, 404, 'App not found', 'None of your teams has an app with this client ID.', user);
       return undefined;
     }
@@ -178,10 +177,10 @@ export function appPages(app: FastifyInstance, { repos, services }: AppContext, 
     const installedIn = (await repos.installations.teamsOf(m.app.id)).length;
     const values = settings ?? {
       name: m.app.name,
-      redirectUris: redirectUrisOf(m.app).join('\n'),
-      scopes: scopesOf(m.app),
-      sdkUri: m.app.sdk_uri ?? '',
-      sdkRedirectUri: m.app.sdk_redirect_uri ?? '',
+      redirectUris: m.app.redirectUris.join('\n'),
+      scopes: m.app.scopes,
+      sdkUri: m.app.sdkUri ?? '',
+      sdkRedirectUri: m.app.sdkRedirectUri ?? '',
     };
     return sendSignedInPage(
       reply,

@@ -65,12 +65,12 @@ export function appsPages(app: FastifyInstance, { repos, services }: AppContext,
       <div class="app-icon" aria-hidden="true">${initial(a.name)}</div>
       <div class="row-main">
         <h2><a href="${link(ROUTES.app, { appId: a.id })}">${a.name}</a></h2>
-        <p class="muted small">${teamNames.get(a.team_id) ?? ''} · Client ID <code>${a.id}</code></p>
+        <p class="muted small">${teamNames.get(a.teamId) ?? ''} · Client ID <code>${a.id}</code></p>
       </div>
     </div>
     <ul class="tags">
-      <li><span class="tag grey">${a.expiring === 1 ? 'Expiring tokens' : 'Non-expiring tokens'}</span></li>
-      <li><span class="tag grey">${a.secret_sealed === null ? 'Public' : 'Confidential'}</span></li>
+      <li><span class="tag grey">${a.expiring ? 'Expiring tokens' : 'Non-expiring tokens'}</span></li>
+      <li><span class="tag grey">${a.isPublic ? 'Public' : 'Confidential'}</span></li>
     </ul>
   </li>`,
         )}</ul>`
@@ -130,7 +130,7 @@ export function appsPages(app: FastifyInstance, { repos, services }: AppContext,
       });
       await sessions.setFlash(user, {
         notice: `${created.name} is created. Keep its client secret safe.`,
-        ...(created.secret_sealed === null ? {} : { revealSecret: created.id }),
+        ...(created.isPublic ? {} : { revealSecret: created.id }),
       });
       return reply
         .code(303)

@@ -6,6 +6,7 @@ import {
   RedirectableError,
   UnverifiedClientError,
 } from '../../domain/authorization-service.js';
+import { secretsEqual } from '../../lib/compare.js';
 import { AccessDenied } from '../../oauth/errors.js';
 import type { TeamMembership } from '../../storage/repositories/teams.js';
 import { groupScopes, initial } from '../format.js';
@@ -14,7 +15,7 @@ import { redirectToSignIn } from '../guard.js';
 import { type Html, html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
-import { type Sessions, type SignedIn, tokensEqual } from '../session.js';
+import type { Sessions, SignedIn } from '../session.js';
 import { destination, formTarget, lifetime, scopeSection } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
@@ -94,7 +95,7 @@ function consentPage(
     ${scopeSection(html`<span class="tag warn">Write</span> Make changes`, write)}
     <ul class="facts">
       <li>${
-        app.expiring === 1
+        app.expiring
           ? `Its access token expires after ${lifetime(accessTtlSeconds)} and is renewed automatically, until you revoke access or the app is uninstalled.`
           : 'Its access token does not expire: it lasts until you revoke access or the app is uninstalled from the team.'
       }</li>
@@ -143,7 +144,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
 
   async function render(reply: FastifyReply, request: AuthorizationRequest, signedIn: SignedIn, returnTo: string) {
     const teams = await repos.teams.teamsOf(signedIn.user.id);
-    const developer = (await repos.teams.findById(request.app.team_id))?.name;
+    const developer = (await repos.teams.findById(request.app.teamId))?.name;
     return sendPage(reply, {
       title: `Authorize ${request.app.name}`,
       body: consentPage(request, signedIn, teams, developer, returnTo, context.config.accessTokenTtlSeconds),
@@ -171,7 +172,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     const form = formFields(request);
     const signedIn = await sessions.current(request);
     if (!signedIn) return redirectToSignIn(reply, request);
-    if (!tokensEqual(signedIn.csrf, form.get('csrf'))) {
+    if (!secretsEqual(signedIn.csrf, form.get('csrf'))) {
       return errorPage(reply, 403, 'This form has expired', 'Go back to the app and start again.', signedIn);
     }
     let authorization: AuthorizationRequest;
@@ -197,8 +198,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
       return errorPage(reply, 403, 'The app cannot be installed in this team', refusal ?? '', signedIn);
     }
 
-    const scopes = authorization.scopes.join(' ');
-    await services.installs.install(authorization.app, teamId, signedIn.user.id, scopes);
+    await services.installs.install(authorization.app, teamId, signedIn.user.id, authorization.scopes);
     const code = await services.authorization.issueCode(authorization, signedIn.user.id, teamId);
     // RFC 9700 §4.12: 303, so the browser does not re-post the form to the client.
     return reply

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { scopesOf } from '../../domain/app-service.js';
 import type { AuthorizationRequest } from '../../domain/authorization-service.js';
 import type { AccessibleBoard } from '../../domain/board-roles.js';
 import { BOARD_PAGE_ACTOR } from '../board-endpoints.js';
@@ -30,14 +29,14 @@ interface InstallView {
 /** The redirect URI "for SDK authorization", when the code flow can run alongside the install. */
 function chainedRedirect(entry: BoardApp): string | undefined {
   // A public app proves a code with PKCE, and only the app knows the verifier: no chaining for it.
-  return entry.app.sdk_redirect_uri && entry.app.secret_sealed !== null ? entry.app.sdk_redirect_uri : undefined;
+  return entry.app.sdkRedirectUri && !entry.app.isPublic ? entry.app.sdkRedirectUri : undefined;
 }
 
 function installPage(view: InstallView) {
   const { app } = view.entry;
   const board = view.access.board;
   const back = link(ROUTES.board, { boardId: board.id });
-  const { read, write } = groupScopes(scopesOf(app));
+  const { read, write } = groupScopes(app.scopes);
   return html`<div class="card">
   <div class="app-identity">
     <div class="app-icon" aria-hidden="true">${initial(app.name)}</div>
@@ -57,7 +56,7 @@ function installPage(view: InstallView) {
     ${
       view.chained
         ? html`<li>Its back end also gets access to the REST API for you: when you allow, you will be sent to <strong>${destination(view.chained)}</strong> and then back to the board. ${
-            app.expiring === 1
+            app.expiring
               ? `Its access token expires after ${lifetime(view.accessTtlSeconds)} and is renewed automatically.`
               : 'Its access token does not expire.'
           }</li>`
@@ -99,7 +98,7 @@ export function boardInstallPages(app: FastifyInstance, context: AppContext): vo
       access,
       entry,
       chained: chainedRedirect(entry),
-      developer: (await repos.teams.findById(entry.app.team_id))?.name,
+      developer: (await repos.teams.findById(entry.app.teamId))?.name,
       refusal: await services.installs.installRefusal(user.user.id, access.board.team_id),
       accessTtlSeconds: config.accessTokenTtlSeconds,
     };
@@ -122,8 +121,8 @@ export function boardInstallPages(app: FastifyInstance, context: AppContext): vo
     const board = view.access.board;
     if (view.refusal) return errorPage(reply, 403, 'The app cannot be installed in this team', view.refusal, view.user);
     const { app: sdkApp } = view.entry;
-    const scopes = scopesOf(sdkApp);
-    await services.installs.install(sdkApp, board.team_id, view.user.user.id, scopes.join(' '));
+    const scopes = sdkApp.scopes;
+    await services.installs.install(sdkApp, board.team_id, view.user.user.id, scopes);
     const running = `${link(ROUTES.board, { boardId: board.id })}?app=${encodeURIComponent(sdkApp.id)}`;
     if (!view.chained) return reply.code(303).header('location', running).send();
 

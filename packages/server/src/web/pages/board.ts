@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { scopesOf } from '../../domain/app-service.js';
 import { type AccessibleBoard, atLeast } from '../../domain/board-roles.js';
-import type { AppRow } from '../../storage/repositories/apps.js';
+import type { App } from '../../storage/repositories/apps.js';
 import { BOARD_PAGE_ACTOR } from '../board-endpoints.js';
 import { initial, scopeTags } from '../format.js';
 import { sendSignedInPage, signedIn } from '../guard.js';
@@ -15,14 +14,14 @@ const BOARD_SCRIPT = link(ROUTES.script, { name: 'board.js' });
 
 /** An app that can run in a board: it has an app URL (Miro's `sdkUri`). */
 export interface BoardApp {
-  app: AppRow;
+  app: App;
   sdkUri: string;
   origin: string;
 }
 
-export function boardApp(app: AppRow | undefined): BoardApp | undefined {
-  if (!app?.sdk_uri) return undefined;
-  return { app, sdkUri: app.sdk_uri, origin: new URL(app.sdk_uri).origin };
+export function boardApp(app: App | undefined): BoardApp | undefined {
+  if (!app?.sdkUri) return undefined;
+  return { app, sdkUri: app.sdkUri, origin: new URL(app.sdkUri).origin };
 }
 
 /**
@@ -53,7 +52,7 @@ function appRow(view: BoardPageView, entry: BoardApp, action: Html | string): Ht
   <div class="panel-app-main">
     <h4>${entry.app.name}</h4>
     <p class="muted small">${entry.origin}</p>
-    ${scopeTags(scopesOf(entry.app))}
+    ${scopeTags(entry.app.scopes)}
   </div>
   ${action}
 </li>`;
@@ -155,11 +154,11 @@ export async function listBoardApps(
   repos: AppContext['repos'],
   teamId: string,
 ): Promise<{ installed: BoardApp[]; addable: BoardApp[] }> {
-  const installedIds = new Set((await repos.installations.list(teamId)).map((i) => i.app_id));
+  const installedIds = new Set((await repos.installations.list(teamId)).map((i) => i.appId));
   const organizations = new Map((await repos.teams.list()).map((t) => [t.id, t.organization_id]));
   const organization = organizations.get(teamId);
   const all = (await repos.apps.list())
-    .filter((app) => installedIds.has(app.id) || organizations.get(app.team_id) === organization)
+    .filter((app) => installedIds.has(app.id) || organizations.get(app.teamId) === organization)
     .map(boardApp)
     .filter((a): a is BoardApp => a !== undefined)
     .sort((a, b) => a.app.name.localeCompare(b.app.name));

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { secretsEqual } from '../../lib/compare.js';
 import { formFields, safeReturnPath } from '../forms.js';
 import { html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
-import { type Sessions, tokensEqual } from '../session.js';
+import type { Sessions } from '../session.js';
 
 function signInForm(csrf: string, returnTo: string, email = '', error?: string) {
   return html`<div class="card">
@@ -69,7 +70,7 @@ export function signInPages(
   app.post(ROUTES.signOut, async (request, reply) => {
     const form = formFields(request);
     const current = await sessions.current(request);
-    if (current && tokensEqual(current.csrf, form.get('csrf'))) await sessions.end(reply, current);
+    if (current && secretsEqual(current.csrf, form.get('csrf'))) await sessions.end(reply, current);
     // "Switch account" on the consent page comes back to the same request after the next sign-in.
     const returnTo = safeReturnPath(form.get('return_to'));
     const location = returnTo === '/' ? ROUTES.signIn : `${ROUTES.signIn}?return_to=${encodeURIComponent(returnTo)}`;

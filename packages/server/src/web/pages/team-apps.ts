@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { scopesOf } from '../../domain/app-service.js';
 import type { TeamRow } from '../../storage/repositories/teams.js';
 import type { TeamRole } from '../../storage/schema.js';
 import { count, initial, scopeTags, when } from '../format.js';
@@ -75,16 +74,16 @@ export function teamAppsPages(app: FastifyInstance, context: AppContext, session
       : html`<ul class="rows">${installations.map(
           (i) => html`<li class="row">
     <div class="app-identity">
-      <div class="app-icon" aria-hidden="true">${initial(i.app_name)}</div>
+      <div class="app-icon" aria-hidden="true">${initial(i.appName)}</div>
       <div class="row-main">
-        <h3>${i.app_name}</h3>
-        <p class="muted small">Installed by ${i.installed_by_name} on ${when(i.created_at)} · authorized by ${count(i.authorized_users, 'user')}</p>
-        ${scopeTags(scopesOf(i))}
+        <h3>${i.appName}</h3>
+        <p class="muted small">Installed by ${i.installedByName} on ${when(i.createdAt)} · authorized by ${count(i.authorizedUsers, 'user')}</p>
+        ${scopeTags(i.scopes)}
       </div>
     </div>
     ${
       admin
-        ? html`<div class="row-actions"><a class="button danger small" href="${link(ROUTES.teamUninstall, { teamId: view.team.id, appId: i.app_id })}" aria-label="Uninstall ${i.app_name}">Uninstall</a></div>`
+        ? html`<div class="row-actions"><a class="button danger small" href="${link(ROUTES.teamUninstall, { teamId: view.team.id, appId: i.appId })}" aria-label="Uninstall ${i.appName}">Uninstall</a></div>`
         : ''
     }
   </li>`,
@@ -135,7 +134,7 @@ export function teamAppsPages(app: FastifyInstance, context: AppContext, session
       return undefined;
     }
     const { appId } = request.params as { appId: string };
-    const installation = (await repos.installations.list(view.team.id)).find((i) => i.app_id === appId);
+    const installation = (await repos.installations.list(view.team.id)).find((i) => i.appId === appId);
     if (!installation) {
       errorPage(reply, 404, 'App not installed', `This app is not installed in ${view.team.name}.`, view.user);
       return undefined;
@@ -150,25 +149,25 @@ export function teamAppsPages(app: FastifyInstance, context: AppContext, session
     const back = link(ROUTES.teamApps, { teamId: view.team.id });
     const body = html`<p class="crumbs"><a href="${back}">${view.team.name} · Installed apps</a></p>
 <div class="card">
-  <h1>Uninstall ${i.app_name} from ${view.team.name}?</h1>
-  <p>${i.app_name} was installed by ${i.installed_by_name} on ${when(i.created_at)} and is authorized by ${count(i.authorized_users, 'user')}.</p>
-  <p class="warning">Every token of ${i.app_name} in ${view.team.name} stops working at once, for every user. Members can install it again later, and will have to authorize it again.</p>
-  <form method="post" action="${link(ROUTES.teamUninstall, { teamId: view.team.id, appId: i.app_id })}" class="actions">
+  <h1>Uninstall ${i.appName} from ${view.team.name}?</h1>
+  <p>${i.appName} was installed by ${i.installedByName} on ${when(i.createdAt)} and is authorized by ${count(i.authorizedUsers, 'user')}.</p>
+  <p class="warning">Every token of ${i.appName} in ${view.team.name} stops working at once, for every user. Members can install it again later, and will have to authorize it again.</p>
+  <form method="post" action="${link(ROUTES.teamUninstall, { teamId: view.team.id, appId: i.appId })}" class="actions">
     ${csrfField(view.user)}
     <button type="submit" class="danger">Uninstall</button>
     <a class="button secondary" href="${back}">Cancel</a>
   </form>
 </div>`;
-    return sendSignedInPage(reply, view.user, { title: `Uninstall ${i.app_name}`, body, section: 'home' });
+    return sendSignedInPage(reply, view.user, { title: `Uninstall ${i.appName}`, body, section: 'home' });
   });
 
   app.post(ROUTES.teamUninstall, async (request, reply) => {
     const target = await uninstallTarget(request, reply);
     if (!target) return reply;
     const { view, installation } = target;
-    const { revokedFamilies } = await services.installs.uninstall(installation.app_id, view.team.id, view.user.user.id);
+    const { revokedFamilies } = await services.installs.uninstall(installation.appId, view.team.id, view.user.user.id);
     await sessions.setFlash(view.user, {
-      notice: `${installation.app_name} is uninstalled from ${view.team.name}; ${count(revokedFamilies, 'authorization')} revoked.`,
+      notice: `${installation.appName} is uninstalled from ${view.team.name}; ${count(revokedFamilies, 'authorization')} revoked.`,
     });
     return reply
       .code(303)

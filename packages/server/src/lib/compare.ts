@@ -1,0 +1,12 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Compares two secrets in constant time (RFC 6819 §5.1.4.1.3). Both sides are hashed first, so
+ * neither the content nor the length of the expected value leaks through timing.
+ */
+export function secretsEqual(expected: string | undefined, presented: string | null | undefined): boolean {
+  if (!expected || !presented) return false;
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(presented).digest();
+  return timingSafeEqual(a, b) && expected === presented;
+}
