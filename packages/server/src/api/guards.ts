@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import type { Actor } from '../domain/board-roles.js';
+import { rateLimitHeaders } from '../http/responses.js';
 import type { AccessGrant } from '../storage/repositories/tokens.js';
 import { authenticateBearer } from './authenticate.js';
 import { insufficientScope, tooManyRequests } from './errors.js';
@@ -38,15 +39,8 @@ export function apiGuards({ services, rateLimiter, config, clock }: AppContext) 
       if (level === undefined) return;
       const grant = grantOf(request);
       const decision = await rateLimiter.consume(`api:${grant.appId}:${grant.userId}`, LEVEL_CREDITS[level], policy);
-      const now = clock.now();
-      reply.header('x-ratelimit-limit', decision.limit);
-      reply.header('x-ratelimit-remaining', decision.remaining);
-      reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt / 1000));
-      if (!decision.allowed) {
-        const retryAfter = Math.max(1, Math.ceil((decision.resetAt - now) / 1000));
-        reply.header('retry-after', retryAfter);
-        throw tooManyRequests(retryAfter);
-      }
+      const wait = rateLimitHeaders(reply, decision, clock.now());
+      if (wait !== undefined) throw tooManyRequests(wait);
     },
 
     /** RFC 6750 §3.1: a token without a scope the route needs gets 403 `insufficient_scope`. */

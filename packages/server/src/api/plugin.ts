@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { noStore } from '../http/responses.js';
 import { apiErrorHandler } from './error-handler.js';
 import { apiGuards } from './guards.js';
 import { openApiDocument } from './openapi/document.js';
@@ -31,7 +32,7 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
   app.setErrorHandler(apiErrorHandler);
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.scopes !== undefined) reply.header('cache-control', 'no-store');
+    if (request.routeOptions.config.scopes !== undefined) noStore(reply);
   });
   app.addHook('onRequest', guards.authenticate);
   app.addHook('onRequest', guards.rateLimit);

@@ -1,8 +1,9 @@
 import { PATHS } from '@grantboard/protocol';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../api/errors.js';
 import type { AppContext } from '../app-context.js';
-import { isDatabaseUnavailable } from '../storage/database.js';
+import { classifyFailure, UNAVAILABLE_RETRY_SECONDS } from '../http/failures.js';
+import { noStore, retryAfter } from '../http/responses.js';
 import { introspectEndpoint } from './endpoints/introspect.js';
 import { metadataEndpoint } from './endpoints/metadata.js';
 import { revokeEndpoints } from './endpoints/revoke.js';
@@ -34,32 +35,37 @@ export async function oauthPlugin(app: FastifyInstance, context: AppContext): Pr
     if (error instanceof ApiError) {
       const challenge = error.challenge();
       if (challenge) reply.header('www-authenticate', challenge);
-      return reply.code(error.status).header('cache-control', 'no-store').send(error.toBody());
+      return noStore(reply.code(error.status)).send(error.toBody());
     }
-    let oauthError: OAuthError;
-    if (error instanceof OAuthError) oauthError = error;
-    else if (error.validation || (error.statusCode !== undefined && error.statusCode < 500)) {
-      oauthError = new InvalidRequest(clientErrorMessage(error), error.message);
-    } else if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
-      oauthError = new TemporarilyUnavailable('The service is temporarily unavailable. Try again shortly.');
-      reply.header('retry-after', '1');
-    } else {
-      request.log.error({ err: error }, 'unexpected error');
-      oauthError = new ServerError('The server could not complete the request.');
-    }
+    const oauthError = toOAuthError(error, request);
     if (oauthError.detail)
       request.log.info({ oauthError: oauthError.code, detail: oauthError.detail }, 'oauth request refused');
-    if (oauthError instanceof TooManyRequests) reply.header('retry-after', String(oauthError.retryAfterSeconds));
+    if (oauthError instanceof TooManyRequests) retryAfter(reply, oauthError.retryAfterSeconds);
+    if (oauthError instanceof TemporarilyUnavailable) retryAfter(reply, UNAVAILABLE_RETRY_SECONDS);
     if (oauthError instanceof InvalidClient && oauthError.triedBasic) {
       reply.header('www-authenticate', 'Basic realm="grantboard", charset="UTF-8"');
     }
-    return reply
-      .code(oauthError.status)
-      .header('cache-control', 'no-store')
-      .header('pragma', 'no-cache')
-      .send(oauthError.toBody());
+    return noStore(reply.code(oauthError.status)).send(oauthError.toBody());
   });
+}
+
+/** Every failure as an OAuth error: the client's own, the database's, or a bug (`server_error`, no internals). */
+function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
+  if (error instanceof OAuthError) return error;
+  const failure = classifyFailure(error, request);
+  switch (failure.kind) {
+    case 'client':
+      return new InvalidRequest(
+        failure.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'Send the parameters as application/x-www-form-urlencoded or in the query string.'
+          : failure.message,
+        (error as Error).message,
+      );
+    case 'unavailable':
+      return new TemporarilyUnavailable('The service is temporarily unavailable. Try again shortly.');
+    case 'unexpected':
+      return new ServerError('The server could not complete the request.');
+  }
 }
 
 /**
@@ -88,20 +94,5 @@ function allowCrossOrigin(app: FastifyInstance): void {
         .header('access-control-max-age', '600')
         .send(),
     );
-  }
-}
-
-/** A sentence for a request Fastify refused before a handler ran. */
-function clientErrorMessage(error: FastifyError): string {
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Send the parameters as application/x-www-form-urlencoded or in the query string.';
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'The request body is too large.';
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'The request body is not valid JSON.';
-    default:
-      return error.validation ? `Invalid request: ${error.message}.` : 'The request is malformed.';
   }
 }

@@ -5,6 +5,7 @@ import { ApiError, invalidParameters, tooManyRequests } from '../api/errors.js';
 import { LEVEL_CREDITS } from '../api/route.js';
 import type { AppContext } from '../app-context.js';
 import { NotFoundError } from '../domain/errors.js';
+import { rateLimitHeaders } from '../http/responses.js';
 import { jsonUser } from '../web/json-scope.js';
 import { ROUTES } from '../web/routes.js';
 import { checkParams, sdkMethods } from './methods.js';
@@ -61,14 +62,8 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext): void {
     const definition = methods[method];
     // An app acting for a user spends one budget, whether through the REST API or the Web SDK.
     const decision = await rateLimiter.consume(`api:${sdkApp.id}:${user.id}`, LEVEL_CREDITS[definition.level], policy);
-    reply.header('x-ratelimit-limit', decision.limit);
-    reply.header('x-ratelimit-remaining', decision.remaining);
-    reply.header('x-ratelimit-reset', Math.ceil(decision.resetAt / 1000));
-    if (!decision.allowed) {
-      const retryAfter = Math.max(1, Math.ceil((decision.resetAt - clock.now()) / 1000));
-      reply.header('retry-after', retryAfter);
-      throw tooManyRequests(retryAfter);
-    }
+    const wait = rateLimitHeaders(reply, decision, clock.now());
+    if (wait !== undefined) throw tooManyRequests(wait);
     checkParams(method, definition.params, params);
     const result = await definition.handle({ actor, app: sdkApp, user, board: access.board, params });
     return { result };

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toApiError } from '../api/error-handler.js';
 import { ApiError } from '../api/errors.js';
 import { typeboxValidatorCompiler } from '../api/validation.js';
+import { noStore } from '../http/responses.js';
 import { secretsEqual } from '../lib/compare.js';
 import type { Sessions, SignedIn } from './session.js';
 
@@ -22,10 +23,8 @@ export function jsonUser(request: FastifyRequest): SignedIn {
 }
 
 function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
-  return reply
-    .code(error.status)
+  return noStore(reply.code(error.status))
     .header('content-type', 'application/json; charset=utf-8')
-    .header('cache-control', 'no-store')
     .send(error.toBody());
 }
 
@@ -51,7 +50,7 @@ export async function jsonScope(
       return sendError(reply, new ApiError(apiError.status, apiError.code, apiError.message, apiError.context));
     });
     scope.addHook('onRequest', async (request, reply) => {
-      reply.header('cache-control', 'no-store');
+      noStore(reply);
       const current = await sessions.current(request);
       if (!current) return sendError(reply, new ApiError(401, 'notSignedIn', 'Sign in to Grantboard again.'));
       const presented = request.headers[CSRF_HEADER];

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { noStore } from '../http/responses.js';
 import { type Html, html } from './html.js';
 import { ROUTES } from './routes.js';
 import type { Flash } from './session.js';
@@ -109,10 +110,8 @@ export function contentSecurityPolicy(options: Pick<PageOptions, 'formTargets' |
  * (RFC 9700 §4.16), no referrer (§4.2.4), and a CSP that allows no script unless the page names its own.
  */
 export function sendPage(reply: FastifyReply, options: PageOptions, status = 200): FastifyReply {
-  return reply
-    .code(status)
+  return noStore(reply.code(status))
     .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
     .header('content-security-policy', contentSecurityPolicy(options))
     .header('x-frame-options', 'DENY')
     .header('referrer-policy', 'no-referrer')

@@ -2,9 +2,10 @@ import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { classifyFailure, UNAVAILABLE_RETRY_SECONDS } from '../http/failures.js';
+import { retryAfter } from '../http/responses.js';
 import { sdkHostRoutes } from '../sdk/host-endpoint.js';
 import { sdkScriptRoutes } from '../sdk/script-route.js';
-import { isDatabaseUnavailable } from '../storage/database.js';
 import { boardEndpoints } from './board-endpoints.js';
 import { signedInScope } from './guard.js';
 import { jsonScope } from './json-scope.js';
@@ -38,26 +39,26 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
     if (error instanceof ValidationError) return errorPage(reply, 400, 'That did not work', error.message);
     if (error instanceof NotFoundError) return errorPage(reply, 404, 'Not found', error.message);
     if (error instanceof ForbiddenError) return errorPage(reply, 403, 'Not allowed', error.message);
-    if (error.statusCode !== undefined && error.statusCode < 500) {
-      return errorPage(reply, error.statusCode, 'Bad request', 'The request could not be understood.');
+    const failure = classifyFailure(error, request);
+    switch (failure.kind) {
+      case 'client':
+        return errorPage(reply, failure.status, 'Bad request', 'The request could not be understood.');
+      case 'unavailable':
+        retryAfter(reply, UNAVAILABLE_RETRY_SECONDS);
+        return errorPage(
+          reply,
+          503,
+          'Temporarily unavailable',
+          'Grantboard cannot reach its database right now. Please try again shortly.',
+        );
+      case 'unexpected':
+        return errorPage(
+          reply,
+          500,
+          'Something went wrong',
+          'The server could not complete the request. Please try again.',
+        );
     }
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
-      reply.header('retry-after', '1');
-      return errorPage(
-        reply,
-        503,
-        'Temporarily unavailable',
-        'Grantboard cannot reach its database right now. Please try again shortly.',
-      );
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return errorPage(
-      reply,
-      500,
-      'Something went wrong',
-      'The server could not complete the request. Please try again.',
-    );
   });
 
   app.get(ROUTES.stylesheet, async (_request, reply) =>

@@ -1,6 +1,7 @@
 import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { noStore } from '../../http/responses.js';
 import { digest, isWellFormedToken } from '../../lib/tokens.js';
 import { authenticateClient } from '../client-auth.js';
 import { readParams } from '../params.js';
@@ -14,7 +15,7 @@ export function introspectEndpoint(app: FastifyInstance, { config, repos, servic
     const params = readParams(request);
     const client = await authenticateClient(params, request.headers.authorization, repos, services.apps);
     const token = params.require('token');
-    reply.header('cache-control', 'no-store');
+    noStore(reply);
     const inactive = { active: false };
 
     if (isWellFormedToken(token, 'access')) {

@@ -1,6 +1,7 @@
 import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { noStore } from '../../http/responses.js';
 import { readAccessToken } from '../../lib/bearer.js';
 import { authenticateClient } from '../client-auth.js';
 import { readParams } from '../params.js';
@@ -53,6 +54,6 @@ export function revokeEndpoints(app: FastifyInstance, { repos, services }: AppCo
     const client = await authenticateClient(params, request.headers.authorization, repos, services.apps);
     const token = params.require('token');
     await services.tokens.revoke(token, { appId: client.app.id });
-    return reply.code(200).header('cache-control', 'no-store').send();
+    return noStore(reply.code(200)).send();
   });
 }

@@ -2,6 +2,7 @@ import { PATHS, type TokenContext } from '@grantboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import { tokenExpired, tokenInvalid, tokenNotProvided } from '../../api/errors.js';
 import type { AppContext } from '../../app-context.js';
+import { noStore } from '../../http/responses.js';
 import { readAccessToken } from '../../lib/bearer.js';
 import { digest, isWellFormedToken } from '../../lib/tokens.js';
 
@@ -27,6 +28,6 @@ export function tokenContextEndpoint(app: FastifyInstance, { repos, clock }: App
       scopes: context.scopes.split(' ').filter(Boolean),
       createdAt: new Date(context.createdAt).toISOString(),
     };
-    return reply.header('cache-control', 'no-store').send(body);
+    return noStore(reply).send(body);
   });
 }

@@ -1,6 +1,7 @@
 import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { noStore } from '../../http/responses.js';
 import { authenticateClient } from '../client-auth.js';
 import { OAuthError, TooManyRequests, UnsupportedGrantType } from '../errors.js';
 import { GRANTS } from '../grants/index.js';
@@ -37,7 +38,7 @@ export function tokenEndpoint(
       const body = await grant.handle({ params, client, services });
       metrics.tokenRequests.inc({ grant_type: grantLabel, outcome: 'ok' });
       // RFC 6749 §5.1: token responses must not be cached.
-      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
+      return noStore(reply).send(body);
     } catch (error) {
       metrics.tokenRequests.inc({
         grant_type: grantLabel,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { retryAfter } from '../../http/responses.js';
 import { secretsEqual } from '../../lib/compare.js';
 import { formFields, safeReturnPath } from '../forms.js';
 import { html } from '../html.js';
@@ -49,7 +50,7 @@ export function signInPages(
     // Checked before the password, so a locked account cannot be probed (RFC 6819 §5.1.4.2.3).
     const verdict = await services.signInThrottle.check(email, request.ip);
     if (verdict.blocked) {
-      reply.header('retry-after', String(verdict.retryAfterSeconds));
+      retryAfter(reply, verdict.retryAfterSeconds);
       return refuse(429, verdict.message);
     }
     const user = await services.accounts.authenticate(email, (form.get('password') ?? '').slice(0, 1024));
