@@ -4,6 +4,7 @@ import { apiErrorHandler } from './error-handler.js';
 import { apiGuards } from './guards.js';
 import { openApiDocument } from './openapi/document.js';
 import { referencePages } from './openapi/reference-page.js';
+import { bodyRequired, jsonBodies, NoBody, routeQuery, routeUrls } from './request-shape.js';
 import type { ApiRoute } from './route.js';
 import { boardRoutes } from './routes/boards.js';
 import { itemRoutes } from './routes/items.js';
@@ -25,8 +26,7 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
   const guards = apiGuards(context);
 
   // Bodies are JSON and nothing else: a form or text body is refused before it reaches validation.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  jsonBodies(app);
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.setErrorHandler(apiErrorHandler);
 
@@ -38,33 +38,38 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
   app.addHook('onRequest', guards.checkScope);
 
   for (const route of routes) {
-    app.route({
-      method: route.method,
-      url: route.url,
-      config: { scopes: route.scopes, rateLimitLevel: route.level },
-      schema: {
-        ...(route.schema.params ? { params: route.schema.params } : {}),
-        ...(route.schema.querystring ? { querystring: route.schema.querystring } : {}),
-        ...(route.schema.body ? { body: route.schema.body } : {}),
-      },
-      ...(route.optionalBody
-        ? {
-            preValidation: async (request: FastifyRequest) => {
-              if (request.body === undefined) request.body = {};
-            },
-          }
-        : {}),
-      handler: async (request, reply) => {
-        const body = await route.handle({
-          params: request.params as never,
-          query: request.query as never,
-          body: request.body as never,
-          actor: guards.actorOf(request),
-        });
-        reply.code(route.status);
-        return route.status === 204 ? reply.send() : reply.send(body);
-      },
-    });
+    // GET and HEAD bodies are never read; every other route without a body takes none.
+    const body = route.schema.body ?? (route.method === 'GET' ? undefined : NoBody);
+    const bodyOptional = route.optionalBody === true || route.schema.body === undefined;
+    for (const url of routeUrls(route.url)) {
+      app.route({
+        method: route.method,
+        url,
+        config: { scopes: route.scopes, rateLimitLevel: route.level, bodyRequired: bodyRequired(route) },
+        schema: {
+          ...(route.schema.params ? { params: route.schema.params } : {}),
+          querystring: routeQuery(route.schema.querystring),
+          ...(body ? { body } : {}),
+        },
+        ...(bodyOptional && body
+          ? {
+              preValidation: async (request: FastifyRequest) => {
+                if (request.body === undefined) request.body = {};
+              },
+            }
+          : {}),
+        handler: async (request, reply) => {
+          const result = await route.handle({
+            params: request.params as never,
+            query: request.query as never,
+            body: request.body as never,
+            actor: guards.actorOf(request),
+          });
+          reply.code(route.status);
+          return route.status === 204 ? reply.send() : reply.send(result);
+        },
+      });
+    }
   }
 
   const document = openApiDocument(routes, context.config);

@@ -10,6 +10,8 @@ export type RateLimitLevel = keyof typeof LEVEL_CREDITS;
 export interface ApiRouteConfig {
   scopes: Scope[];
   rateLimitLevel: RateLimitLevel;
+  /** Whether a request without a body is refused (the JSON parser reads it). */
+  bodyRequired: boolean;
 }
 
 export interface RouteSchemas {
