@@ -1,6 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApiPath } from '../src/api/openapi/document.js';
+import { openApiKey, openApiPath } from '../src/api/openapi/document.js';
 import { apiRoutes } from '../src/api/plugin.js';
 import type { ApiRoute } from '../src/api/route.js';
 import { ErrorBody } from '../src/api/schemas/common.js';
@@ -40,7 +40,7 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
     expect(doc.servers).toEqual([{ url: 'http://localhost:3000' }]);
     const operationIds = new Set<string>();
     for (const route of routes) {
-      const op = doc.paths[openApiPath(route.url)]?.[route.method.toLowerCase()];
+      const op = doc.paths[openApiKey(route)]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.url}`).toBeDefined();
       expect(op!.operationId).toBe(route.operationId);
       expect(op!.security).toEqual([{ oauth2: route.scopes }]);

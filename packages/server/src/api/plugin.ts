@@ -4,7 +4,7 @@ import { apiErrorHandler } from './error-handler.js';
 import { apiGuards } from './guards.js';
 import { openApiDocument } from './openapi/document.js';
 import { referencePages } from './openapi/reference-page.js';
-import { bodyRequired, jsonBodies, NoBody, routeQuery, routeUrls } from './request-shape.js';
+import { addQueryVariants, bodyRequired, jsonBodies, NoBody, routeQuery, routeUrls } from './request-shape.js';
 import type { ApiRoute } from './route.js';
 import { boardRoutes } from './routes/boards.js';
 import { itemRoutes } from './routes/items.js';
@@ -27,6 +27,7 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
 
   // Bodies are JSON and nothing else: a form or text body is refused before it reaches validation.
   jsonBodies(app);
+  addQueryVariants(app);
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.setErrorHandler(apiErrorHandler);
 
@@ -45,6 +46,7 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
       app.route({
         method: route.method,
         url,
+        ...(route.variant ? { constraints: { queryVariant: route.variant } } : {}),
         config: { scopes: route.scopes, rateLimitLevel: route.level, bodyRequired: bodyRequired(route) },
         schema: {
           ...(route.schema.params ? { params: route.schema.params } : {}),

@@ -1,6 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import { type TObject, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiRoute } from './route.js';
+import { type ApiRoute, QUERY_VARIANTS, type QueryVariant } from './route.js';
 import { closed } from './schemas/common.js';
 
 /**
@@ -63,5 +64,32 @@ export function jsonBodies(app: FastifyInstance): void {
       return;
     }
     parseJson(request, text, done);
+  });
+}
+
+/**
+ * The router constraint that picks an operation variant by the query parameter it is named for:
+ * the first of `QUERY_VARIANTS` present in the query string. A request with none, or with one no
+ * variant of its method and path takes, reaches the plain operation, whose closed query refuses it.
+ */
+export function addQueryVariants(app: FastifyInstance): void {
+  const present = QUERY_VARIANTS.map((name) => [name, new RegExp(`(?:^|&)${name}(?:=|&|$)`)] as const);
+  app.addConstraintStrategy({
+    name: 'queryVariant',
+    mustMatchWhenDerived: false,
+    storage() {
+      const handlers = new Map<string, unknown>();
+      return {
+        get: (value: string) => (handlers.get(value) ?? null) as never,
+        set: (value: string, handler: unknown) => void handlers.set(value, handler),
+      };
+    },
+    deriveConstraint(request: IncomingMessage): QueryVariant | undefined {
+      const url = request.url ?? '';
+      const at = url.indexOf('?');
+      if (at === -1) return undefined;
+      const query = url.slice(at + 1);
+      return present.find(([, test]) => test.test(query))?.[0];
+    },
   });
 }

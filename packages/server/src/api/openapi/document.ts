@@ -132,11 +132,19 @@ function operation(route: ApiRoute): Json {
 /** `/v2/boards/:board_id` → `/v2/boards/{board_id}` */
 export const openApiPath = (url: string): string => url.replace(/:([a-z_]+)/g, '{$1}');
 
+/**
+ * The document's key for a route. OpenAPI has one operation per method and path; an operation Miro
+ * tells apart by a query parameter alone is keyed with it (`…/items/{item_id}?tag_id`), as Miro's
+ * own spec keys them apart (`{board_id_PlatformTags}`).
+ */
+export const openApiKey = (route: Pick<ApiRoute, 'url' | 'variant'>): string =>
+  `${openApiPath(route.url)}${route.variant ? `?${route.variant}` : ''}`;
+
 /** The OpenAPI 3.1 document, built from the same route declarations the server runs. */
 export function openApiDocument(routes: ApiRoute[], config: Config): Json {
   const paths: Record<string, Json> = {};
   for (const route of routes) {
-    const path = openApiPath(route.url);
+    const path = openApiKey(route);
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
   }
   return {
