@@ -91,6 +91,7 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
     const text = (await alice.call('POST', `/v2/boards/${enc(board)}/texts`, { data: { content: 't' } })).json().id;
     const shape = (await alice.call('POST', `/v2/boards/${enc(board)}/shapes`)).json().id;
     await alice.call('POST', `/v2/boards/${enc(board)}/members`, { emails: ['bob@example.com'] });
+    const tag = (await alice.call('POST', `/v2/boards/${enc(board)}/tags`, { title: 'Contract' })).json().id;
     const bodies: Record<string, unknown> = {
       'create-board': { name: 'C2', policy: { sharingPolicy: { teamAccess: 'comment' } } },
       'copy-board': {},
@@ -106,22 +107,33 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
       'update-item-position-or-parent': { position: { x: 3 } },
       'share-board': { emails: ['bob@example.com', 'ghost@example.com'], role: 'editor' },
       'update-board-member': { role: 'viewer' },
+      'create-tag': { title: 'Another', fillColor: 'cyan' },
+      'update-tag': { fillColor: 'blue' },
     };
     // Deletes last, so every other route still finds what it needs.
-    const rank = (route: ApiRoute) => (route.operationId === 'delete-board' ? 2 : route.method === 'DELETE' ? 1 : 0);
+    const rank = (route: ApiRoute) =>
+      route.operationId === 'delete-board'
+        ? 3
+        : route.operationId === 'delete-tag'
+          ? 2
+          : route.method === 'DELETE' && route.variant === undefined
+            ? 1
+            : 0;
     const ordered = [...routes].sort((a, b) => rank(a) - rank(b));
     for (const route of ordered) {
       // Each item route gets an item of its own type; each delete a fresh one.
       const collection = /\/(texts|frames|shapes|sticky_notes)\//.exec(route.url)?.[1] ?? 'sticky_notes';
       let itemId = { texts: text, frames: frame, shapes: shape, sticky_notes: sticky }[collection]!;
-      if (route.method === 'DELETE' && route.url.includes(':item_id')) {
+      if (route.method === 'DELETE' && route.url.includes(':item_id') && route.variant === undefined) {
         const body = { texts: { data: { content: 'x' } }, frames: { data: {} } }[collection as 'texts'] ?? {};
         itemId = (await alice.call('POST', `/v2/boards/${enc(board)}/${collection}`, body)).json().id;
       }
       let url = route.url
         .replace(':board_id', enc(board))
         .replace(':item_id', itemId)
-        .replace(':board_member_id', t.seed.bob.id);
+        .replace(':board_member_id', t.seed.bob.id)
+        .replace(':tag_id', tag);
+      if (route.variant === 'tag_id') url += `?tag_id=${tag}`;
       if (route.operationId === 'copy-board') url += `?copy_from=${enc(board)}`;
       if (route.operationId === 'get-items') url += '?limit=10';
       const response = await alice.call(route.method, url, bodies[route.operationId]);

@@ -24,21 +24,25 @@ describe.each(DIALECTS)('what a REST request may carry, on %s', (dialect) => {
       fields: [{ in: 'query', field: name, message: 'is not a known parameter' }],
     });
 
-  it("refuses DELETE …/items/{id}?tag_id= (Miro's remove-tag) instead of deleting the item", async () => {
+  it("takes DELETE …/items/{id}?tag_id= as Miro's remove-tag, never as a delete of the item", async () => {
     const sticky = await createSticky(alice, board);
     const response = await alice.call('DELETE', `${path}/items/${sticky}?tag_id=3458764517517819001`);
-    expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual(unknownQuery('tag_id'));
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual(errorBody(404, 'notFound', 'Tag 3458764517517819001 was not found on this board.'));
     expect((await alice.call('GET', `${path}/items/${sticky}`)).statusCode).toBe(200);
+    // A variant parameter on a route that has no such variant is refused like any unknown one.
+    const patch = await alice.call('PATCH', `${path}/items/${sticky}?tag_id=1`, {});
+    expect(patch.json()).toEqual(unknownQuery('tag_id'));
   });
 
-  it('refuses the item filters it does not serve rather than listing every item', async () => {
+  it('refuses the item filter it does not serve rather than listing every item', async () => {
     await createSticky(alice, board);
-    for (const name of ['parent_item_id', 'tag_id']) {
-      const response = await alice.call('GET', `${path}/items?${name}=3458764517517819001`);
-      expect(response.statusCode, name).toBe(400);
-      expect(response.json()).toEqual(unknownQuery(name));
-    }
+    const response = await alice.call('GET', `${path}/items?parent_item_id=3458764517517819001`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual(unknownQuery('parent_item_id'));
+    // ?tag_id= lists the items by tag, never every item.
+    const byTag = await alice.call('GET', `${path}/items?tag_id=3458764517517819001`);
+    expect(byTag.statusCode).toBe(404);
   });
 
   it('refuses an unknown query parameter on every route, before anything is done', async () => {
@@ -49,14 +53,21 @@ describe.each(DIALECTS)('what a REST request may carry, on %s', (dialect) => {
       'update-board-member': { role: 'viewer' },
       'create-text-item': { data: { content: 'x' } },
       'create-frame-item': { data: {} },
+      'create-tag': { title: 'x' },
     };
     const before = await t.repos.items.count(board);
     for (const route of routes) {
       const url = route.url
         .replace(':board_id', enc(board))
         .replace(':item_id', sticky)
-        .replace(':board_member_id', t.seed.alice.id);
-      const query = route.operationId === 'copy-board' ? `?copy_from=${enc(board)}&colour=red` : '?colour=red';
+        .replace(':board_member_id', t.seed.alice.id)
+        .replace(':tag_id', '1');
+      const query =
+        route.operationId === 'copy-board'
+          ? `?copy_from=${enc(board)}&colour=red`
+          : route.variant
+            ? `?${route.variant}=1&colour=red`
+            : '?colour=red';
       const body = route.schema.body ? (bodies[route.operationId] ?? {}) : undefined;
       const response = await alice.call(route.method, `${url}${query}`, body);
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(400);

@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from '../storage/database.js';
 import { ApiError, invalidParameters, notFound } from './errors.js';
 
 /** Fields the domain judges that arrive in the query string rather than the body. */
-const QUERY_FIELDS = new Set(['cursor']);
+const QUERY_FIELDS = new Set(['cursor', 'tag_id']);
 
 /** A sentence for a request Fastify refused before validation (body parsing, media type). */
 function parseFailure(error: FastifyError): ApiError {

@@ -9,11 +9,12 @@ import type { ApiRoute } from './route.js';
 import { boardRoutes } from './routes/boards.js';
 import { itemRoutes } from './routes/items.js';
 import { memberRoutes } from './routes/members.js';
+import { tagRoutes } from './routes/tags.js';
 import { typeboxValidatorCompiler } from './validation.js';
 
 /** Every REST operation, in the order the reference lists them. */
 export function apiRoutes(context: AppContext): ApiRoute[] {
-  return [...boardRoutes(context), ...memberRoutes(context), ...itemRoutes(context)];
+  return [...boardRoutes(context), ...memberRoutes(context), ...itemRoutes(context), ...tagRoutes(context)];
 }
 
 /**
@@ -38,6 +39,9 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
   app.addHook('onRequest', guards.rateLimit);
   app.addHook('onRequest', guards.checkScope);
 
+  // A variant is routed by its query parameter only where another operation has its method and path.
+  const shared = (route: ApiRoute) =>
+    routes.some((other) => other !== route && other.method === route.method && other.url === route.url);
   for (const route of routes) {
     // GET and HEAD bodies are never read; every other route without a body takes none.
     const body = route.schema.body ?? (route.method === 'GET' ? undefined : NoBody);
@@ -46,7 +50,7 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
       app.route({
         method: route.method,
         url,
-        ...(route.variant ? { constraints: { queryVariant: route.variant } } : {}),
+        ...(route.variant && shared(route) ? { constraints: { queryVariant: route.variant } } : {}),
         config: { scopes: route.scopes, rateLimitLevel: route.level, bodyRequired: bodyRequired(route) },
         schema: {
           ...(route.schema.params ? { params: route.schema.params } : {}),
