@@ -9,6 +9,7 @@ import { boardService } from './board-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
+import { tagService } from './tag-service.js';
 import { tokenService } from './token-service.js';
 
 /** What every domain service is built from. */
@@ -29,6 +30,7 @@ export function createServices(context: ServiceContext) {
     boards,
     items: itemService(context, boards),
     boardMembers: boardMemberService(context, boards),
+    tags: tagService(context, boards),
     signInThrottle: signInThrottle(context),
   };
 }
