@@ -20,6 +20,15 @@ function scheduleJanitor(app: FastifyInstance, config: Config, repos: Repositori
   return timer;
 }
 
+/** Settings that are fine on a laptop and risky on a reachable production port (docs/security.md). */
+function warnAboutProductionSettings(app: FastifyInstance, config: Config): void {
+  if (config.production && config.metricsToken === undefined) {
+    app.log.warn(
+      'METRICS_TOKEN is not set: GET /metrics answers anyone who reaches this port. Set METRICS_TOKEN, or keep the port off the public network.',
+    );
+  }
+}
+
 /**
  * Migrates, builds and listens. The first SIGTERM or SIGINT stops accepting connections, lets the
  * requests in flight finish, stops the janitor and closes the database, then exits with code 0
@@ -36,6 +45,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     clearInterval(janitor);
     await database.close();
   });
+  warnAboutProductionSettings(app, config);
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

@@ -155,4 +155,31 @@ describe('grantboard serve', { timeout: 60_000 }, () => {
     expect(server.output()).toContain('"msg":"stopped"');
     expect(server.output()).not.toMatch(/"level":(50|60)|error|cannot/i);
   });
+
+  it('warns at start in production when GET /metrics is open to anyone', async () => {
+    const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.test' };
+    const open = await startServerProcess({ ...production, DATABASE_URL: `sqlite:${freshDatabase()}` });
+    const metrics = await fetch(`${open.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    await open.stop();
+    const warning = open
+      .output()
+      .split('\n')
+      .find((line) => line.includes('METRICS_TOKEN is not set'));
+    expect(warning).toBeDefined();
+    expect(JSON.parse(warning!)).toMatchObject({ level: 40 });
+
+    const guarded = await startServerProcess({
+      ...production,
+      DATABASE_URL: `sqlite:${freshDatabase()}`,
+      METRICS_TOKEN: 'a-long-scrape-token',
+    });
+    expect((await fetch(`${guarded.url}/metrics`)).status).toBe(401);
+    await guarded.stop();
+    expect(guarded.output()).not.toContain('METRICS_TOKEN');
+
+    const development = await startServerProcess({ DATABASE_URL: `sqlite:${freshDatabase()}` });
+    await development.stop();
+    expect(development.output()).not.toContain('METRICS_TOKEN');
+  });
 });
