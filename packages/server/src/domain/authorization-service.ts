@@ -4,7 +4,7 @@ import { digest, mintToken } from '../lib/tokens.js';
 import { InvalidRequest, InvalidScope, type OAuthError, UnsupportedResponseType } from '../oauth/errors.js';
 import type { App } from '../storage/repositories/apps.js';
 import { matchRedirectUri } from './redirect-uri.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 /** A validated authorization request (RFC 6749 §4.1.1), ready for the consent page. */
 export interface AuthorizationRequest {

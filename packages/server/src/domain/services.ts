@@ -1,6 +1,3 @@
-import type { Config } from '../config/config.js';
-import type { Clock } from '../lib/clock.js';
-import type { Repositories } from '../storage/repositories/index.js';
 import { accountService } from './account-service.js';
 import { appService } from './app-service.js';
 import { authorizationService } from './authorization-service.js';
@@ -8,15 +5,9 @@ import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
+import type { ServiceContext } from './service-context.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import { tokenService } from './token-service.js';
-
-/** What every domain service is built from. */
-export interface ServiceContext {
-  config: Config;
-  repos: Repositories;
-  clock: Clock;
-}
 
 export function createServices(context: ServiceContext) {
   const boards = boardService(context);

@@ -1,4 +1,4 @@
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 /**
  * Where failed sign-ins are counted. The database implementation is the default and is shared by

@@ -7,7 +7,7 @@ import { InvalidGrant, type OAuthError } from '../oauth/errors.js';
 import type { App } from '../storage/repositories/apps.js';
 import type { RedeemDecision } from '../storage/repositories/codes.js';
 import type { AccessGrant, FamilyRow, TokenSet } from '../storage/repositories/tokens.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 export type AccessCheck = { kind: 'valid'; grant: AccessGrant } | { kind: 'expired' } | { kind: 'invalid' };
 

@@ -6,13 +6,13 @@ import {
   RedirectableError,
   UnverifiedClientError,
 } from '../../domain/authorization-service.js';
+import { type Html, html } from '../../http/html.js';
 import { secretsEqual } from '../../lib/compare.js';
 import { AccessDenied } from '../../oauth/errors.js';
 import type { TeamMembership } from '../../storage/repositories/teams.js';
 import { groupScopes, initial } from '../format.js';
 import { formFields } from '../forms.js';
 import { redirectToSignIn } from '../guard.js';
-import { type Html, html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';

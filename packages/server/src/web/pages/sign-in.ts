@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { html } from '../../http/html.js';
 import { retryAfter } from '../../http/responses.js';
 import { secretsEqual } from '../../lib/compare.js';
 import { formFields, safeReturnPath } from '../forms.js';
-import { html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions } from '../session.js';
