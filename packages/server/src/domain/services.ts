@@ -6,6 +6,7 @@ import { boardService } from './board-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
 import type { ServiceContext } from './service-context.js';
+import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import { tokenService } from './token-service.js';
 
@@ -21,6 +22,7 @@ export function createServices(context: ServiceContext) {
     items: itemService(context, boards),
     boardMembers: boardMemberService(context, boards),
     signInThrottle: signInThrottle(context),
+    sessions: sessionService(context),
   };
 }
 
