@@ -3,7 +3,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from '../lib/password
 import type { UserRow } from '../storage/repositories/users.js';
 import type { TeamRole } from '../storage/schema.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 

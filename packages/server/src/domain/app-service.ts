@@ -6,7 +6,7 @@ import { mintToken } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { redirectUriProblem } from './redirect-uri.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 export interface NewApp {
   name: string;

@@ -1,6 +1,6 @@
 import { digest, mintToken } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 /** What a code is bound to besides the user and team (RFC 6749 §4.1.3, RFC 7636 §4.4). */
 export interface CodeBinding {

@@ -4,7 +4,7 @@ import { parsePolicy } from './board-policy.js';
 import { type AccessibleBoard, type Actor, requireRole } from './board-roles.js';
 import type { BoardService } from './board-service.js';
 import { NotFoundError, ValidationError } from './errors.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 /** Roles that can be given by sharing or by a role change: ownership is never handed out this way. */
 export type AssignableRole = Exclude<BoardRole, 'owner'>;

@@ -3,7 +3,7 @@ import type { BoardChanges, BoardRow, BoardSort } from '../storage/repositories/
 import { applyPolicy, type BoardPolicyChanges, DEFAULT_POLICY, parsePolicy } from './board-policy.js';
 import { type AccessibleBoard, type Actor, requireAccess, requireRole } from './board-roles.js';
 import { NotFoundError, ValidationError } from './errors.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 export interface BoardInput {
   name?: string;

@@ -1,6 +1,6 @@
 import type { App } from '../storage/repositories/apps.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 /** Installing apps into teams and uninstalling them; shared by the consent page, the CLI and team settings. */
 export function installService({ repos, clock }: ServiceContext) {

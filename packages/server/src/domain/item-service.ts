@@ -5,7 +5,7 @@ import { requireRole } from './board-roles.js';
 import type { BoardService } from './board-service.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { ITEM_RULES, type ItemBody, type ItemInput, type ItemType } from './item-types.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 /** The opaque page cursor: base64url of `createdAt~id`, the last item of the page before. */
 export function encodeCursor(cursor: ItemCursor): string {

@@ -1,6 +1,3 @@
-import type { Config } from '../config/config.js';
-import type { Clock } from '../lib/clock.js';
-import type { Repositories } from '../storage/repositories/index.js';
 import { accountService } from './account-service.js';
 import { appService } from './app-service.js';
 import { authorizationService } from './authorization-service.js';
@@ -8,16 +5,11 @@ import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
+import type { ServiceContext } from './service-context.js';
+import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import { tagService } from './tag-service.js';
 import { tokenService } from './token-service.js';
-
-/** What every domain service is built from. */
-export interface ServiceContext {
-  config: Config;
-  repos: Repositories;
-  clock: Clock;
-}
 
 export function createServices(context: ServiceContext) {
   const boards = boardService(context);
@@ -32,6 +24,7 @@ export function createServices(context: ServiceContext) {
     boardMembers: boardMemberService(context, boards),
     tags: tagService(context, boards),
     signInThrottle: signInThrottle(context),
+    sessions: sessionService(context),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 /**
  * Where failed sign-ins are counted. The database implementation is the default and is shared by
@@ -8,6 +8,8 @@ export interface FailureStore {
   record(keys: string[], at: number): Promise<void>;
   since(keys: string[], since: number): Promise<Map<string, { count: number; first: number }>>;
   clear(key: string): Promise<void>;
+  /** Forgets failures at or before `before`; a store whose entries expire by themselves needs none. */
+  prune?(before: number): Promise<void>;
 }
 
 export type ThrottleVerdict =
@@ -59,6 +61,11 @@ export function signInThrottle({ config, repos, clock }: ServiceContext, store: 
     /** A successful sign-in forgets the account's failures (the address keeps its count). */
     recordSuccess(email: string): Promise<void> {
       return store.clear(accountKey(email));
+    },
+
+    /** Failures that have left the window no longer count: the store may forget them. */
+    async forgetExpired(): Promise<void> {
+      await store.prune?.(clock.now() - windowMs);
     },
   };
 }

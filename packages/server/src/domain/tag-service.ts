@@ -4,7 +4,7 @@ import type { Tag } from '../storage/repositories/tags.js';
 import { type Actor, requireRole } from './board-roles.js';
 import type { BoardService } from './board-service.js';
 import { NotFoundError, ValidationError } from './errors.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 /** Miro: "Card and sticky note items can have up to 8 tags" (spec.json `attach-tag-to-item`). */
 export const MAX_TAGS_PER_ITEM = 8;

@@ -14,7 +14,7 @@ import type {
   TokenSet,
 } from '../storage/repositories/tokens.js';
 import { InvalidGrantError, InvalidScopeError } from './errors.js';
-import type { ServiceContext } from './services.js';
+import type { ServiceContext } from './service-context.js';
 
 /** The one answer to "is this access token live": known, not revoked, and not past its expiry. */
 export type AccessCheck<T = AccessGrant> = { kind: 'valid'; grant: T } | { kind: 'expired' } | { kind: 'invalid' };

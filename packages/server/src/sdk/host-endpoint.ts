@@ -1,13 +1,12 @@
 import { isSdkMethod, SDK_METHOD_SCOPES } from '@grantboard/protocol';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, invalidParameters, tooManyRequests } from '../api/errors.js';
 import { LEVEL_CREDITS } from '../api/route.js';
 import type { AppContext } from '../app-context.js';
 import { NotFoundError } from '../domain/errors.js';
 import { rateLimitHeaders } from '../http/responses.js';
-import { jsonUser } from '../web/json-scope.js';
-import { ROUTES } from '../web/routes.js';
+import type { UserRow } from '../storage/repositories/users.js';
 import { checkParams, sdkMethods } from './methods.js';
 
 const Params = Type.Object({ boardId: Type.String({ maxLength: 100 }), appId: Type.String({ maxLength: 30 }) });
@@ -26,6 +25,12 @@ export function missingScope(method: string, scope: string): ApiError {
   });
 }
 
+/** Where the board page mounts the host endpoint, and how it tells the signed-in user of a request. */
+export interface SdkHostMount {
+  path: string;
+  user(request: FastifyRequest): UserRow;
+}
+
 /**
  * The server half of the Web SDK bridge: the board page forwards each call an app's iframe makes,
  * and this endpoint decides it, in order: the user may open the board, the app is installed in the
@@ -33,13 +38,13 @@ export function missingScope(method: string, scope: string): ApiError {
  * for the user, the parameters are valid; then the board roles apply inside the domain, as for the
  * REST API. The iframe never holds a token.
  */
-export function sdkHostRoutes(app: FastifyInstance, context: AppContext): void {
+export function sdkHostRoutes(app: FastifyInstance, context: AppContext, mount: SdkHostMount): void {
   const { repos, services, rateLimiter, config, clock } = context;
   const methods = sdkMethods(context);
   const policy = { limit: config.rateLimitCreditsPerMinute, windowMs: config.rateLimitWindowSeconds * 1000 };
 
-  app.post(ROUTES.boardAppSdk, { schema: { params: Params, body: Body } }, async (request, reply) => {
-    const { user } = jsonUser(request);
+  app.post(mount.path, { schema: { params: Params, body: Body } }, async (request, reply) => {
+    const user = mount.user(request);
     const { boardId, appId } = request.params as { boardId: string; appId: string };
     const { method, params = {} } = request.body as { method: string; params?: Record<string, unknown> };
     const sdkApp = /^\d{1,30}$/.test(appId) ? await repos.apps.findById(appId) : undefined;

@@ -1,5 +1,5 @@
 import { isReadScope, SCOPES } from '@grantboard/protocol';
-import { type Html, html } from './html.js';
+import { type Html, html } from '../http/html.js';
 
 /** A moment as `2026-11-29 12:00 UTC` in a `<time>` element (server-rendered pages know no time zone). */
 export function when(ms: number): Html {

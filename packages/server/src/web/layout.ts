@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
+import { type Html, html } from '../http/html.js';
 import { noStore } from '../http/responses.js';
-import { type Html, html } from './html.js';
 import { ROUTES } from './routes.js';
 import type { Flash } from './session.js';
 

@@ -8,7 +8,7 @@ import { sdkHostRoutes } from '../sdk/host-endpoint.js';
 import { sdkScriptRoutes } from '../sdk/script-route.js';
 import { boardEndpoints } from './board-endpoints.js';
 import { signedInScope } from './guard.js';
-import { jsonScope } from './json-scope.js';
+import { jsonScope, jsonUser } from './json-scope.js';
 import { appPages } from './pages/app-page.js';
 import { appsPages } from './pages/apps.js';
 import { authorizePages } from './pages/authorize.js';
@@ -92,6 +92,6 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
   });
   await jsonScope(app, sessions, (scope) => {
     boardEndpoints(scope, context);
-    sdkHostRoutes(scope, context);
+    sdkHostRoutes(scope, context, { path: ROUTES.boardAppSdk, user: (request) => jsonUser(request).user });
   });
 }

@@ -3,18 +3,11 @@ import type {} from '@fastify/cookie';
 import type { TokenResponse } from '@grantboard/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import type { Session } from '../domain/session-service.js';
 import { secretsEqual } from '../lib/compare.js';
-import { deriveKey, open, seal } from '../lib/sealed-box.js';
-import { digest, mintToken } from '../lib/tokens.js';
-import type { UserRow } from '../storage/repositories/users.js';
 
-export interface SignedIn {
-  user: UserRow;
-  csrf: string;
-  sessionDigest: string;
-  /** Seals the session's flash; derived from the cookie value, which only the browser holds. */
-  flashKey: Buffer;
-}
+/** The signed-in user of a page, with the session's CSRF token. */
+export type SignedIn = Session;
 
 /** What the page after a POST shows once (post/redirect/get). */
 export interface Flash {
@@ -37,54 +30,35 @@ function cookieOptions(secure: boolean, maxAge?: number) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(maxAge ? { maxAge } : {}) };
 }
 
-/** Sessions live in the database, so they survive restarts and work across server processes. */
-export function sessions({ config, repos, clock }: AppContext) {
+/** The session cookie and the pre-sign-in CSRF cookie; the sessions themselves are the domain's. */
+export function sessions({ config, services }: AppContext) {
   const names = cookieNames(config.publicUrl);
 
   return {
     async current(request: FastifyRequest): Promise<SignedIn | undefined> {
       const value = request.cookies[names.session];
-      if (!value) return undefined;
-      const sessionDigest = digest(value);
-      const session = await repos.sessions.find(sessionDigest, clock.now());
-      if (!session) return undefined;
-      const user = await repos.users.findById(session.user_id);
-      if (!user) return undefined;
-      return { user, csrf: session.csrf_token, sessionDigest, flashKey: deriveKey(value, 'session flash') };
+      return value ? services.sessions.resolve(value) : undefined;
     },
 
     /** Stores a flash for the session's next page; it is sealed, since it may hold a token. */
     async setFlash(signedIn: SignedIn, flash: Flash): Promise<void> {
-      await repos.sessions.setFlash(
-        signedIn.sessionDigest,
-        seal(signedIn.flashKey, JSON.stringify(flash), signedIn.sessionDigest),
-      );
+      await services.sessions.setFlash(signedIn, JSON.stringify(flash));
     },
 
     /** The flash, once: reading it clears it. */
     async takeFlash(signedIn: SignedIn): Promise<Flash | undefined> {
-      const sealed = await repos.sessions.takeFlash(signedIn.sessionDigest);
-      const plain = sealed === undefined ? undefined : open(signedIn.flashKey, sealed, signedIn.sessionDigest);
+      const plain = await services.sessions.takeFlash(signedIn);
       return plain === undefined ? undefined : (JSON.parse(plain) as Flash);
     },
 
     /** A new session id on every sign-in, so a planted cookie can never be signed in (session fixation). */
     async start(reply: FastifyReply, userId: string, previous: SignedIn | undefined): Promise<void> {
-      if (previous) await repos.sessions.remove(previous.sessionDigest);
-      const value = mintToken('session');
-      const now = clock.now();
-      await repos.sessions.create({
-        digest: digest(value),
-        user_id: userId,
-        csrf_token: randomBytes(24).toString('base64url'),
-        created_at: now,
-        expires_at: now + config.sessionTtlSeconds * 1000,
-      });
-      reply.setCookie(names.session, value, cookieOptions(names.secure, config.sessionTtlSeconds));
+      const value = await services.sessions.start(userId, previous);
+      reply.setCookie(names.session, value, cookieOptions(names.secure, services.sessions.ttlSeconds));
     },
 
     async end(reply: FastifyReply, current: SignedIn | undefined): Promise<void> {
-      if (current) await repos.sessions.remove(current.sessionDigest);
+      if (current) await services.sessions.end(current);
       reply.clearCookie(names.session, cookieOptions(names.secure));
     },
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type Html, html } from '../../web/html.js';
+import { type Html, html } from '../../http/html.js';
 import { API_PATHS } from '../paths.js';
 import { type ApiRoute, LEVEL_CREDITS } from '../route.js';
 import { openApiKey } from './document.js';

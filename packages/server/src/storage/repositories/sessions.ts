@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { SessionsTable, Tables } from '../schema.js';
+import type { UserRow } from './users.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 
@@ -11,13 +12,19 @@ export function sessionsRepository(db: Kysely<Tables>) {
         .values({ ...session, flash_sealed: null })
         .execute();
     },
-    find(digest: string, now: number): Promise<SessionRow | undefined> {
-      return db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('digest', '=', digest)
-        .where('expires_at', '>', now)
+    /** A live session with its user and CSRF token, in one query: read on every signed-in request. */
+    async findWithUser(digest: string, now: number): Promise<{ user: UserRow; csrf: string } | undefined> {
+      const row = await db
+        .selectFrom('sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .selectAll('u')
+        .select('s.csrf_token')
+        .where('s.digest', '=', digest)
+        .where('s.expires_at', '>', now)
         .executeTakeFirst();
+      if (!row) return undefined;
+      const { csrf_token, ...user } = row;
+      return { user, csrf: csrf_token };
     },
     async remove(digest: string): Promise<void> {
       await db.deleteFrom('sessions').where('digest', '=', digest).execute();
@@ -41,10 +48,6 @@ export function sessionsRepository(db: Kysely<Tables>) {
         .where('flash_sealed', '=', sealed)
         .executeTakeFirst();
       return cleared.numUpdatedRows > 0n ? sealed : undefined;
-    },
-    /** Removes expired sessions. */
-    async prune(now: number): Promise<void> {
-      await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
     },
   };
 }

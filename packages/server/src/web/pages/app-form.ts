@@ -1,7 +1,7 @@
 import { SCOPE_NAMES } from '@grantboard/protocol';
+import { type Html, html } from '../../http/html.js';
 import type { TeamMembership } from '../../storage/repositories/teams.js';
 import { describeScope } from '../format.js';
-import { type Html, html } from '../html.js';
 
 /** What the create and edit forms hold, as typed (so a refused form comes back as the user left it). */
 export interface AppFormValues {

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { ValidationError } from '../../domain/errors.js';
+import { type Html, html } from '../../http/html.js';
 import type { App } from '../../storage/repositories/apps.js';
 import type { TeamRow } from '../../storage/repositories/teams.js';
 import { count, initial, when } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
-import { type Html, html } from '../html.js';
 import { link, ROUTES } from '../routes.js';
 import type { Flash, Sessions, SignedIn } from '../session.js';
 import {

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { ValidationError } from '../../domain/errors.js';
+import { html } from '../../http/html.js';
 import type { TeamMembership } from '../../storage/repositories/teams.js';
 import { initial } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
-import { html } from '../html.js';
 import { link, ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';
 import {

@@ -1,6 +1,7 @@
 import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { type Html, html } from '../../http/html.js';
 import { secretsEqual } from '../../lib/compare.js';
 import {
   type AuthorizationRequest,
@@ -15,7 +16,6 @@ import type { TeamMembership } from '../../storage/repositories/teams.js';
 import { groupScopes, initial } from '../format.js';
 import { formFields } from '../forms.js';
 import { redirectToSignIn } from '../guard.js';
-import { type Html, html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';

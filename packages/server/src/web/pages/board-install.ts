@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import type { AccessibleBoard } from '../../domain/board-roles.js';
+import { html } from '../../http/html.js';
 import { type AuthorizationRequest, successRedirect } from '../../oauth/authorization-request.js';
 import { BOARD_PAGE_ACTOR } from '../board-endpoints.js';
 import { groupScopes, initial } from '../format.js';
 import { sendSignedInPage, signedIn } from '../guard.js';
-import { html } from '../html.js';
 import { link, ROUTES } from '../routes.js';
 import { cookieNames, type SignedIn } from '../session.js';
 import { type BoardApp, listBoardApps } from './board.js';

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { type AccessibleBoard, atLeast } from '../../domain/board-roles.js';
+import { type Html, html } from '../../http/html.js';
 import type { App } from '../../storage/repositories/apps.js';
 import { BOARD_PAGE_ACTOR } from '../board-endpoints.js';
 import { initial, scopeTags } from '../format.js';
 import { sendSignedInPage, signedIn } from '../guard.js';
-import { type Html, html } from '../html.js';
 import { link, ROUTES } from '../routes.js';
 import type { SignedIn } from '../session.js';
 

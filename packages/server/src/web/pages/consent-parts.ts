@@ -1,5 +1,5 @@
+import { type Html, html } from '../../http/html.js';
 import { describeScope } from '../format.js';
-import { type Html, html } from '../html.js';
 
 /** Where a form may lead: the redirect URI's origin (or scheme, for native apps). */
 export function formTarget(redirectUri: string): string {

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { html } from '../html.js';
+import { html } from '../../http/html.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
 import type { SignedIn } from '../session.js';

@@ -1,8 +1,8 @@
 import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { html } from '../../http/html.js';
 import { sendSignedInPage, signedIn } from '../guard.js';
-import { html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { link, ROUTES } from '../routes.js';
 import { cookieNames, type Sessions } from '../session.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { html } from '../../http/html.js';
 import { count, initial, when } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
-import { html } from '../html.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions } from '../session.js';
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { html } from '../../http/html.js';
 import { retryAfter } from '../../http/responses.js';
 import { secretsEqual } from '../../lib/compare.js';
 import { formFields, safeReturnPath } from '../forms.js';
-import { html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions } from '../session.js';
@@ -25,11 +25,7 @@ function signInForm(csrf: string, returnTo: string, email = '', error?: string) 
 </div>`;
 }
 
-export function signInPages(
-  app: FastifyInstance,
-  { services, repos, clock, config }: AppContext,
-  sessions: Sessions,
-): void {
+export function signInPages(app: FastifyInstance, { services }: AppContext, sessions: Sessions): void {
   app.get(ROUTES.signIn, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const returnTo = safeReturnPath(typeof query.return_to === 'string' ? query.return_to : undefined);
@@ -60,10 +56,8 @@ export function signInPages(
     }
     await services.signInThrottle.recordSuccess(email);
     await sessions.start(reply, user.id, await sessions.current(request));
-    // Housekeeping on the way: forget expired sessions and old failures.
-    const now = clock.now();
-    await repos.sessions.prune(now);
-    await repos.signInFailures.prune(now - config.signInThrottleWindowSeconds * 1000);
+    // Housekeeping on the way (expired sessions are the janitor's).
+    await services.signInThrottle.forgetExpired();
     // RFC 9700 §4.12: 303 after a POST that carried credentials.
     return reply.code(303).header('location', returnTo).send();
   });

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { type Html, html } from '../../http/html.js';
 import type { TeamRow } from '../../storage/repositories/teams.js';
 import type { TeamRole } from '../../storage/schema.js';
 import { count, initial, scopeTags, when } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
-import { type Html, html } from '../html.js';
 import { link, ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';
 import { errorPage } from './error-page.js';

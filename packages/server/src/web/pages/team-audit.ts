@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { html } from '../../http/html.js';
 import type { NamedAuditEvent } from '../../storage/repositories/audit.js';
 import { count, when } from '../format.js';
 import { sendSignedInPage } from '../guard.js';
-import { html } from '../html.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions } from '../session.js';
 import { errorPage } from './error-page.js';

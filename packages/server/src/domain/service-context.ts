@@ -1,0 +1,10 @@
+import type { Config } from '../config/config.js';
+import type { Clock } from '../lib/clock.js';
+import type { Repositories } from '../storage/repositories/index.js';
+
+/** What every domain service is built from. */
+export interface ServiceContext {
+  config: Config;
+  repos: Repositories;
+  clock: Clock;
+}
