@@ -28,4 +28,7 @@ const client = new GrantboardClient({
 
 createServer(createExampleApp({ client })).listen(port, '127.0.0.1', () => {
   console.log(`Connect your board: ${publicUrl} (authorization server ${grantboardUrl})`);
+  console.log(
+    `Redirect URI: ${publicUrl}/callback. Settings: PORT and EXAMPLE_URL (this address), GRANTBOARD_URL (the server), CLIENT_ID and CLIENT_SECRET.`,
+  );
 });

@@ -2,12 +2,13 @@ import { parseArgs } from 'node:util';
 import { PATHS } from '@grantboard/protocol';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { seedDemo } from './demo.js';
-import { NotFoundError, ValidationError } from './domain/errors.js';
+import type { AppChanges } from './domain/app-service.js';
+import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js';
 import { createServices, type Services } from './domain/services.js';
 import { systemClock } from './lib/clock.js';
 import { serve } from './main.js';
-import { type Database, openDatabase } from './storage/database.js';
-import { migrateToLatest } from './storage/migrate.js';
+import { type Database, DatabaseNotFoundError, openDatabase } from './storage/database.js';
+import { migrateToLatest, pendingMigrations } from './storage/migrate.js';
 import type { App } from './storage/repositories/apps.js';
 import { createRepositories, type Repositories } from './storage/repositories/index.js';
 
@@ -17,23 +18,33 @@ const USAGE = `Usage: grantboard <command> [options]
   migrate                                apply pending database migrations
   demo                                   seed demo data once and print how to try it
   users create --email E --password P --name N
+  users list
   teams create --name N [--org ORG_ID]
+  teams list
   teams add-member --team T --user U --role member|admin
   apps create --name N --team T --redirect-uri U [--redirect-uri U2 …] --scopes "boards:read boards:write"
               (--expiring | --non-expiring) [--public] [--created-by USER_ID]
               [--client-id ID --client-secret SECRET]   keep an existing app's credentials
   apps list [--team T]
   apps show CLIENT_ID
+  apps update CLIENT_ID [--name N] [--redirect-uri U …] [--app-url URL] [--sdk-redirect-uri U]
+              [--scopes "…"]            --redirect-uri replaces the list; --app-url= clears
+  apps rotate-secret CLIENT_ID           issue a new client secret; the old one stops working
   keys reseal                            re-encrypt client secrets under GRANTBOARD_SECRET_KEY
                                          (old keys in GRANTBOARD_PREVIOUS_SECRET_KEYS)
   installs list [--team T]
   installs remove --app CLIENT_ID --team T
 
-Commands that create or list something take --json and then print one JSON document.
+Commands that create, change or list something take --json and then print one JSON
+document; a failure then prints {"error":{"code","message"}} on stderr. Only serve, migrate,
+demo and the create commands create a database; the others want an existing one.
 Configuration: PORT, HOST, PUBLIC_URL, DATABASE_URL, REDIS_URL, GRANTBOARD_SECRET_KEY, … (see README).`;
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 class UsageError extends Error {}
+
+/** The database is there but older than this release: `grantboard migrate` first. */
+class OutdatedDatabaseError extends Error {}
 
 interface Env {
   config: Config;
@@ -62,6 +73,8 @@ function appDocument(app: App, env: Env, withSecret: boolean) {
     public: app.isPublic,
     expiring: app.expiring,
     redirectUris: app.redirectUris,
+    appUrl: app.sdkUri,
+    sdkRedirectUri: app.sdkRedirectUri,
     scopes: app.scopes,
     createdAt: new Date(app.createdAt).toISOString(),
     ...(withSecret && !app.isPublic ? { clientSecret: env.services.apps.revealSecret(app) } : {}),
@@ -83,6 +96,11 @@ const COMMANDS: Record<
   {
     options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
     positionals?: boolean;
+    /**
+     * `create` (the default) creates and migrates the database as needed; `existing` migrates one that
+     * is there and never creates it; `read` neither creates nor migrates it, and wants it migrated.
+     */
+    database?: 'create' | 'existing' | 'read';
     run(env: Env, options: Options, positionals: string[]): Promise<void>;
   }
 > = {
@@ -101,6 +119,19 @@ const COMMANDS: Record<
       );
     },
   },
+  'users list': {
+    options: {},
+    database: 'read',
+    async run(env, o) {
+      const docs = (await env.services.accounts.listUsers()).map((u) => ({
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        createdAt: new Date(u.created_at).toISOString(),
+      }));
+      print(!!o.json, docs, docs.map((u) => `${u.id}  ${u.email}  ${u.name}`).join('\n') || 'No users.');
+    },
+  },
   'teams create': {
     options: { name: { type: 'string' }, org: { type: 'string' } },
     async run(env, o) {
@@ -115,8 +146,27 @@ const COMMANDS: Record<
       );
     },
   },
+  'teams list': {
+    options: {},
+    database: 'read',
+    async run(env, o) {
+      const docs = (await env.services.accounts.listTeams()).map((t) => ({
+        id: t.id,
+        name: t.name,
+        organizationId: t.organization_id,
+        installsAdminOnly: t.installs_admin_only === 1,
+        createdAt: new Date(t.created_at).toISOString(),
+      }));
+      print(
+        !!o.json,
+        docs,
+        docs.map((t) => `${t.id}  ${t.name}  (organization ${t.organizationId})`).join('\n') || 'No teams.',
+      );
+    },
+  },
   'teams add-member': {
     options: { team: { type: 'string' }, user: { type: 'string' }, role: { type: 'string' } },
+    database: 'existing',
     async run(env, o) {
       const role = option(o, 'role');
       if (role !== 'member' && role !== 'admin')
@@ -170,6 +220,7 @@ const COMMANDS: Record<
   },
   'apps list': {
     options: { team: { type: 'string' } },
+    database: 'read',
     async run(env, o) {
       const apps = await env.repos.apps.list(o.team as string | undefined);
       const docs = apps.map((a) => appDocument(a, env, false));
@@ -188,17 +239,69 @@ const COMMANDS: Record<
   'apps show': {
     options: {},
     positionals: true,
+    database: 'read',
     async run(env, o, positionals) {
-      const id = positionals[0];
-      if (!id) throw new UsageError('Name the app: grantboard apps show CLIENT_ID.');
+      const id = appIdArgument(positionals, 'show');
       const app = await env.repos.apps.findById(id);
       if (!app) throw new NotFoundError(`There is no app with client id ${id}.`);
       const doc = appDocument(app, env, true);
       print(!!o.json, doc, JSON.stringify(doc, null, 2));
     },
   },
+  'apps update': {
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'app-url': { type: 'string' },
+      'sdk-redirect-uri': { type: 'string' },
+      scopes: { type: 'string' },
+      expiring: { type: 'boolean' },
+      'non-expiring': { type: 'boolean' },
+    },
+    positionals: true,
+    database: 'existing',
+    async run(env, o, positionals) {
+      const id = appIdArgument(positionals, 'update');
+      if (o.expiring && o['non-expiring']) throw new UsageError('Choose at most one of --expiring and --non-expiring.');
+      // An empty value (--app-url=) clears the App URL or the SDK redirect URI.
+      const orNull = (value: unknown) => (value === '' ? null : (value as string));
+      const changes: AppChanges = {
+        ...(o.name !== undefined ? { name: o.name as string } : {}),
+        ...(o['redirect-uri'] !== undefined ? { redirectUris: o['redirect-uri'] as string[] } : {}),
+        ...(o['app-url'] !== undefined ? { sdkUri: orNull(o['app-url']) } : {}),
+        ...(o['sdk-redirect-uri'] !== undefined ? { sdkRedirectUri: orNull(o['sdk-redirect-uri']) } : {}),
+        ...(o.scopes !== undefined ? { scopes: (o.scopes as string).split(/[\s,]+/) } : {}),
+        // Passed on so that the service refuses it with its reason: the token mode is fixed at creation.
+        ...(o.expiring || o['non-expiring'] ? { expiring: !!o.expiring } : {}),
+      };
+      if (Object.keys(changes).length === 0)
+        throw new UsageError('Say what to change: --name, --redirect-uri, --app-url, --sdk-redirect-uri or --scopes.');
+      const app = await env.services.apps.update(id, changes, null);
+      const doc = appDocument(app, env, false);
+      print(
+        !!o.json,
+        doc,
+        `Updated app ${app.name} (${app.id}).\n  redirect URIs: ${doc.redirectUris.join(' ')}\n  App URL:       ${doc.appUrl ?? '(none)'}\n  scopes:        ${doc.scopes.join(' ')}`,
+      );
+    },
+  },
+  'apps rotate-secret': {
+    options: {},
+    positionals: true,
+    database: 'existing',
+    async run(env, o, positionals) {
+      const id = appIdArgument(positionals, 'rotate-secret');
+      const clientSecret = await env.services.apps.rotateSecret(id, null);
+      print(
+        !!o.json,
+        { clientId: id, clientSecret },
+        `New client secret for app ${id}: ${clientSecret}\nThe old secret no longer works.`,
+      );
+    },
+  },
   'keys reseal': {
     options: {},
+    database: 'existing',
     async run(env, o) {
       const result = await env.services.apps.resealSecrets();
       const text = `Re-encrypted ${result.resealed} client secrets under the current key.${result.unreadable.length ? ` No key opens the secrets of: ${result.unreadable.join(', ')}.` : ''}`;
@@ -207,6 +310,7 @@ const COMMANDS: Record<
   },
   'installs list': {
     options: { team: { type: 'string' } },
+    database: 'read',
     async run(env, o) {
       const rows = await env.repos.installations.list(o.team as string | undefined);
       const docs = rows.map((r) => ({
@@ -230,6 +334,7 @@ const COMMANDS: Record<
   },
   'installs remove': {
     options: { app: { type: 'string' }, team: { type: 'string' } },
+    database: 'existing',
     async run(env, o) {
       const result = await env.services.installs.uninstall(option(o, 'app'), option(o, 'team'), null);
       print(
@@ -241,11 +346,28 @@ const COMMANDS: Record<
   },
 };
 
-async function withEnvironment<T>(run: (env: Env) => Promise<T>): Promise<T> {
+function appIdArgument(positionals: string[], command: string): string {
+  const id = positionals[0];
+  if (!id) throw new UsageError(`Name the app: grantboard apps ${command} CLIENT_ID.`);
+  if (positionals.length > 1) throw new UsageError(`One app at a time: grantboard apps ${command} CLIENT_ID.`);
+  return id;
+}
+
+async function withEnvironment<T>(
+  run: (env: Env) => Promise<T>,
+  mode: 'create' | 'existing' | 'read' = 'create',
+): Promise<T> {
   const config = loadConfig();
-  const database = openDatabase(config.databaseUrl, { poolMax: 2 });
+  const database = openDatabase(config.databaseUrl, { poolMax: 2, mustExist: mode !== 'create' });
   try {
-    await migrateToLatest(database.db);
+    if (mode !== 'read') await migrateToLatest(database.db);
+    else {
+      const pending = await pendingMigrations(database.db);
+      if (pending.length > 0)
+        throw new OutdatedDatabaseError(
+          `The database is not up to date (pending migrations: ${pending.join(', ')}): run \`grantboard migrate\` first.`,
+        );
+    }
     const repos = createRepositories(database.db);
     return await run({ config, database, repos, services: createServices({ config, repos, clock: systemClock }) });
   } finally {
@@ -313,18 +435,35 @@ export async function main(argv: string[]): Promise<number> {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    await withEnvironment((env) => command.run(env, parsed.values as Options, parsed.positionals));
+    await withEnvironment((env) => command.run(env, parsed.values as Options, parsed.positionals), command.database);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`grantboard: ${error.message}\n\n${USAGE}\n`);
-      return 2;
+    const failure = describeFailure(error);
+    if (argv.includes('--json')) {
+      const field = error instanceof ValidationError && error.field ? { field: error.field } : {};
+      process.stderr.write(
+        `${JSON.stringify({ error: { code: failure.code, message: failure.message, ...field } })}\n`,
+      );
+    } else {
+      process.stderr.write(`grantboard: ${failure.message}\n${failure.code === 'usage' ? `\n${USAGE}\n` : ''}`);
     }
-    if (error instanceof ValidationError || error instanceof NotFoundError || error instanceof ConfigError) {
-      process.stderr.write(`grantboard: ${error.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`grantboard: ${(error as Error).message}\n`);
-    return 1;
+    return failure.code === 'usage' ? 2 : 1;
   }
+}
+
+/** A stable code for scripts (with --json) and a sentence for people. */
+function describeFailure(error: unknown): { code: string; message: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof UsageError) return { code: 'usage', message };
+  if (error instanceof ValidationError) return { code: 'invalid', message };
+  if (error instanceof NotFoundError) return { code: 'not_found', message };
+  if (error instanceof ForbiddenError) return { code: 'forbidden', message };
+  if (error instanceof ConfigError) return { code: 'config', message };
+  if (error instanceof DatabaseNotFoundError)
+    return {
+      code: 'no_database',
+      message: `${message} Run \`grantboard migrate\` (or \`npm start\`) to create it, or set DATABASE_URL to the server's database.`,
+    };
+  if (error instanceof OutdatedDatabaseError) return { code: 'database_outdated', message };
+  return { code: 'failed', message };
 }

@@ -87,6 +87,16 @@ export function accountService({ repos, clock }: ServiceContext) {
       });
     },
 
+    /** Every team, oldest first (the operator's command line). */
+    listTeams() {
+      return repos.teams.list();
+    },
+
+    /** Every user, oldest first, without password hashes (the operator's command line). */
+    async listUsers(): Promise<Omit<UserRow, 'password_hash'>[]> {
+      return (await repos.users.list()).map(({ password_hash: _, ...user }) => user);
+    },
+
     async addMember(teamId: string, userId: string, role: TeamRole): Promise<void> {
       if (role !== 'member' && role !== 'admin')
         throw new ValidationError(`Role must be 'member' or 'admin', not '${role}'.`);

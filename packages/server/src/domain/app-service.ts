@@ -157,7 +157,7 @@ export function appService({ config, repos, clock }: ServiceContext) {
       return { app, clientSecret };
     },
 
-    async update(appId: string, changes: AppChanges, actorId: string): Promise<App> {
+    async update(appId: string, changes: AppChanges, actorId: string | null): Promise<App> {
       const app = await repos.apps.findById(appId);
       if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
       if (changes.expiring !== undefined && changes.expiring !== app.expiring) {
@@ -182,8 +182,8 @@ export function appService({ config, repos, clock }: ServiceContext) {
       return { ...app, ...next };
     },
 
-    /** Issues a new client secret; the old one stops working at once. */
-    async rotateSecret(appId: string, actorId: string): Promise<string> {
+    /** Issues a new client secret; the old one stops working at once. `actorId` null: the operator's CLI. */
+    async rotateSecret(appId: string, actorId: string | null): Promise<string> {
       const app = await repos.apps.findById(appId);
       if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
       if (app.isPublic) throw new ValidationError('Public apps have no client secret.');

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +26,15 @@ export interface Database {
 
 export interface DatabaseOptions {
   poolMax?: number;
+  /** Refuse to create a SQLite file that is not there (commands that only read or change records). */
+  mustExist?: boolean;
+}
+
+/** `mustExist` was asked for and there is no SQLite file at the path. */
+export class DatabaseNotFoundError extends Error {
+  constructor(readonly path: string) {
+    super(`There is no database at ${path}.`);
+  }
 }
 
 /**
@@ -33,7 +42,11 @@ export interface DatabaseOptions {
  * `postgres://…`. Dialect differences stay here: the rest of the server speaks Kysely.
  */
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (options.mustExist && path !== ':memory:' && !existsSync(path)) throw new DatabaseNotFoundError(path);
+    return openSqlite(path);
+  }
   return openPostgres(url, options.poolMax ?? 10);
 }
 
