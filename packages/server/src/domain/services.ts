@@ -1,6 +1,7 @@
 import { accountService } from './account-service.js';
 import { appService } from './app-service.js';
 import { authorizationService } from './authorization-service.js';
+import { boardAppService } from './board-app-service.js';
 import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
 import { installService } from './install-service.js';
@@ -8,6 +9,7 @@ import { itemService } from './item-service.js';
 import type { ServiceContext } from './service-context.js';
 import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
+import { teamService } from './team-service.js';
 import { tokenService } from './token-service.js';
 
 export function createServices(context: ServiceContext) {
@@ -21,8 +23,10 @@ export function createServices(context: ServiceContext) {
     boards,
     items: itemService(context, boards),
     boardMembers: boardMemberService(context, boards),
+    boardApps: boardAppService(context),
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),
+    teams: teamService(context),
   };
 }
 

@@ -6,7 +6,7 @@ import { digest, isWellFormedToken, mintToken } from '../lib/tokens.js';
 import { InvalidGrant, type OAuthError } from '../oauth/errors.js';
 import type { App } from '../storage/repositories/apps.js';
 import type { RedeemDecision } from '../storage/repositories/codes.js';
-import type { AccessGrant, FamilyRow, TokenSet } from '../storage/repositories/tokens.js';
+import type { AccessGrant, FamilyRow, TokenSet, UserGrant } from '../storage/repositories/tokens.js';
 import type { ServiceContext } from './service-context.js';
 
 export type AccessCheck = { kind: 'valid'; grant: AccessGrant } | { kind: 'expired' } | { kind: 'invalid' };
@@ -200,6 +200,11 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
         });
       }
       throw new InvalidGrant(INVALID_REFRESH, 'refresh token reuse: family revoked');
+    },
+
+    /** The apps the user has authorized, per team, that still hold a live token ("Authorized apps"). */
+    grantsOf(userId: string): Promise<UserGrant[]> {
+      return repos.tokens.grantsOf(userId, clock.now());
     },
 
     /**
