@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { apiFrameworkErrors } from './api/framework-errors.js';
 import { apiPlugin } from './api/plugin.js';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config/config.js';
@@ -34,6 +35,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // The router's own refusals (bad % escape, over-long parameter): Miro's envelope on /v2.
+    frameworkErrors: apiFrameworkErrors,
   });
   const clock = deps.clock ?? systemClock;
   const repos = createRepositories(deps.database.db);

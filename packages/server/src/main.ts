@@ -20,26 +20,62 @@ function scheduleJanitor(app: FastifyInstance, config: Config, repos: Repositori
   return timer;
 }
 
-/** Migrates, builds and listens; SIGTERM and SIGINT drain in-flight requests, then close the database. */
+/** Settings that are fine on a laptop and risky on a reachable production port (docs/security.md). */
+function warnAboutProductionSettings(app: FastifyInstance, config: Config): void {
+  if (config.production && config.metricsToken === undefined) {
+    app.log.warn(
+      'METRICS_TOKEN is not set: GET /metrics answers anyone who reaches this port. Set METRICS_TOKEN, or keep the port off the public network.',
+    );
+  }
+}
+
+/**
+ * Migrates, builds and listens. The first SIGTERM or SIGINT stops accepting connections, lets the
+ * requests in flight finish, stops the janitor and closes the database, then exits with code 0
+ * (docs/operations.md); a second signal exits at once with code 1.
+ */
 export async function serve(config: Config): Promise<FastifyInstance> {
   const database = openDatabase(config.databaseUrl, { poolMax: config.dbPoolMax });
   await migrateToLatest(database.db);
   const app = await buildApp(config, { database });
-  app.addHook('onClose', () => database.close());
-  await app.listen({ port: config.port, host: config.host });
-  const janitor = scheduleJanitor(app, config, createRepositories(database.db));
-  app.addHook('onClose', async () => clearInterval(janitor));
+  let janitor: NodeJS.Timeout | undefined;
+  // Fastify accepts hooks only before it listens. Its own onClose, which waits for the requests in
+  // flight, runs before this one, so the database is closed only after the drain.
+  app.addHook('onClose', async () => {
+    clearInterval(janitor);
+    await database.close();
+  });
+  warnAboutProductionSettings(app, config);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  janitor = scheduleJanitor(app, config, createRepositories(database.db));
+
   let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) {
+      app.log.warn({ signal }, 'second signal: exiting without waiting for requests in flight');
+      process.exit(1);
+    }
     closing = true;
-    app.log.info({ signal }, 'shutting down');
+    app.log.info({ signal }, 'shutting down: no new connections, waiting for requests in flight');
     app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        app.log.info({ signal }, 'stopped');
+        // Exit once the log lines are written; a handle left open must not keep the process alive.
+        process.exitCode = 0;
+        setTimeout(() => process.exit(), 1000).unref();
+      },
+      (error: unknown) => {
+        app.log.fatal({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
   return app;
 }

@@ -15,6 +15,7 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
   let text: string;
   let frame: string;
   let shape: string;
+  let tag: string;
   beforeAll(async () => {
     t = await startTestApp(dialect);
     alice = await apiAs(t);
@@ -24,6 +25,7 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
     frame = (await alice.call('POST', `/v2/boards/${enc(board)}/frames`, { data: {} })).json().id;
     shape = (await alice.call('POST', `/v2/boards/${enc(board)}/shapes`, {})).json().id;
     await alice.call('POST', `/v2/boards/${enc(board)}/members`, { emails: ['bob@example.com'], role: 'viewer' });
+    tag = (await alice.call('POST', `/v2/boards/${enc(board)}/tags`, { title: 'access' })).json().id;
   });
   afterAll(() => t?.close());
 
@@ -45,6 +47,8 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
       'update-item-position-or-parent': {},
       'share-board': { emails: ['bob@example.com'] },
       'update-board-member': { role: 'viewer' },
+      'create-tag': { title: 'x' },
+      'update-tag': {},
     };
     return routes.map((route) => {
       const itemId = route.url.includes('/texts/')
@@ -57,15 +61,20 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
       let url = route.url
         .replace(':board_id', enc(board))
         .replace(':item_id', itemId)
-        .replace(':board_member_id', t.seed.bob.id);
+        .replace(':board_member_id', t.seed.bob.id)
+        .replace(':tag_id', tag);
       if (route.operationId === 'copy-board') url += `?copy_from=${enc(board)}`;
+      if (route.variant === 'tag_id') url += `?tag_id=${tag}`;
       return { route, url, body: bodies[route.operationId] };
     });
   }
 
   it('declares a scope and a level on every route, following Miro’s table', () => {
     const table = Object.fromEntries(
-      concreteRoutes().map(({ route }) => [`${route.method} ${route.url}`, `${route.scopes.join()} L${route.level}`]),
+      concreteRoutes().map(({ route }) => [
+        `${route.method} ${route.url}${route.variant ? `?${route.variant}` : ''}`,
+        `${route.scopes.join()} L${route.level}`,
+      ]),
     );
     expect(table).toMatchObject({
       'POST /v2/boards': 'boards:write L3',
@@ -91,8 +100,17 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
       'GET /v2/boards/:board_id/shapes/:item_id': 'boards:read L1',
       'PATCH /v2/boards/:board_id/shapes/:item_id': 'boards:write L2',
       'DELETE /v2/boards/:board_id/shapes/:item_id': 'boards:write L3',
+      'POST /v2/boards/:board_id/tags': 'boards:write L1',
+      'GET /v2/boards/:board_id/tags': 'boards:read L1',
+      'GET /v2/boards/:board_id/tags/:tag_id': 'boards:read L1',
+      'PATCH /v2/boards/:board_id/tags/:tag_id': 'boards:write L1',
+      'DELETE /v2/boards/:board_id/tags/:tag_id': 'boards:write L1',
+      'GET /v2/boards/:board_id/items/:item_id/tags': 'boards:read L1',
+      'GET /v2/boards/:board_id/items?tag_id': 'boards:read L1',
+      'POST /v2/boards/:board_id/items/:item_id?tag_id': 'boards:write L1',
+      'DELETE /v2/boards/:board_id/items/:item_id?tag_id': 'boards:write L1',
     });
-    expect(Object.keys(table)).toHaveLength(31);
+    expect(Object.keys(table)).toHaveLength(40);
   });
 
   it('refuses every write route to a read-only token, with the scope challenge, and changes nothing', async () => {

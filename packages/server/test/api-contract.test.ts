@@ -1,6 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApiPath } from '../src/api/openapi/document.js';
+import { openApiKey, openApiPath } from '../src/api/openapi/document.js';
 import { apiRoutes } from '../src/api/plugin.js';
 import type { ApiRoute } from '../src/api/route.js';
 import { ErrorBody } from '../src/api/schemas/common.js';
@@ -40,7 +40,7 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
     expect(doc.servers).toEqual([{ url: 'http://localhost:3000' }]);
     const operationIds = new Set<string>();
     for (const route of routes) {
-      const op = doc.paths[openApiPath(route.url)]?.[route.method.toLowerCase()];
+      const op = doc.paths[openApiKey(route)]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.url}`).toBeDefined();
       expect(op!.operationId).toBe(route.operationId);
       expect(op!.security).toEqual([{ oauth2: route.scopes }]);
@@ -91,6 +91,7 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
     const text = (await alice.call('POST', `/v2/boards/${enc(board)}/texts`, { data: { content: 't' } })).json().id;
     const shape = (await alice.call('POST', `/v2/boards/${enc(board)}/shapes`)).json().id;
     await alice.call('POST', `/v2/boards/${enc(board)}/members`, { emails: ['bob@example.com'] });
+    const tag = (await alice.call('POST', `/v2/boards/${enc(board)}/tags`, { title: 'Contract' })).json().id;
     const bodies: Record<string, unknown> = {
       'create-board': { name: 'C2', policy: { sharingPolicy: { teamAccess: 'comment' } } },
       'copy-board': {},
@@ -106,22 +107,33 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
       'update-item-position-or-parent': { position: { x: 3 } },
       'share-board': { emails: ['bob@example.com', 'ghost@example.com'], role: 'editor' },
       'update-board-member': { role: 'viewer' },
+      'create-tag': { title: 'Another', fillColor: 'cyan' },
+      'update-tag': { fillColor: 'blue' },
     };
     // Deletes last, so every other route still finds what it needs.
-    const rank = (route: ApiRoute) => (route.operationId === 'delete-board' ? 2 : route.method === 'DELETE' ? 1 : 0);
+    const rank = (route: ApiRoute) =>
+      route.operationId === 'delete-board'
+        ? 3
+        : route.operationId === 'delete-tag'
+          ? 2
+          : route.method === 'DELETE' && route.variant === undefined
+            ? 1
+            : 0;
     const ordered = [...routes].sort((a, b) => rank(a) - rank(b));
     for (const route of ordered) {
       // Each item route gets an item of its own type; each delete a fresh one.
       const collection = /\/(texts|frames|shapes|sticky_notes)\//.exec(route.url)?.[1] ?? 'sticky_notes';
       let itemId = { texts: text, frames: frame, shapes: shape, sticky_notes: sticky }[collection]!;
-      if (route.method === 'DELETE' && route.url.includes(':item_id')) {
+      if (route.method === 'DELETE' && route.url.includes(':item_id') && route.variant === undefined) {
         const body = { texts: { data: { content: 'x' } }, frames: { data: {} } }[collection as 'texts'] ?? {};
         itemId = (await alice.call('POST', `/v2/boards/${enc(board)}/${collection}`, body)).json().id;
       }
       let url = route.url
         .replace(':board_id', enc(board))
         .replace(':item_id', itemId)
-        .replace(':board_member_id', t.seed.bob.id);
+        .replace(':board_member_id', t.seed.bob.id)
+        .replace(':tag_id', tag);
+      if (route.variant === 'tag_id') url += `?tag_id=${tag}`;
       if (route.operationId === 'copy-board') url += `?copy_from=${enc(board)}`;
       if (route.operationId === 'get-items') url += '?limit=10';
       const response = await alice.call(route.method, url, bodies[route.operationId]);

@@ -4,6 +4,7 @@ import { PASSWORD, startTestApp, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 const BASE = 'http://localhost:3000';
+const ALREADY_MEMBER = 'Already a member of the board; sharing does not change roles (a co-owner changes them).';
 
 describe.each(DIALECTS)('board members API on %s', (dialect) => {
   let t: TestApp;
@@ -38,9 +39,40 @@ describe.each(DIALECTS)('board members API on %s', (dialect) => {
       successful: [t.seed.bob.id, extra[0]!.id],
       failed: [
         { email: 'nobody@example.com', reason: 'There is no user with this email.' },
-        { email: 'alice@example.com', reason: 'The owner keeps the owner role.' },
+        { email: 'alice@example.com', reason: ALREADY_MEMBER },
       ],
     });
+  });
+
+  it("only adds members: an editor's share leaves an existing member's role as it is and reports it", async () => {
+    // Bob and Carol are editors (the first test); Bob tries to demote Carol and to re-share himself.
+    const bob = await apiAs(t, { userId: t.seed.bob.id });
+    const demote = await bob.call('POST', members, {
+      emails: ['carol@example.com', 'bob@example.com'],
+      role: 'viewer',
+    });
+    expect(demote.statusCode).toBe(201);
+    expect(demote.json()).toEqual({
+      successful: [],
+      failed: [
+        { email: 'carol@example.com', reason: ALREADY_MEMBER },
+        { email: 'bob@example.com', reason: ALREADY_MEMBER },
+      ],
+    });
+    expect((await alice.call('GET', `${members}/${extra[0]!.id}`)).json().role).toBe('editor');
+    expect((await alice.call('GET', `${members}/${t.seed.bob.id}`)).json().role).toBe('editor');
+    // Not even the owner promotes through share: a role change is PATCH and needs a co-owner.
+    const promote = await alice.call('POST', members, { emails: ['carol@example.com'], role: 'coowner' });
+    expect(promote.json()).toEqual({
+      successful: [],
+      failed: [{ email: 'carol@example.com', reason: ALREADY_MEMBER }],
+    });
+    expect((await alice.call('GET', `${members}/${extra[0]!.id}`)).json().role).toBe('editor');
+    // An editor gives at most editor to a new member.
+    const above = await bob.call('POST', members, { emails: [extra[2]!.email], role: 'coowner' });
+    expect(above.statusCode).toBe(403);
+    expect(above.json().context).toEqual({ boardRole: 'editor', requiredBoardRole: 'coowner' });
+    expect((await alice.call('GET', `${members}/${extra[2]!.id}`)).statusCode).toBe(404);
   });
 
   it('shares with commenter by default', async () => {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Miro } from '@mirohq/miro-api';
 import * as oauth from 'oauth4webapi';
+import { AuthorizationCode } from 'simple-oauth2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, REDIRECT_URI, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
@@ -172,5 +173,33 @@ describe.each(DIALECTS)('independent clients against a running server on %s', (d
       await oauth.introspectionRequest(as, client, clientAuth, refreshed.access_token, options),
     );
     expect(after).toEqual({ active: false });
+  });
+
+  it('simple-oauth2: code flow, refresh, and revokeAll, which parses every answer as JSON', async () => {
+    const client = new AuthorizationCode({
+      client: { id: t.seed.expiringApp.id, secret: t.seed.expiringSecret },
+      auth: {
+        tokenHost: t.url,
+        tokenPath: '/v1/oauth/token',
+        authorizePath: '/oauth/authorize',
+        revokePath: '/oauth/revoke',
+      },
+    });
+    const state = 'simple-oauth2-state';
+    const authorizationUrl = client.authorizeURL({ redirect_uri: REDIRECT_URI, scope: 'boards:read', state });
+    const callback = new URL(await consentOverHttp(authorizationUrl, t.seed.alice.email, PASSWORD, t.seed.teamId));
+    expect(callback.searchParams.get('state')).toBe(state);
+    const token = await client.getToken({ code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI });
+    expect(token.token).toMatchObject({ token_type: 'bearer', scope: 'boards:read', team_id: t.seed.teamId });
+    const refreshed = await token.refresh();
+    expect(refreshed.token.refresh_token).not.toBe(token.token.refresh_token);
+    const accessToken = refreshed.token.access_token as string;
+    const before = await fetch(`${t.url}/v1/oauth-token`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(before.status).toBe(200);
+
+    await refreshed.revokeAll();
+
+    const after = await fetch(`${t.url}/v1/oauth-token`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(after.status).toBe(401);
   });
 });

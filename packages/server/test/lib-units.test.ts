@@ -95,4 +95,17 @@ describe('log redaction', () => {
     );
     expect(redactUrl('/healthz')).toBe('/healthz');
   });
+
+  it('redacts secrets nested in a parameter that carries a URL (the sign-in page’s return_to)', () => {
+    const authorize = '/oauth/authorize?client_id=1&state=s3cr3t-state&code_challenge=abc';
+    const redirected = '/demo/callback?code=gbc_secretcode&state=s3cr3t-state';
+    const line = redactUrl(
+      `/sign-in?return_to=${encodeURIComponent(authorize)}&next=${encodeURIComponent(`/x?return_to=${encodeURIComponent(redirected)}`)}`,
+    );
+    expect(line).not.toContain('s3cr3t');
+    expect(line).not.toContain('secretcode');
+    expect(decodeURIComponent(new URLSearchParams(line.split('?').slice(1).join('?')).get('return_to')!)).toContain(
+      'client_id=1',
+    );
+  });
 });

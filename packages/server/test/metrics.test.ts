@@ -41,5 +41,8 @@ describe('GET /metrics', () => {
     const response = await t.app.inject({ url: '/metrics' });
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    const wrong = await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-secreT' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).not.toContain('grantboard_');
   });
 });

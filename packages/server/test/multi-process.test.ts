@@ -40,8 +40,6 @@ describe.each(DIALECTS)('two server processes on one %s database', (dialect) => 
       {
         app: data.expiringApp,
         redirectUri: REDIRECT_URI,
-        state: undefined,
-        teamId: data.teamId,
         scopes: ['boards:read'],
         codeChallenge: undefined,
       },

@@ -135,12 +135,50 @@ describe.each(DIALECTS)('refresh token rotation on %s', (dialect) => {
     expect((await refresh(first.refresh_token!)).statusCode).toBe(200);
   });
 
-  it('refuses a widened scope and keeps the token usable', async () => {
+  it('refuses a widened scope with invalid_scope and leaves the token unrotated', async () => {
     const first = await obtainTokens(t, { scopes: ['boards:read'] });
     const wider = await refresh(first.refresh_token!, { scope: 'boards:read boards:write' });
-    expect(wider.json().error).toBe('invalid_grant');
+    expect(wider.statusCode).toBe(400);
+    expect(wider.json()).toMatchObject({
+      error: 'invalid_scope',
+      error_description: 'The grant does not include: boards:write.',
+    });
+    expect((await bearer(t.app, first.access_token)).statusCode).toBe(200);
     const same = await refresh(first.refresh_token!, { scope: 'boards:read' });
+    expect(same.statusCode).toBe(200);
     expect(same.json().scope).toBe('boards:read');
+  });
+
+  it('grants a narrower scope (RFC 6749 §6): the new pair carries it, and later refreshes cannot widen it again', async () => {
+    const first = await obtainTokens(t);
+    const narrower = await refresh(first.refresh_token!, { scope: 'boards:read' });
+    expect(narrower.statusCode).toBe(200);
+    expect(narrower.json().scope).toBe('boards:read');
+    const context = await bearer(t.app, narrower.json().access_token);
+    expect(context.json().scopes).toEqual(['boards:read']);
+    const write = await t.app.inject({
+      method: 'POST',
+      url: '/v2/boards',
+      headers: { authorization: `Bearer ${narrower.json().access_token}`, 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    expect(write.statusCode).toBe(403);
+    const widen = await refresh(narrower.json().refresh_token, { scope: 'boards:read boards:write' });
+    expect(widen.json().error).toBe('invalid_scope');
+  });
+
+  it('accepts the granted scope in another order', async () => {
+    const first = await obtainTokens(t);
+    const reordered = await refresh(first.refresh_token!, { scope: 'boards:write boards:read' });
+    expect(reordered.statusCode).toBe(200);
+    expect(reordered.json().scope).toBe('boards:write boards:read');
+  });
+
+  it('refuses a malformed scope without rotating', async () => {
+    const first = await obtainTokens(t);
+    const malformed = await refresh(first.refresh_token!, { scope: 'boards:read  "x"' });
+    expect(malformed.json().error).toBe('invalid_scope');
+    expect((await refresh(first.refresh_token!)).statusCode).toBe(200);
   });
 
   it('answers a refresh for a non-expiring app with unauthorized_client', async () => {

@@ -157,7 +157,9 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
         clientAuth(),
       );
       expect(response.statusCode).toBe(200);
-      expect(response.body).toBe('');
+      // An empty JSON object: RFC 7009 clients ignore it, clients that parse every answer can.
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.json()).toEqual({});
       expect((await bearer(t.app, tokens.access_token)).statusCode).toBe(401);
     });
 
@@ -196,7 +198,7 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
       const now = Math.floor(t.clock.now() / 1000);
       expect(response.json()).toEqual({
         active: true,
-        token_type: 'access_token',
+        token_type: 'bearer',
         scope: 'boards:read boards:write',
         client_id: t.seed.expiringApp.id,
         sub: t.seed.alice.id,
@@ -211,7 +213,9 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
     it('describes a live refresh token', async () => {
       const tokens = await obtainTokens(t);
       const body = (await form('/oauth/introspect', { token: tokens.refresh_token! }, clientAuth())).json();
-      expect(body).toMatchObject({ active: true, token_type: 'refresh_token', client_id: t.seed.expiringApp.id });
+      expect(body).toMatchObject({ active: true, client_id: t.seed.expiringApp.id, scope: 'boards:read boards:write' });
+      // RFC 7662 §2.2 `token_type` is the RFC 6749 §5.1 type, which refresh tokens do not have.
+      expect(body).not.toHaveProperty('token_type');
     });
 
     it('answers only {"active":false} for revoked, expired, foreign or unknown tokens', async () => {
@@ -236,11 +240,12 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
       const response = await form('/oauth/introspect', { token: tokens.access_token });
       expect(response.statusCode).toBe(400);
       expect(response.json().error).toBe('invalid_request');
-      const publicClient = await form('/oauth/introspect', {
-        token: tokens.access_token,
-        client_id: t.seed.publicApp.id,
-      });
-      expect(publicClient.json()).toEqual({ active: false });
+      // A public client cannot authenticate, so it cannot introspect, not even its own live token.
+      const own = await obtainTokens(t, { app: t.seed.publicApp });
+      expect((await bearer(t.app, own.access_token)).statusCode).toBe(200);
+      const publicClient = await form('/oauth/introspect', { token: own.access_token, client_id: t.seed.publicApp.id });
+      expect(publicClient.statusCode).toBe(401);
+      expect(publicClient.json()).toMatchObject({ error: 'invalid_client' });
     });
   });
 

@@ -118,10 +118,23 @@ describe.each(DIALECTS)('POST /v1/oauth/token on %s', (dialect) => {
       expect((await exchange(code)).statusCode).toBe(200);
     });
 
-    it('refuses a code issued to another client', async () => {
+    it('refuses a code issued to another client without burning it for its own client', async () => {
       const code = await issueCode(t, { app: t.seed.nonExpiringApp });
       const response = await exchange(code);
-      expect(response.json().error).toBe('invalid_grant');
+      expect(response.json()).toEqual(
+        errorBody(400, 'invalid_grant', 'The authorization code is invalid, expired or already used.'),
+      );
+      const own = await tokenRequest(t.app, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: t.seed.nonExpiringApp.id,
+        client_secret: t.seed.nonExpiringSecret,
+      });
+      expect(own.statusCode).toBe(200);
+      expect((await bearer(t.app, own.json().access_token)).statusCode).toBe(200);
+      const alarms = await t.repos.audit.list({ type: 'authorization_code_replay_detected' });
+      expect(alarms.filter((e) => e.app_id === t.seed.nonExpiringApp.id)).toEqual([]);
     });
 
     it('refuses a mistyped code without touching the database', async () => {
@@ -189,6 +202,15 @@ describe.each(DIALECTS)('POST /v1/oauth/token on %s', (dialect) => {
             'A code_verifier was sent, but the authorization request had no code_challenge.',
           ),
         );
+      });
+
+      it('refuses a verifier that is not 43 to 128 unreserved characters (RFC 7636 §4.1), leaving the code usable', async () => {
+        const code = await issueCode(t, { codeChallenge: s256(VERIFIER) });
+        for (const verifier of ['short', 'a'.repeat(42), 'a'.repeat(129), `${VERIFIER.slice(0, 42)}!`]) {
+          const response = await exchange(code, { code_verifier: verifier });
+          expect(response.json()).toMatchObject({ status: 400, error: 'invalid_request' });
+        }
+        expect((await exchange(code, { code_verifier: VERIFIER })).statusCode).toBe(200);
       });
 
       it('refuses the plain method: the challenge must be the S256 of the verifier', async () => {

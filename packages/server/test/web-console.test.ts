@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIRECT_URI, startTestApp, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
-import { bearer, obtainTokens, tokenRequest } from './helpers/oauth.js';
+import { bearer, issueCode, obtainTokens, tokenRequest } from './helpers/oauth.js';
 import { type Browser, browser, csrfOf, sessionCsrf, signIn } from './helpers/web.js';
 
 function authorizeUrl(params: Record<string, string>): string {
@@ -609,6 +609,8 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       const again = await obtainTokens(t, { app: t.seed.nonExpiringApp, userId: t.seed.bob.id });
       const inOther = await obtainTokens(t, { userId: t.seed.bob.id, teamId: t.seed.otherTeamId });
       const alices = await obtainTokens(t, { app: t.seed.nonExpiringApp });
+      // A code Bob's browser received but the app has not redeemed yet dies with the grant too.
+      const unredeemed = await issueCode(t, { app: t.seed.nonExpiringApp, userId: t.seed.bob.id });
       const page = text((await bob.get('/profile/apps')).body);
       expect(page).toMatch(/Expiring In team Other · authorized [^·]+ Revoke access/);
       expect(page).toMatch(/Forever In team Design · authorized [^·]+ · 2 active authorizations Revoke access/);
@@ -626,6 +628,14 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       expect(after).not.toMatch(/Forever In team Design/);
       expect((await bearer(t.app, inDesign.access_token)).statusCode).toBe(401);
       expect((await bearer(t.app, again.access_token)).statusCode).toBe(401);
+      const exchange = await tokenRequest(t.app, {
+        grant_type: 'authorization_code',
+        code: unredeemed,
+        redirect_uri: REDIRECT_URI,
+        client_id: t.seed.nonExpiringApp.id,
+        client_secret: t.seed.nonExpiringSecret,
+      });
+      expect(exchange.json()).toMatchObject({ error: 'invalid_grant' });
       // Only Bob's own authorizations: Alice's token for the same app and team still works.
       expect((await bearer(t.app, alices.access_token)).statusCode).toBe(200);
       expect((await bearer(t.app, inOther.access_token)).statusCode).toBe(200);

@@ -5,7 +5,7 @@ import { retryAfter } from '../http/responses.js';
 import { ApiError, invalidParameters, notFound } from './errors.js';
 
 /** Fields the domain judges that arrive in the query string rather than the body. */
-const QUERY_FIELDS = new Set(['cursor']);
+const QUERY_FIELDS = new Set(['cursor', 'tag_id']);
 
 /**
  * Every failure as Miro's envelope; domain errors map to their statuses, a database that cannot answer

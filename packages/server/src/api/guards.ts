@@ -47,7 +47,7 @@ export function apiGuards({ services, rateLimiter, config, clock }: AppContext) 
     async checkScope(request: FastifyRequest): Promise<void> {
       const required = request.routeOptions.config.scopes;
       if (required === undefined) return;
-      const granted = new Set(grantOf(request).scopes.split(' '));
+      const granted = new Set(grantOf(request).scopes);
       if (!required.every((scope) => granted.has(scope))) throw insufficientScope(required);
     },
 

@@ -5,15 +5,17 @@ import { apiErrorHandler } from './error-handler.js';
 import { apiGuards } from './guards.js';
 import { openApiDocument } from './openapi/document.js';
 import { referencePages } from './openapi/reference-page.js';
+import { addQueryVariants, bodyRequired, jsonBodies, NoBody, routeQuery, routeUrls } from './request-shape.js';
 import type { ApiRoute } from './route.js';
 import { boardRoutes } from './routes/boards.js';
 import { itemRoutes } from './routes/items.js';
 import { memberRoutes } from './routes/members.js';
+import { tagRoutes } from './routes/tags.js';
 import { typeboxValidatorCompiler } from './validation.js';
 
 /** Every REST operation, in the order the reference lists them. */
 export function apiRoutes(context: AppContext): ApiRoute[] {
-  return [...boardRoutes(context), ...memberRoutes(context), ...itemRoutes(context)];
+  return [...boardRoutes(context), ...memberRoutes(context), ...itemRoutes(context), ...tagRoutes(context)];
 }
 
 /**
@@ -26,8 +28,8 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
   const guards = apiGuards(context);
 
   // Bodies are JSON and nothing else: a form or text body is refused before it reaches validation.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  jsonBodies(app);
+  addQueryVariants(app);
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.setErrorHandler(apiErrorHandler);
 
@@ -38,34 +40,43 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
   app.addHook('onRequest', guards.rateLimit);
   app.addHook('onRequest', guards.checkScope);
 
+  // A variant is routed by its query parameter only where another operation has its method and path.
+  const shared = (route: ApiRoute) =>
+    routes.some((other) => other !== route && other.method === route.method && other.url === route.url);
   for (const route of routes) {
-    app.route({
-      method: route.method,
-      url: route.url,
-      config: { scopes: route.scopes, rateLimitLevel: route.level },
-      schema: {
-        ...(route.schema.params ? { params: route.schema.params } : {}),
-        ...(route.schema.querystring ? { querystring: route.schema.querystring } : {}),
-        ...(route.schema.body ? { body: route.schema.body } : {}),
-      },
-      ...(route.optionalBody
-        ? {
-            preValidation: async (request: FastifyRequest) => {
-              if (request.body === undefined) request.body = {};
-            },
-          }
-        : {}),
-      handler: async (request, reply) => {
-        const body = await route.handle({
-          params: request.params as never,
-          query: request.query as never,
-          body: request.body as never,
-          actor: guards.actorOf(request),
-        });
-        reply.code(route.status);
-        return route.status === 204 ? reply.send() : reply.send(body);
-      },
-    });
+    // GET and HEAD bodies are never read; every other route without a body takes none.
+    const body = route.schema.body ?? (route.method === 'GET' ? undefined : NoBody);
+    const bodyOptional = route.optionalBody === true || route.schema.body === undefined;
+    for (const url of routeUrls(route.url)) {
+      app.route({
+        method: route.method,
+        url,
+        ...(route.variant && shared(route) ? { constraints: { queryVariant: route.variant } } : {}),
+        config: { scopes: route.scopes, rateLimitLevel: route.level, bodyRequired: bodyRequired(route) },
+        schema: {
+          ...(route.schema.params ? { params: route.schema.params } : {}),
+          querystring: routeQuery(route.schema.querystring),
+          ...(body ? { body } : {}),
+        },
+        ...(bodyOptional && body
+          ? {
+              preValidation: async (request: FastifyRequest) => {
+                if (request.body === undefined) request.body = {};
+              },
+            }
+          : {}),
+        handler: async (request, reply) => {
+          const result = await route.handle({
+            params: request.params as never,
+            query: request.query as never,
+            body: request.body as never,
+            actor: guards.actorOf(request),
+          });
+          reply.code(route.status);
+          return route.status === 204 ? reply.send() : reply.send(result);
+        },
+      });
+    }
   }
 
   const document = openApiDocument(routes, context.config);

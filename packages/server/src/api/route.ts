@@ -6,10 +6,16 @@ import type { Actor } from '../domain/board-roles.js';
 export const LEVEL_CREDITS = { 1: 50, 2: 100, 3: 500, 4: 2000 } as const;
 export type RateLimitLevel = keyof typeof LEVEL_CREDITS;
 
+/** The query parameters that select an operation variant (see `ApiRoute.variant`). */
+export const QUERY_VARIANTS = ['tag_id', 'parent_item_id'] as const;
+export type QueryVariant = (typeof QUERY_VARIANTS)[number];
+
 /** What every API route declares in its Fastify `config`; the hooks read it, handlers never do. */
 export interface ApiRouteConfig {
   scopes: Scope[];
   rateLimitLevel: RateLimitLevel;
+  /** Whether a request without a body is refused (the JSON parser reads it). */
+  bodyRequired: boolean;
 }
 
 export interface RouteSchemas {
@@ -37,7 +43,13 @@ export interface ApiRoute<S extends RouteSchemas = RouteSchemas> {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Boards' | 'Board members' | 'Items' | 'Sticky notes' | 'Texts' | 'Shapes' | 'Frames';
+  tag: 'Boards' | 'Board members' | 'Items' | 'Sticky notes' | 'Texts' | 'Shapes' | 'Frames' | 'Tags';
+  /**
+   * For an operation Miro tells apart from another on the same method and path only by a query
+   * parameter (`DELETE …/items/{item_id}?tag_id=` removes a tag; without it the item goes): the
+   * parameter whose presence selects this one. Its query schema must require it.
+   */
+  variant?: QueryVariant;
   scopes: Scope[];
   level: RateLimitLevel;
   status: 200 | 201 | 204;

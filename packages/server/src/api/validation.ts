@@ -53,10 +53,11 @@ function unstorableString(root: unknown): string | undefined {
 }
 
 /** A sentence for one schema violation, naming the allowed values when there is a short list. */
-function describe(error: ValueError): string {
+function describe(error: ValueError, part: Part): string {
   const options = (error.schema.anyOf as TSchema[] | undefined)?.map((option) => option.const);
   if (options?.every((option) => typeof option === 'string')) return `must be one of: ${options.join(', ')}`;
-  if (error.message === 'Unexpected property') return 'is not a known field';
+  if (error.message === 'Unexpected property')
+    return part === 'query' ? 'is not a known parameter' : 'is not a known field';
   if (error.message.startsWith('Expected required property')) return 'is required';
   return error.message.replace(/^Expected/, 'expected');
 }
@@ -93,7 +94,7 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
       // TypeBox reports a bad value once per rule; one line per field is enough.
       if (seen.has(field)) continue;
       seen.add(field);
-      fields.push({ in: part, field, message: describe(error) });
+      fields.push({ in: part, field, message: describe(error, part) });
       if (fields.length === MAX_REPORTED) break;
     }
     if (fields.length === 0) fields.push({ in: part, field: '(root)', message: 'is not valid' });

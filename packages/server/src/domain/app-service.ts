@@ -39,6 +39,8 @@ export interface AppChanges {
   expiring?: boolean;
 }
 
+export type ClientAuthentication = { ok: true; app: App } | { ok: false; reason: string };
+
 const MAX_REDIRECT_URIS = 20;
 
 export function appService({ config, repos, clock }: ServiceContext) {
@@ -221,6 +223,19 @@ export function appService({ config, repos, clock }: ServiceContext) {
     /** The app with this client id; anything that is not a client id is not looked up. */
     async find(clientId: string): Promise<App | undefined> {
       return isNumericId(clientId) ? repos.apps.findById(clientId) : undefined;
+    },
+
+    /**
+     * Client authentication (RFC 6749 §2.3): a confidential app by its secret, a public app by its
+     * client id alone — a secret it sends is refused, not ignored. The failure reason is for logs.
+     */
+    async authenticate(clientId: string, secret: string | undefined): Promise<ClientAuthentication> {
+      const app = await this.find(clientId);
+      if (!app) return { ok: false, reason: 'unknown client' };
+      if (app.isPublic)
+        return secret === undefined ? { ok: true, app } : { ok: false, reason: 'public client sent a secret' };
+      if (secret === undefined) return { ok: false, reason: 'no client secret' };
+      return this.secretMatches(app, secret) ? { ok: true, app } : { ok: false, reason: 'wrong client secret' };
     },
 
     /** The client secret in the clear, for the developer console and for signing Web SDK id tokens. */

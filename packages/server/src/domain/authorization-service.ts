@@ -1,162 +1,35 @@
-import { parseScopeList } from '@grantboard/protocol';
-import { isValidS256Challenge } from '../lib/pkce.js';
 import { digest, mintToken } from '../lib/tokens.js';
-import { InvalidRequest, InvalidScope, type OAuthError, UnsupportedResponseType } from '../oauth/errors.js';
 import type { App } from '../storage/repositories/apps.js';
-import { matchRedirectUri } from './redirect-uri.js';
 import type { ServiceContext } from './service-context.js';
 
-/** A validated authorization request (RFC 6749 §4.1.1), ready for the consent page. */
-export interface AuthorizationRequest {
+/** What a code is bound to besides the user and team (RFC 6749 §4.1.3, RFC 7636 §4.4). */
+export interface CodeBinding {
   app: App;
   redirectUri: string;
-  state: string | undefined;
-  teamId: string | undefined;
   scopes: string[];
   codeChallenge: string | undefined;
 }
 
-/**
- * The request cannot be answered with a redirect: the client or redirect URI is not verified
- * (RFC 6749 §4.1.2.1, RFC 9700 §4.11.2). Shown on an error page.
- */
-export class UnverifiedClientError extends Error {}
-
-/** The client and redirect URI are verified, but the request is not: answered by redirect with `error`. */
-export class RedirectableError extends Error {
-  constructor(
-    readonly error: OAuthError,
-    readonly redirectUri: string,
-    readonly state: string | undefined,
-  ) {
-    super(error.description);
-  }
-}
-
-const MAX_STATE_LENGTH = 2048;
-
-/** Parameters that may appear at most once (RFC 6749 §3.1). */
-const SINGLE_PARAMS = [
-  'response_type',
-  'client_id',
-  'redirect_uri',
-  'scope',
-  'state',
-  'team_id',
-  'code_challenge',
-  'code_challenge_method',
-];
-
 export function authorizationService({ config, repos, clock }: ServiceContext) {
-  /** Empty values count as absent (RFC 6749 §3.1; the official Node client always sends `team_id=&state=`). */
-  const read = (params: URLSearchParams, name: string) => params.get(name) || undefined;
-
   return {
-    /** Steps in the order of RFC 6749 §4.1.2.1: verify the client and redirect URI first, then the rest. */
-    async parse(params: URLSearchParams): Promise<AuthorizationRequest> {
-      const duplicated = SINGLE_PARAMS.filter((name) => params.getAll(name).length > 1);
-      const clientId = read(params, 'client_id');
-      if (duplicated.includes('client_id') || duplicated.includes('redirect_uri')) {
-        throw new UnverifiedClientError('The request repeats client_id or redirect_uri.');
-      }
-      if (!clientId) throw new UnverifiedClientError('The request has no client_id.');
-      const app = /^\d{1,30}$/.test(clientId) ? await repos.apps.findById(clientId) : undefined;
-      if (!app) throw new UnverifiedClientError('There is no app with this client_id.');
-      const redirectUri = read(params, 'redirect_uri');
-      if (!redirectUri) throw new UnverifiedClientError('The request has no redirect_uri.');
-      if (!matchRedirectUri(app.redirectUris, redirectUri)) {
-        throw new UnverifiedClientError(`The redirect_uri is not registered for ${app.name}. It must match exactly.`);
-      }
-
-      const rawState = params.get('state') ?? undefined;
-      const state =
-        rawState && rawState.length <= MAX_STATE_LENGTH && !duplicated.includes('state') ? rawState : undefined;
-      const fail = (error: OAuthError) => new RedirectableError(error, redirectUri, state);
-      if (duplicated.length > 0) throw fail(new InvalidRequest(`Repeated parameter: ${duplicated.join(', ')}.`));
-      if (rawState && rawState.length > MAX_STATE_LENGTH)
-        throw fail(new InvalidRequest('The state parameter is too long.'));
-      const responseType = read(params, 'response_type');
-      if (!responseType) throw fail(new InvalidRequest("Missing required parameter 'response_type'."));
-      // RFC 9700 §2.1.2: only the code flow; no tokens from the authorization endpoint.
-      if (responseType !== 'code') throw fail(new UnsupportedResponseType("Only response_type 'code' is supported."));
-
-      const scopes = this.grantedScopes(app, read(params, 'scope'), fail);
-      const codeChallenge = read(params, 'code_challenge');
-      const method = read(params, 'code_challenge_method');
-      if (codeChallenge === undefined) {
-        if (method !== undefined)
-          throw fail(new InvalidRequest('code_challenge_method was sent without code_challenge.'));
-        // RFC 9700 §2.1.1: public clients must use PKCE.
-        if (app.isPublic)
-          throw fail(new InvalidRequest('This app is public: PKCE (code_challenge with S256) is required.'));
-      } else {
-        // RFC 7636 §4.3 defaults a missing method to 'plain', which exposes the verifier: S256 only.
-        if (method !== 'S256') throw fail(new InvalidRequest("code_challenge_method must be 'S256'."));
-        if (!isValidS256Challenge(codeChallenge))
-          throw fail(new InvalidRequest('code_challenge is not a valid S256 challenge.'));
-      }
-      const teamId = read(params, 'team_id');
-      return { app, redirectUri, state, teamId, scopes, codeChallenge };
-    },
-
-    /** The scopes to grant: the requested subset of the app's scopes, or all of them. */
-    grantedScopes(app: App, requested: string | undefined, fail: (error: OAuthError) => Error): string[] {
-      const appScopes = app.scopes;
-      if (requested === undefined) return appScopes;
-      const parsed = parseScopeList(requested);
-      if (!parsed || parsed.length === 0) throw fail(new InvalidScope('The scope parameter is malformed.'));
-      const extra = parsed.filter((s) => !appScopes.includes(s));
-      if (extra.length > 0) throw fail(new InvalidScope(`The app is not registered for: ${extra.join(' ')}.`));
-      return parsed;
-    },
-
     /** Issues a single-use code bound to client, redirect URI, user, team, scopes and PKCE challenge. */
-    async issueCode(request: AuthorizationRequest, userId: string, teamId: string): Promise<string> {
+    async issueCode(binding: CodeBinding, userId: string, teamId: string): Promise<string> {
       const code = mintToken('code');
       const now = clock.now();
       await repos.codes.create({
         digest: digest(code),
-        app_id: request.app.id,
-        user_id: userId,
-        team_id: teamId,
-        redirect_uri: request.redirectUri,
-        scopes: request.scopes.join(' '),
-        code_challenge: request.codeChallenge ?? null,
-        expires_at: now + config.codeTtlSeconds * 1000,
-        consumed_at: null,
-        created_at: now,
+        appId: binding.app.id,
+        userId,
+        teamId,
+        redirectUri: binding.redirectUri,
+        scopes: binding.scopes,
+        codeChallenge: binding.codeChallenge ?? null,
+        expiresAt: now + config.codeTtlSeconds * 1000,
+        createdAt: now,
       });
       return code;
     },
-
-    /** The redirect back to the client: RFC 6749 §4.1.2 plus Miro's `client_id`, `team_id` and RFC 9207's `iss`. */
-    successRedirect(request: AuthorizationRequest, code: string, teamId: string): string {
-      return withParams(request.redirectUri, {
-        code,
-        state: request.state,
-        client_id: request.app.id,
-        team_id: teamId,
-        iss: config.publicUrl,
-      });
-    },
-
-    errorRedirect(error: RedirectableError): string {
-      return withParams(error.redirectUri, {
-        error: error.error.code,
-        error_description: error.error.description,
-        state: error.state,
-        iss: config.publicUrl,
-      });
-    },
   };
-}
-
-function withParams(uri: string, params: Record<string, string | undefined>): string {
-  const url = new URL(uri);
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined) url.searchParams.append(name, value);
-  }
-  return url.href;
 }
 
 export type AuthorizationService = ReturnType<typeof authorizationService>;

@@ -1,7 +1,7 @@
 import type { BoardMemberView } from '../storage/repositories/board-members.js';
 import type { BoardRole } from '../storage/schema.js';
 import { parsePolicy } from './board-policy.js';
-import { type AccessibleBoard, type Actor, atLeast, requireRole } from './board-roles.js';
+import { type AccessibleBoard, type Actor, requireRole } from './board-roles.js';
 import type { BoardService } from './board-service.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import type { ServiceContext } from './service-context.js';
@@ -16,6 +16,8 @@ export interface ShareResult {
 }
 
 const MAX_EMAILS = 20;
+
+const ALREADY_MEMBER = 'Already a member of the board; sharing does not change roles (a co-owner changes them).';
 
 /** Board members: who may share, change roles and remove follows the board's sharing policy. */
 export function boardMemberService({ repos, clock }: ServiceContext, boards: BoardService) {
@@ -46,9 +48,11 @@ export function boardMemberService({ repos, clock }: ServiceContext, boards: Boa
     },
 
     /**
-     * Invites users by email with a role. Every address is judged first; then the known ones are
-     * added (or have their role changed) in one transaction. Unknown addresses are reported, not
-     * created: Grantboard sends no invitations by email.
+     * Invites users by email with a role, at most the caller's own. Sharing only adds members, as
+     * Miro's share endpoint "invites new members" (spec.json `share-board`): an existing member keeps
+     * their role and is reported in `failed` — a role change is `PATCH …/members/{id}` and needs a
+     * co-owner. Unknown addresses are reported, not created: Grantboard sends no invitations by email.
+     * The new members are added in one transaction; one that joined meanwhile is reported as a member.
      */
     async share(actor: Actor, boardId: string, emails: string[], role: AssignableRole): Promise<ShareResult> {
       const access = await boards.open(actor, boardId);
@@ -56,22 +60,29 @@ export function boardMemberService({ repos, clock }: ServiceContext, boards: Boa
       const unique = [...new Set(emails.map((email) => email.trim().toLowerCase()))];
       if (unique.length > MAX_EMAILS)
         throw new ValidationError(`Share with at most ${MAX_EMAILS} emails at once.`, 'emails');
-      const result: ShareResult = { successful: [], failed: [] };
-      const entries: { userId: string; role: AssignableRole }[] = [];
+      const outcome = new Map<string, { userId: string } | { reason: string }>();
+      const candidates: { email: string; userId: string }[] = [];
       for (const email of unique) {
         const user = await repos.users.findByEmail(email);
-        const current = user && (await repos.boardMembers.find(boardId, user.id));
-        if (!user) result.failed.push({ email, reason: 'There is no user with this email.' });
-        else if (current?.role === 'owner') result.failed.push({ email, reason: 'The owner keeps the owner role.' });
-        else if (current && !atLeast(access.role, current.role))
-          result.failed.push({ email, reason: `Only a ${current.role} or above can change this member's role.` });
-        else {
-          entries.push({ userId: user.id, role });
-          result.successful.push(user.id);
-        }
+        if (!user) outcome.set(email, { reason: 'There is no user with this email.' });
+        else candidates.push({ email, userId: user.id });
       }
-      if (!(await repos.boardMembers.setRoles(boardId, entries, clock.now())))
-        throw new NotFoundError(`Board ${boardId} was not found.`);
+      const added = await repos.boardMembers.addMembers(
+        boardId,
+        candidates.map((c) => c.userId),
+        role,
+        clock.now(),
+      );
+      if (added === undefined) throw new NotFoundError(`Board ${boardId} was not found.`);
+      for (const { email, userId } of candidates) {
+        outcome.set(email, added.has(userId) ? { userId } : { reason: ALREADY_MEMBER });
+      }
+      const result: ShareResult = { successful: [], failed: [] };
+      for (const email of unique) {
+        const entry = outcome.get(email)!;
+        if ('userId' in entry) result.successful.push(entry.userId);
+        else result.failed.push({ email, reason: entry.reason });
+      }
       return result;
     },
 

@@ -22,3 +22,20 @@ export class InsufficientRoleError extends ForbiddenError {
     super(message);
   }
 }
+
+/**
+ * A grant that cannot be used: an authorization code or refresh token that is unknown, expired,
+ * used, revoked, issued to another client, or whose bindings (redirect URI, PKCE) do not hold.
+ * `detail` is for the log only.
+ */
+export class InvalidGrantError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A requested scope beyond what the app or the grant allows. */
+export class InvalidScopeError extends Error {}

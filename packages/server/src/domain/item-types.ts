@@ -180,7 +180,3 @@ const frame: ItemTypeRules = {
 };
 
 export const ITEM_RULES: Record<ItemType, ItemTypeRules> = { sticky_note: stickyNote, text, shape, frame };
-
-export function isItemType(value: string): value is ItemType {
-  return (ITEM_TYPES as readonly string[]).includes(value);
-}

@@ -9,6 +9,7 @@ import { itemService } from './item-service.js';
 import type { ServiceContext } from './service-context.js';
 import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
+import { tagService } from './tag-service.js';
 import { teamService } from './team-service.js';
 import { tokenService } from './token-service.js';
 
@@ -23,6 +24,7 @@ export function createServices(context: ServiceContext) {
     boards,
     items: itemService(context, boards),
     boardMembers: boardMemberService(context, boards),
+    tags: tagService(context, boards),
     boardApps: boardAppService(context),
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),

@@ -3,13 +3,28 @@ import { numericId } from '../lib/ids.js';
 import { verifierMatches } from '../lib/pkce.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { digest, isWellFormedToken, mintToken } from '../lib/tokens.js';
-import { InvalidGrant, type OAuthError } from '../oauth/errors.js';
 import type { App } from '../storage/repositories/apps.js';
 import type { RedeemDecision } from '../storage/repositories/codes.js';
-import type { AccessGrant, FamilyRow, TokenSet, UserGrant } from '../storage/repositories/tokens.js';
+import type {
+  AccessContext,
+  AccessGrant,
+  Family,
+  RotationResult,
+  ScopeDecision,
+  TokenSet,
+  UserGrant,
+} from '../storage/repositories/tokens.js';
+import { InvalidGrantError, InvalidScopeError } from './errors.js';
 import type { ServiceContext } from './service-context.js';
 
-export type AccessCheck = { kind: 'valid'; grant: AccessGrant } | { kind: 'expired' } | { kind: 'invalid' };
+/** The one answer to "is this access token live": known, not revoked, and not past its expiry. */
+export type AccessCheck<T = AccessGrant> = { kind: 'valid'; grant: T } | { kind: 'expired' } | { kind: 'invalid' };
+
+/** What introspection may tell the token's own client (RFC 7662 §2.2). */
+export type Introspection =
+  | { kind: 'access'; grant: AccessGrant }
+  | { kind: 'refresh'; family: Family; expiresAt: number }
+  | { kind: 'inactive' };
 
 interface MintedTokens {
   set: TokenSet;
@@ -24,6 +39,19 @@ interface ReplayPayload {
   access_expires_at: number;
 }
 
+/**
+ * ARCHITECTURE.md decision 9, as a pure function of what the rotation's compare-and-set found: a
+ * token rotated moments ago whose successor is unused is a parallel retry by its own client,
+ * answered with the identical response; any other use of a rotated token is reuse, treated as theft.
+ */
+export function isParallelRetry(
+  previous: Extract<RotationResult<unknown>, { kind: 'already_rotated' }>,
+  now: number,
+  graceMs: number,
+): boolean {
+  return now - previous.rotatedAt <= graceMs && previous.successorLive && previous.replaySealed !== null;
+}
+
 const INVALID_CODE = 'The authorization code is invalid, expired or already used.';
 const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked.';
 
@@ -34,10 +62,11 @@ const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked.';
 export function tokenService({ config, repos, clock }: ServiceContext) {
   const accessTtl = config.accessTokenTtlSeconds * 1000;
   const refreshTtl = config.refreshTokenTtlSeconds * 1000;
+  const graceMs = config.refreshReuseGraceSeconds * 1000;
 
   function mint(
     app: App,
-    grant: { userId: string; teamId: string; scopes: string; codeDigest: string | null },
+    grant: { userId: string; teamId: string; scopes: string[]; codeDigest: string | null },
   ): MintedTokens {
     const now = clock.now();
     const accessToken = mintToken('access');
@@ -46,17 +75,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
       accessToken,
       refreshToken,
       set: {
-        family: {
-          id: numericId(),
-          app_id: app.id,
-          user_id: grant.userId,
-          team_id: grant.teamId,
-          scopes: grant.scopes,
-          code_digest: grant.codeDigest,
-          created_at: now,
-          revoked_at: null,
-          revoked_reason: null,
-        },
+        family: { id: numericId(), appId: app.id, ...grant, createdAt: now },
         access: { digest: digest(accessToken), expiresAt: app.expiring ? now + accessTtl : null },
         refresh: refreshToken ? { digest: digest(refreshToken), expiresAt: now + refreshTtl } : null,
       },
@@ -65,7 +84,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
 
   /** ARCHITECTURE.md decision 3: ids as strings; `expires_in` and `refresh_token` for expiring apps only. */
   function response(
-    family: FamilyRow,
+    family: Family,
     accessToken: string,
     accessExpiresAt: number | null,
     refreshToken?: string,
@@ -73,19 +92,49 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
     const body: TokenResponse = {
       access_token: accessToken,
       token_type: 'bearer',
-      scope: family.scopes,
-      user_id: family.user_id,
-      team_id: family.team_id,
+      scope: family.scopes.join(' '),
+      user_id: family.userId,
+      team_id: family.teamId,
     };
     if (accessExpiresAt !== null) body.expires_in = Math.max(0, Math.floor((accessExpiresAt - clock.now()) / 1000));
     if (refreshToken !== undefined) body.refresh_token = refreshToken;
     return body;
   }
 
+  function judgeAccess<T extends { expiresAt: number | null }>(found: T | undefined): AccessCheck<T> {
+    if (!found) return { kind: 'invalid' };
+    if (found.expiresAt !== null && found.expiresAt <= clock.now()) return { kind: 'expired' };
+    return { kind: 'valid', grant: found };
+  }
+
+  /** RFC 6749 §6: the new pair carries the requested scope, which may narrow but never widen the grant. */
+  function scopeFor(requested: string[] | undefined) {
+    return (family: Family): ScopeDecision<InvalidScopeError> => {
+      if (requested === undefined) return { ok: true, scopes: family.scopes };
+      const extra = requested.filter((scope) => !family.scopes.includes(scope));
+      if (extra.length > 0) {
+        return { ok: false, error: new InvalidScopeError(`The grant does not include: ${extra.join(' ')}.`) };
+      }
+      return { ok: true, scopes: requested };
+    };
+  }
+
+  async function revokeForReuse(family: Family, rotatedAt: number, now: number): Promise<void> {
+    if (!(await repos.tokens.revokeFamily(family.id, now, 'refresh_token_reuse'))) return;
+    await repos.audit.record({
+      type: 'refresh_token_reuse_detected',
+      at: now,
+      appId: family.appId,
+      teamId: family.teamId,
+      userId: family.userId,
+      detail: { familyId: family.id, secondsSinceRotation: Math.round((now - rotatedAt) / 1000) },
+    });
+  }
+
   return {
     /** Tokens straight from a grant (the developer console's "Install app and get OAuth token"). */
     async issue(app: App, grant: { userId: string; teamId: string; scopes: string[] }): Promise<TokenResponse> {
-      const minted = mint(app, { ...grant, scopes: grant.scopes.join(' '), codeDigest: null });
+      const minted = mint(app, { ...grant, codeDigest: null });
       await repos.tokens.issue(minted.set);
       return response(minted.set.family, minted.accessToken, minted.set.access.expiresAt, minted.refreshToken);
     },
@@ -96,34 +145,34 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
       params: { code: string; redirectUri: string; codeVerifier: string | undefined },
     ): Promise<TokenResponse> {
       // A mistyped or made-up code fails on its checksum without a database read.
-      if (!isWellFormedToken(params.code, 'code')) throw new InvalidGrant(INVALID_CODE, 'malformed code');
+      if (!isWellFormedToken(params.code, 'code')) throw new InvalidGrantError(INVALID_CODE, 'malformed code');
       const codeDigest = digest(params.code);
       const now = clock.now();
-      let minted: MintedTokens | undefined;
-      const result = await repos.codes.redeem(codeDigest, now, (code): RedeemDecision<OAuthError> => {
-        const reject = (description: string, detail?: string) => ({
-          ok: false as const,
-          error: new InvalidGrant(description, detail),
-        });
-        if (code.app_id !== app.id) return reject(INVALID_CODE, 'code issued to another client');
-        if (code.expires_at <= now) return reject('The authorization code has expired.');
-        // RFC 6749 §4.1.3: the redirect_uri must be identical to the one in the authorization request.
-        if (params.redirectUri !== code.redirect_uri) return reject('Redirect URI mismatch.');
-        if (code.code_challenge !== null) {
-          if (params.codeVerifier === undefined) return reject("Missing required parameter 'code_verifier'.");
-          if (!verifierMatches(params.codeVerifier, code.code_challenge))
-            return reject('The code_verifier does not match the code_challenge.');
-        } else if (params.codeVerifier !== undefined) {
-          // RFC 9700 §4.8.2: a verifier for a request made without a challenge is a PKCE downgrade.
-          return reject('A code_verifier was sent, but the authorization request had no code_challenge.');
-        }
-        minted = mint(app, { userId: code.user_id, teamId: code.team_id, scopes: code.scopes, codeDigest });
-        return { ok: true, tokens: minted.set };
-      });
+      const result = await repos.codes.redeem(
+        codeDigest,
+        app.id,
+        now,
+        (code): RedeemDecision<InvalidGrantError, MintedTokens> => {
+          const reject = (message: string) => ({ ok: false as const, error: new InvalidGrantError(message) });
+          if (code.expiresAt <= now) return reject('The authorization code has expired.');
+          // RFC 6749 §4.1.3: the redirect_uri must be identical to the one in the authorization request.
+          if (params.redirectUri !== code.redirectUri) return reject('Redirect URI mismatch.');
+          if (code.codeChallenge !== null) {
+            if (params.codeVerifier === undefined) return reject("Missing required parameter 'code_verifier'.");
+            if (!verifierMatches(params.codeVerifier, code.codeChallenge))
+              return reject('The code_verifier does not match the code_challenge.');
+          } else if (params.codeVerifier !== undefined) {
+            // RFC 9700 §4.8.2: a verifier for a request made without a challenge is a PKCE downgrade.
+            return reject('A code_verifier was sent, but the authorization request had no code_challenge.');
+          }
+          const minted = mint(app, { userId: code.userId, teamId: code.teamId, scopes: code.scopes, codeDigest });
+          return { ok: true, tokens: minted.set, value: minted };
+        },
+      );
       switch (result.kind) {
         case 'issued': {
-          const tokens = minted!;
-          return response(tokens.set.family, tokens.accessToken, tokens.set.access.expiresAt, tokens.refreshToken);
+          const { set, accessToken, refreshToken } = result.value;
+          return response(set.family, accessToken, set.access.expiresAt, refreshToken);
         }
         case 'rejected':
           throw result.error;
@@ -131,35 +180,27 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
           await repos.audit.record({
             type: 'authorization_code_replay_detected',
             at: now,
-            appId: result.code.app_id,
-            teamId: result.code.team_id,
-            userId: result.code.user_id,
+            appId: result.code.appId,
+            teamId: result.code.teamId,
+            userId: result.code.userId,
             detail: { revokedFamilies: result.revokedFamilies.length },
           });
-          throw new InvalidGrant(INVALID_CODE, 'code replay: tokens issued from it revoked');
+          throw new InvalidGrantError(INVALID_CODE, 'code replay: tokens issued from it revoked');
         case 'unknown':
-          throw new InvalidGrant(INVALID_CODE, 'unknown code');
+          throw new InvalidGrantError(INVALID_CODE, 'unknown code, or issued to another client');
       }
     },
 
     /**
      * RFC 6749 §6 with rotation (ARCHITECTURE.md decision 9): a new pair on every refresh, the old
-     * pair dead at once. A parallel retry with the just-rotated token by the same client within the
-     * grace window gets the identical response; any other reuse is treated as theft and revokes the
-     * whole family.
+     * pair dead at once; `scope` may narrow the grant. What the compare-and-set returned decides the
+     * rest (`isParallelRetry`).
      */
-    async refresh(app: App, refreshToken: string, scope: string | undefined): Promise<TokenResponse> {
+    async refresh(app: App, refreshToken: string, scope: string[] | undefined): Promise<TokenResponse> {
       if (!isWellFormedToken(refreshToken, 'refresh'))
-        throw new InvalidGrant(INVALID_REFRESH, 'malformed refresh token');
+        throw new InvalidGrantError(INVALID_REFRESH, 'malformed refresh token');
       const refreshDigest = digest(refreshToken);
       const now = clock.now();
-      if (scope !== undefined) {
-        // RFC 6749 §6: the scope may not go beyond the original grant; Grantboard keeps it as granted.
-        const live = await repos.tokens.findLiveRefresh(refreshDigest, now);
-        if (live && live.app_id === app.id && scope !== live.scopes) {
-          throw new InvalidGrant('The requested scope must equal the scope of the original grant.');
-        }
-      }
       const accessToken = mintToken('access');
       const nextRefresh = mintToken('refresh');
       const accessExpiresAt = now + accessTtl;
@@ -169,37 +210,30 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
         refresh_token: nextRefresh,
         access_expires_at: accessExpiresAt,
       };
-      const result = await repos.tokens.rotate({
-        digest: refreshDigest,
-        appId: app.id,
-        now,
-        access: { digest: digest(accessToken), expiresAt: accessExpiresAt },
-        refresh: { digest: digest(nextRefresh), expiresAt: now + refreshTtl },
-        replaySealed: seal(replayKey, JSON.stringify(payload), refreshDigest),
-      });
+      const result = await repos.tokens.rotate(
+        {
+          digest: refreshDigest,
+          appId: app.id,
+          now,
+          access: { digest: digest(accessToken), expiresAt: accessExpiresAt },
+          refresh: { digest: digest(nextRefresh), expiresAt: now + refreshTtl },
+          replaySealed: seal(replayKey, JSON.stringify(payload), refreshDigest),
+        },
+        scopeFor(scope),
+      );
       if (result.kind === 'rotated') return response(result.family, accessToken, accessExpiresAt, nextRefresh);
+      if (result.kind === 'rejected') throw result.error;
       if (result.kind === 'invalid')
-        throw new InvalidGrant(INVALID_REFRESH, 'unknown, expired or foreign refresh token');
-
-      const withinGrace = now - result.rotatedAt <= config.refreshReuseGraceSeconds * 1000;
-      if (withinGrace && result.successorLive && result.replaySealed !== null) {
-        const replay = open(replayKey, result.replaySealed, refreshDigest);
+        throw new InvalidGrantError(INVALID_REFRESH, 'unknown, expired or foreign refresh token');
+      if (isParallelRetry(result, now, graceMs)) {
+        const replay = open(replayKey, result.replaySealed ?? '', refreshDigest);
         if (replay !== undefined) {
           const previous = JSON.parse(replay) as ReplayPayload;
           return response(result.family, previous.access_token, previous.access_expires_at, previous.refresh_token);
         }
       }
-      if (await repos.tokens.revokeFamily(result.family.id, now, 'refresh_token_reuse')) {
-        await repos.audit.record({
-          type: 'refresh_token_reuse_detected',
-          at: now,
-          appId: result.family.app_id,
-          teamId: result.family.team_id,
-          userId: result.family.user_id,
-          detail: { familyId: result.family.id, secondsSinceRotation: Math.round((now - result.rotatedAt) / 1000) },
-        });
-      }
-      throw new InvalidGrant(INVALID_REFRESH, 'refresh token reuse: family revoked');
+      await revokeForReuse(result.family, result.rotatedAt, now);
+      throw new InvalidGrantError(INVALID_REFRESH, 'refresh token reuse: family revoked');
     },
 
     /** The apps the user has authorized, per team, that still hold a live token ("Authorized apps"). */
@@ -209,8 +243,8 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
 
     /**
      * The user takes back an authorization ("Authorized apps" → Revoke access): every live token
-     * family of the user for the app in the team is revoked; the app stays installed in the team.
-     * Returns how many families were revoked.
+     * family of the user for the app in the team is revoked and the user's unredeemed codes for it
+     * are spent; the app stays installed in the team. Returns how many families were revoked.
      */
     async revokeGrant(grant: { userId: string; appId: string; teamId: string }): Promise<number> {
       const now = clock.now();
@@ -232,10 +266,25 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
     /** Checks an access token presented to a resource. */
     async checkAccess(token: string): Promise<AccessCheck> {
       if (!isWellFormedToken(token, 'access')) return { kind: 'invalid' };
-      const grant = await repos.tokens.findAccess(digest(token));
-      if (!grant) return { kind: 'invalid' };
-      if (grant.expiresAt !== null && grant.expiresAt <= clock.now()) return { kind: 'expired' };
-      return { kind: 'valid', grant };
+      return judgeAccess(await repos.tokens.findAccess(digest(token)));
+    },
+
+    /** The same check, with the names `GET /v1/oauth-token` shows, in one query. */
+    async context(token: string): Promise<AccessCheck<AccessContext>> {
+      if (!isWellFormedToken(token, 'access')) return { kind: 'invalid' };
+      return judgeAccess(await repos.tokens.findAccessWithContext(digest(token)));
+    },
+
+    /** RFC 7662: a live token issued to `appId`, or inactive — never a word about anyone else's. */
+    async introspect(token: string, appId: string): Promise<Introspection> {
+      if (isWellFormedToken(token, 'access')) {
+        const check = await this.checkAccess(token);
+        if (check.kind === 'valid' && check.grant.appId === appId) return { kind: 'access', grant: check.grant };
+      } else if (isWellFormedToken(token, 'refresh')) {
+        const live = await repos.tokens.findLiveRefresh(digest(token), clock.now());
+        if (live && live.family.appId === appId) return { kind: 'refresh', ...live };
+      }
+      return { kind: 'inactive' };
     },
 
     /**
@@ -252,8 +301,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
         const grant = await repos.tokens.findAccess(tokenDigest);
         if (grant) family = { id: grant.familyId, appId: grant.appId, teamId: grant.teamId, userId: grant.userId };
       } else if (isWellFormedToken(token, 'refresh')) {
-        const live = await repos.tokens.findLiveRefresh(tokenDigest, now);
-        if (live) family = { id: live.id, appId: live.app_id, teamId: live.team_id, userId: live.user_id };
+        family = (await repos.tokens.findLiveRefresh(tokenDigest, now))?.family;
       }
       if (!family || (options.appId !== undefined && family.appId !== options.appId)) return false;
       const revoked = await repos.tokens.revokeFamily(family.id, now, 'revoked');

@@ -1,6 +1,5 @@
 import type { AppService } from '../domain/app-service.js';
 import type { App } from '../storage/repositories/apps.js';
-import type { Repositories } from '../storage/repositories/index.js';
 import { InvalidClient, InvalidRequest } from './errors.js';
 import type { OAuthParams } from './params.js';
 
@@ -9,7 +8,6 @@ export interface AuthenticatedClient {
   method: 'client_secret_basic' | 'client_secret_post' | 'none';
 }
 
-const CLIENT_ID = /^\d{1,30}$/;
 const FAILED = 'Client authentication failed.';
 
 /** RFC 6749 §2.3.1: HTTP Basic with form-urlencoded client id and secret. */
@@ -28,14 +26,12 @@ function parseBasic(header: string): { id: string; secret: string } | undefined 
 }
 
 /**
- * Authenticates the client of a token, revocation or introspection request: a confidential app by
- * its secret, sent as parameters or with HTTP Basic (exactly one method, RFC 6749 §2.3); a public
- * app by its client id alone.
+ * Authenticates the client of a token, revocation or introspection request: the credentials come
+ * as parameters or with HTTP Basic (exactly one method, RFC 6749 §2.3); the app service judges them.
  */
 export async function authenticateClient(
   params: OAuthParams,
   authorization: string | undefined,
-  repos: Repositories,
   apps: AppService,
 ): Promise<AuthenticatedClient> {
   const isBasic = authorization !== undefined && /^basic /i.test(authorization);
@@ -53,12 +49,7 @@ export async function authenticateClient(
     method = 'client_secret_basic';
   }
   if (id === undefined) throw new InvalidRequest("Missing required parameter 'client_id'.");
-  const app = CLIENT_ID.test(id) ? await repos.apps.findById(id) : undefined;
-  if (!app) throw new InvalidClient(FAILED, isBasic, 'unknown client');
-  const confidential = !app.isPublic;
-  if (confidential && secret === undefined) throw new InvalidClient(FAILED, isBasic, 'no client secret');
-  if (!confidential && secret !== undefined) throw new InvalidClient(FAILED, isBasic, 'public client sent a secret');
-  if (confidential && !apps.secretMatches(app, secret ?? ''))
-    throw new InvalidClient(FAILED, isBasic, 'wrong client secret');
-  return { app, method };
+  const result = await apps.authenticate(id, secret);
+  if (!result.ok) throw new InvalidClient(FAILED, isBasic, result.reason);
+  return { app: result.app, method };
 }

@@ -60,10 +60,6 @@ export class UnsupportedResponseType extends OAuthError {
   readonly code = 'unsupported_response_type';
 }
 
-export class UnsupportedTokenType extends OAuthError {
-  readonly code = 'unsupported_token_type';
-}
-
 export class InvalidScope extends OAuthError {
   readonly code = 'invalid_scope';
 }

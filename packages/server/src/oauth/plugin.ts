@@ -2,6 +2,7 @@ import { PATHS } from '@grantboard/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../api/errors.js';
 import type { AppContext } from '../app-context.js';
+import { InvalidGrantError, InvalidScopeError } from '../domain/errors.js';
 import { classifyFailure, UNAVAILABLE_RETRY_SECONDS } from '../http/failures.js';
 import { noStore, retryAfter } from '../http/responses.js';
 import { introspectEndpoint } from './endpoints/introspect.js';
@@ -11,7 +12,9 @@ import { tokenEndpoint } from './endpoints/token.js';
 import { tokenContextEndpoint } from './endpoints/token-context.js';
 import {
   InvalidClient,
+  InvalidGrant,
   InvalidRequest,
+  InvalidScope,
   OAuthError,
   ServerError,
   TemporarilyUnavailable,
@@ -52,6 +55,9 @@ export async function oauthPlugin(app: FastifyInstance, context: AppContext): Pr
 /** Every failure as an OAuth error: the client's own, the database's, or a bug (`server_error`, no internals). */
 function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
   if (error instanceof OAuthError) return error;
+  // The domain's refusals, in the OAuth vocabulary (RFC 6749 §5.2).
+  if (error instanceof InvalidGrantError) return new InvalidGrant(error.message, error.detail);
+  if (error instanceof InvalidScopeError) return new InvalidScope(error.message);
   const failure = classifyFailure(error, request);
   switch (failure.kind) {
     case 'client':

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as core from './migrations/2026-11-29-001-core.js';
 import * as web from './migrations/2026-11-29-003-web.js';
 import * as boards from './migrations/2026-11-29-004-boards.js';
+import * as tags from './migrations/2026-12-02-005-tags.js';
 import type { Tables } from './schema.js';
 
 /** Dated migrations, applied in name order. Add new ones here. */
@@ -9,6 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29-001-core': core,
   '2026-11-29-003-web': web,
   '2026-11-29-004-boards': boards,
+  '2026-12-02-005-tags': tags,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

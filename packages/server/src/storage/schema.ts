@@ -191,6 +191,22 @@ export interface ItemsTable {
   modified_at: number;
 }
 
+export interface TagsTable {
+  id: string;
+  board_id: string;
+  /** Unique within the board, case-sensitive (Miro). */
+  title: string;
+  /** One of Miro's tag colours: red, light_green, cyan, … */
+  fill_color: string;
+  created_at: number;
+}
+
+export interface ItemTagsTable {
+  item_id: string;
+  tag_id: string;
+  created_at: number;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -207,5 +223,7 @@ export interface Tables {
   boards: BoardsTable;
   board_members: BoardMembersTable;
   items: ItemsTable;
+  tags: TagsTable;
+  item_tags: ItemTagsTable;
   sign_in_failures: SignInFailuresTable;
 }

@@ -23,8 +23,6 @@ export async function issueCode(
     {
       app,
       redirectUri: options.redirectUri ?? REDIRECT_URI,
-      state: undefined,
-      teamId: options.teamId ?? t.seed.teamId,
       scopes: options.scopes ?? app.scopes,
       codeChallenge: options.codeChallenge,
     },
@@ -51,7 +49,7 @@ export function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
-/** Exchanges a fresh code of the expiring app for tokens. */
+/** Exchanges a fresh code of an app (the expiring one by default) for tokens. */
 export async function obtainTokens(t: TestApp, options: Parameters<typeof issueCode>[1] = {}): Promise<TokenResponse> {
   const app = options.app ?? t.seed.expiringApp;
   const code = await issueCode(t, options);
@@ -59,7 +57,7 @@ export async function obtainTokens(t: TestApp, options: Parameters<typeof issueC
   const response = await tokenRequest(t.app, {
     grant_type: 'authorization_code',
     client_id: app.id,
-    client_secret: secret,
+    ...(app.isPublic ? {} : { client_secret: secret }),
     code,
     redirect_uri: options.redirectUri ?? REDIRECT_URI,
   });

@@ -9,8 +9,15 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Everything the process wrote, for assertions about logs. */
   output(): string;
-  /** SIGTERM and wait for exit. */
-  stop(): Promise<void>;
+  /** Resolves once the output matches `pattern`; rejects if the process exits first. */
+  waitForOutput(pattern: RegExp): Promise<void>;
+  /** Sends `signal` (SIGTERM by default) and resolves with how the process exited. */
+  stop(signal?: NodeJS.Signals): Promise<ProcessExit>;
+}
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 /**
@@ -51,15 +58,33 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
+  const exited = () => ({ code: child.exitCode, signal: child.signalCode });
   return {
     url,
     child,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+    waitForOutput: (pattern) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(output)) return false;
+          child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
+          child.off('exit', exit);
+          resolve();
+          return true;
+        };
+        const exit = () => reject(new Error(`server exited before printing ${pattern}:\n${output}`));
+        if (check()) return;
+        if (child.exitCode !== null || child.signalCode !== null) return exit();
+        child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
+        child.once('exit', exit);
+      }),
+    stop: (signal = 'SIGTERM') =>
+      new Promise<ProcessExit>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(exited());
+        child.once('exit', () => resolve(exited()));
+        child.kill(signal);
       }),
   };
 }

@@ -9,6 +9,15 @@ import { GenericItem, GenericItemUpdate, ItemsPage } from '../schemas/items.js';
 import { BoardMember, BoardMembersPage, MemberChange, ShareRequest, ShareResult } from '../schemas/members.js';
 import { ShapeItem, ShapeRequest } from '../schemas/shapes.js';
 import { StickyNote, StickyNoteRequest } from '../schemas/sticky-notes.js';
+import {
+  ItemTags,
+  TagCreateRequest,
+  TaggedItemsPage,
+  TagSummary,
+  TagsPage,
+  TagUpdateRequest,
+  TagWithLinks,
+} from '../schemas/tags.js';
 import { TextCreateRequest, TextItem, TextUpdateRequest } from '../schemas/texts.js';
 
 type Json = Record<string, unknown>;
@@ -36,6 +45,13 @@ const COMPONENTS: Record<string, TSchema> = {
   FrameItem,
   FrameCreateRequest,
   FrameUpdateRequest,
+  Tag: TagSummary,
+  TagWithLinks,
+  TagCreateRequest,
+  TagUpdateRequest,
+  TagsPage,
+  ItemTags,
+  TaggedItemsPage,
   Error: ErrorBody,
 };
 
@@ -132,11 +148,19 @@ function operation(route: ApiRoute): Json {
 /** `/v2/boards/:board_id` → `/v2/boards/{board_id}` */
 export const openApiPath = (url: string): string => url.replace(/:([a-z_]+)/g, '{$1}');
 
+/**
+ * The document's key for a route. OpenAPI has one operation per method and path; an operation Miro
+ * tells apart by a query parameter alone is keyed with it (`…/items/{item_id}?tag_id`), as Miro's
+ * own spec keys them apart (`{board_id_PlatformTags}`).
+ */
+export const openApiKey = (route: Pick<ApiRoute, 'url' | 'variant'>): string =>
+  `${openApiPath(route.url)}${route.variant ? `?${route.variant}` : ''}`;
+
 /** The OpenAPI 3.1 document, built from the same route declarations the server runs. */
 export function openApiDocument(routes: ApiRoute[], config: Config): Json {
   const paths: Record<string, Json> = {};
   for (const route of routes) {
-    const path = openApiPath(route.url);
+    const path = openApiKey(route);
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
   }
   return {
@@ -145,10 +169,12 @@ export function openApiDocument(routes: ApiRoute[], config: Config): Json {
       title: 'Grantboard REST API',
       version: '2.0.0',
       description:
-        "A Miro-compatible REST API v2 subset: boards, board members, sticky notes, texts, shapes, frames and items. Authorize with an OAuth 2.0 access token (`Authorization: Bearer` or `?access_token=`). A token reaches only its team's boards, and the user's board role applies on top of its scopes. Every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.",
+        "A Miro-compatible REST API v2 subset: boards, board members, sticky notes, texts, shapes, frames, items and tags. Authorize with an OAuth 2.0 access token (`Authorization: Bearer` or `?access_token=`). A token reaches only its team's boards, and the user's board role applies on top of its scopes. Every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.",
     },
     servers: [{ url: config.publicUrl }],
-    tags: ['Boards', 'Board members', 'Items', 'Sticky notes', 'Texts', 'Shapes', 'Frames'].map((name) => ({ name })),
+    tags: ['Boards', 'Board members', 'Items', 'Sticky notes', 'Texts', 'Shapes', 'Frames', 'Tags'].map((name) => ({
+      name,
+    })),
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, schema]) => [name, toOpenApiSchema(schema)])),

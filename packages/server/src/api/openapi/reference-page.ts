@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Html, html } from '../../http/html.js';
 import { API_PATHS } from '../paths.js';
 import { type ApiRoute, LEVEL_CREDITS } from '../route.js';
-import { openApiPath } from './document.js';
+import { openApiKey } from './document.js';
 
 type Json = Record<string, unknown>;
 
@@ -30,7 +30,7 @@ function prose(text: string): Html {
 }
 
 function parameters(route: ApiRoute, document: Json): Html {
-  const op = ((document.paths as Json)[openApiPath(route.url)] as Json)[route.method.toLowerCase()] as Json;
+  const op = ((document.paths as Json)[openApiKey(route)] as Json)[route.method.toLowerCase()] as Json;
   const params = op.parameters as { name: string; in: string; required: boolean; description?: string; schema: Json }[];
   if (params.length === 0) return html``;
   return html`<table>
@@ -59,7 +59,7 @@ function schemaBlock(label: string, schema: Json | undefined): Html {
 }
 
 function operation(route: ApiRoute, document: Json): Html {
-  const op = ((document.paths as Json)[openApiPath(route.url)] as Json)[route.method.toLowerCase()] as Json;
+  const op = ((document.paths as Json)[openApiKey(route)] as Json)[route.method.toLowerCase()] as Json;
   const body = (op.requestBody as { content: { 'application/json': { schema: Json } } } | undefined)?.content[
     'application/json'
   ].schema;
@@ -67,7 +67,7 @@ function operation(route: ApiRoute, document: Json): Html {
     String(route.status)
   ]?.content?.['application/json'].schema;
   return html`<section class="op" id="${anchor(route)}">
-<div class="sig"><span class="method ${route.method}">${route.method}</span> ${openApiPath(route.url)}</div>
+<div class="sig"><span class="method ${route.method}">${route.method}</span> ${openApiKey(route)}</div>
 <h3>${route.summary}</h3>
 ${route.description ? html`<p>${prose(route.description)}</p>` : ''}
 <p class="meta">Scope <code>${route.scopes.join(' ')}</code> · rate-limit level ${route.level} (${LEVEL_CREDITS[route.level]} credits) · success ${route.status}</p>

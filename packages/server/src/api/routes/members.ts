@@ -65,7 +65,7 @@ export function memberRoutes({ services, config }: AppContext): ApiRoute[] {
       operationId: 'share-board',
       summary: 'Share board',
       description:
-        "Gives users, named by email, a role on the board. Sharing needs an editor (a co-owner when the policy's `sharingAccess` is `owner_and_coowners`); nobody gives a role above their own. Unknown emails are reported in `failed`.",
+        "Adds users, named by email, as members with a role. Sharing needs an editor (a co-owner when the policy's `sharingAccess` is `owner_and_coowners`); nobody gives a role above their own. Sharing only adds: an existing member keeps their role and is reported in `failed`, as are unknown emails; roles change through `update-board-member`.",
       tag: 'Board members',
       scopes: ['boards:write'],
       level: 3,

@@ -106,19 +106,27 @@ export const BoardsPage = Type.Object(
   closed,
 );
 
-export const BoardsQuery = Type.Object({
-  team_id: Type.Optional(Type.String({ maxLength: 100, description: "Only the token's team has boards to list." })),
-  query: Type.Optional(Type.String({ maxLength: 500, description: 'Boards whose name contains this, ignoring case.' })),
-  owner: Type.Optional(Type.String({ maxLength: 100, description: 'Boards owned by this user id.' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
-  offset: Type.Optional(Offset),
-  sort: Type.Optional(
-    StringEnum(['default', 'last_modified', 'last_opened', 'last_created', 'alphabetically'], {
-      description: 'Default: newest first (last_created).',
-    }),
-  ),
-});
+export const BoardsQuery = Type.Object(
+  {
+    team_id: Type.Optional(Type.String({ maxLength: 100, description: "Only the token's team has boards to list." })),
+    query: Type.Optional(
+      Type.String({ maxLength: 500, description: 'Boards whose name contains this, ignoring case.' }),
+    ),
+    owner: Type.Optional(Type.String({ maxLength: 100, description: 'Boards owned by this user id.' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+    offset: Type.Optional(Offset),
+    sort: Type.Optional(
+      StringEnum(['default', 'last_modified', 'last_opened', 'last_created', 'alphabetically'], {
+        description: 'Default: newest first (last_created).',
+      }),
+    ),
+  },
+  closed,
+);
 
-export const CopyQuery = Type.Object({
-  copy_from: Type.String({ minLength: 1, maxLength: 100, description: 'The id of the board to copy.' }),
-});
+export const CopyQuery = Type.Object(
+  {
+    copy_from: Type.String({ minLength: 1, maxLength: 100, description: 'The id of the board to copy.' }),
+  },
+  closed,
+);

@@ -60,11 +60,14 @@ export const ItemsPage = Type.Object(
   closed,
 );
 
-export const ItemsQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 10, maximum: 50, default: 10 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The cursor of the previous page.' })),
-  type: Type.Optional(StringEnum(MIRO_ITEM_TYPES)),
-});
+export const ItemsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 10, maximum: 50, default: 10 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The cursor of the previous page.' })),
+    type: Type.Optional(StringEnum(MIRO_ITEM_TYPES)),
+  },
+  closed,
+);
 
 export const GenericItemUpdate = Type.Object(
   { position: Type.Optional(PositionChange), parent: Type.Optional(ParentChange) },

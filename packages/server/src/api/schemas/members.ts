@@ -32,10 +32,13 @@ export const BoardMembersPage = Type.Object(
   closed,
 );
 
-export const MembersQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
-  offset: Type.Optional(Offset),
-});
+export const MembersQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+    offset: Type.Optional(Offset),
+  },
+  closed,
+);
 
 export const ShareRequest = Type.Object(
   {

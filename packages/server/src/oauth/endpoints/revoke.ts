@@ -26,7 +26,7 @@ function revokeV2Body(body: unknown): { accessToken: string; clientId: string; c
  * Revocation, three ways. Revoking an access token also revokes its refresh token; the app stays
  * installed (Miro's docs).
  */
-export function revokeEndpoints(app: FastifyInstance, { repos, services }: AppContext): void {
+export function revokeEndpoints(app: FastifyInstance, { services }: AppContext): void {
   // Miro's deprecated v1: the token in the query string (the official Node client still uses it).
   app.post(PATHS.revokeV1, async (request, reply) => {
     const token = readAccessToken(request);
@@ -40,20 +40,19 @@ export function revokeEndpoints(app: FastifyInstance, { repos, services }: AppCo
       const message = 'The body must be JSON with string fields accessToken, clientId and clientSecret.';
       return reply.code(400).send(miroError(400, 'invalidParameters', message));
     }
-    const client = await repos.apps.findById(/^\d{1,30}$/.test(body.clientId) ? body.clientId : '');
-    if (!client || !services.apps.secretMatches(client, body.clientSecret)) {
-      return reply.code(401).send(miroError(401, 'invalidClient', 'Client authentication failed.'));
-    }
-    if (await services.tokens.revoke(body.accessToken, { appId: client.id })) return reply.code(204).send();
+    const client = await services.apps.authenticate(body.clientId, body.clientSecret);
+    if (!client.ok) return reply.code(401).send(miroError(401, 'invalidClient', 'Client authentication failed.'));
+    if (await services.tokens.revoke(body.accessToken, { appId: client.app.id })) return reply.code(204).send();
     return reply.code(404).send(miroError(404, 'notFound', 'Failed to revoke token'));
   });
 
-  // RFC 7009: authenticated client; 200 whether or not the token was valid (§2.2).
+  // RFC 7009: authenticated client; 200 whether or not the token was valid (§2.2). The body is an
+  // empty JSON object, which RFC 7009 clients ignore and clients that parse every answer can read.
   app.post(PATHS.revoke, async (request, reply) => {
     const params = readParams(request);
-    const client = await authenticateClient(params, request.headers.authorization, repos, services.apps);
+    const client = await authenticateClient(params, request.headers.authorization, services.apps);
     const token = params.require('token');
     await services.tokens.revoke(token, { appId: client.app.id });
-    return noStore(reply.code(200)).send();
+    return noStore(reply.code(200)).send({});
   });
 }

@@ -10,7 +10,7 @@ import { readParams } from '../params.js';
 /** `POST /v1/oauth/token` (RFC 6749 §3.2): read parameters, authenticate the client, dispatch to the grant. */
 export function tokenEndpoint(
   app: FastifyInstance,
-  { config, repos, services, metrics, rateLimiter, clock }: AppContext,
+  { config, services, metrics, rateLimiter, clock }: AppContext,
 ): void {
   const policy = { limit: config.tokenRequestsPerMinute, windowMs: 60_000 };
 
@@ -30,7 +30,7 @@ export function tokenEndpoint(
     // Only known grant types become label values: a client cannot grow the metric without bound.
     const grantLabel = requested !== undefined && GRANTS.has(requested) ? requested : 'other';
     try {
-      const client = await authenticateClient(params, request.headers.authorization, repos, services.apps);
+      const client = await authenticateClient(params, request.headers.authorization, services.apps);
       await spendClientBudget(client.app.id);
       const grantType = params.require('grant_type');
       const grant = GRANTS.get(grantType);

@@ -1,7 +1,8 @@
-import { UnauthorizedClient } from '../errors.js';
+import { parseScopeList } from '@grantboard/protocol';
+import { InvalidScope, UnauthorizedClient } from '../errors.js';
 import type { Grant } from './grant.js';
 
-/** RFC 6749 §6, with rotation. */
+/** RFC 6749 §6, with rotation; `scope` may narrow the grant (§3.3). */
 export const refreshTokenGrant: Grant = {
   grantType: 'refresh_token',
   handle: ({ params, client, services }) => {
@@ -9,6 +10,10 @@ export const refreshTokenGrant: Grant = {
     if (!client.app.expiring) {
       throw new UnauthorizedClient('This app uses non-expiring access tokens: it has no refresh tokens.');
     }
-    return services.tokens.refresh(client.app, refreshToken, params.get('scope'));
+    const scope = params.get('scope');
+    if (scope === undefined) return services.tokens.refresh(client.app, refreshToken, undefined);
+    const scopes = parseScopeList(scope);
+    if (!scopes || scopes.length === 0) throw new InvalidScope('The scope parameter is malformed.');
+    return services.tokens.refresh(client.app, refreshToken, scopes);
   },
 };

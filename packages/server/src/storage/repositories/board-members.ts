@@ -40,30 +40,34 @@ export function boardMembersRepository(db: Kysely<Tables>) {
     },
 
     /**
-     * Adds members or changes their roles, all in one transaction; false when the board is gone. The
-     * owner's role never changes here: ownership is not shared by invitation.
+     * Adds the users as members with the role, in one transaction; a user who is already a member
+     * keeps their role. Returns the ids actually added, or undefined when the board is gone (then
+     * nothing was written).
      */
-    async setRoles(boardId: string, entries: { userId: string; role: BoardRole }[], now: number): Promise<boolean> {
-      if (entries.length === 0) return true;
+    async addMembers(
+      boardId: string,
+      userIds: string[],
+      role: BoardRole,
+      now: number,
+    ): Promise<Set<string> | undefined> {
+      const added = new Set<string>();
+      if (userIds.length === 0) return added;
       try {
         await db.transaction().execute(async (trx) => {
-          for (const entry of entries) {
-            await trx
+          for (const userId of userIds) {
+            const inserted = await trx
               .insertInto('board_members')
-              .values({ board_id: boardId, user_id: entry.userId, role: entry.role, created_at: now })
-              .onConflict((oc) =>
-                oc
-                  .columns(['board_id', 'user_id'])
-                  .doUpdateSet({ role: entry.role })
-                  .where('board_members.role', '!=', 'owner'),
-              )
-              .execute();
+              .values({ board_id: boardId, user_id: userId, role, created_at: now })
+              .onConflict((oc) => oc.columns(['board_id', 'user_id']).doNothing())
+              .returning('user_id')
+              .executeTakeFirst();
+            if (inserted) added.add(userId);
           }
         });
-        return true;
+        return added;
       } catch (error) {
         // The board (or a user) was deleted meanwhile; the transaction wrote nothing.
-        if (isForeignKeyViolation(error)) return false;
+        if (isForeignKeyViolation(error)) return undefined;
         throw error;
       }
     },

@@ -1,60 +1,107 @@
 import type { Kysely, Selectable } from 'kysely';
 import { prepare } from '../prepared.js';
 import type { AuthorizationCodesTable, Tables } from '../schema.js';
+import { splitScopes } from './apps.js';
 import { insertTokenSet, type TokenSet, type TokenStatements } from './tokens.js';
 
-export type CodeRow = Selectable<AuthorizationCodesTable>;
+/** An authorization code as stored: its digest and what it is bound to (RFC 6749 §4.1.2). */
+export interface AuthorizationCode {
+  digest: string;
+  appId: string;
+  userId: string;
+  teamId: string;
+  redirectUri: string;
+  scopes: string[];
+  codeChallenge: string | null;
+  expiresAt: number;
+  createdAt: number;
+}
 
-export type RedeemDecision<E> = { ok: true; tokens: TokenSet } | { ok: false; error: E };
+/** `decide`'s answer: the tokens to store (with what the caller keeps of them), or a refusal. */
+export type RedeemDecision<E, V> = { ok: true; tokens: TokenSet; value: V } | { ok: false; error: E };
 
-export type RedeemResult<E> =
-  | { kind: 'issued'; tokens: TokenSet }
+export type RedeemResult<E, V> =
+  | { kind: 'issued'; value: V }
   | { kind: 'rejected'; error: E }
-  /** Redeemed before: every family issued from it has now been revoked. */
-  | { kind: 'replayed'; code: CodeRow; revokedFamilies: string[] }
+  /** Redeemed before by its own client: every family issued from it has now been revoked. */
+  | { kind: 'replayed'; code: AuthorizationCode; revokedFamilies: string[] }
+  /** Unknown, or issued to another client (which leaves it as it was). */
   | { kind: 'unknown' };
 
+function toCode(row: Selectable<AuthorizationCodesTable>): AuthorizationCode {
+  return {
+    digest: row.digest,
+    appId: row.app_id,
+    userId: row.user_id,
+    teamId: row.team_id,
+    redirectUri: row.redirect_uri,
+    scopes: splitScopes(row.scopes),
+    codeChallenge: row.code_challenge,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}
+
 export function codesRepository(db: Kysely<Tables>, statements: TokenStatements) {
-  const consume = prepare(db, (db, digest: string, now: number) =>
+  const consume = prepare(db, (db, digest: string, appId: string, now: number) =>
     db
       .updateTable('authorization_codes')
       .set({ consumed_at: now })
       .where('digest', '=', digest)
+      .where('app_id', '=', appId)
       .where('consumed_at', 'is', null)
       .returningAll(),
   );
   return {
-    async create(code: CodeRow): Promise<void> {
-      await db.insertInto('authorization_codes').values(code).execute();
+    async create(code: AuthorizationCode): Promise<void> {
+      await db
+        .insertInto('authorization_codes')
+        .values({
+          digest: code.digest,
+          app_id: code.appId,
+          user_id: code.userId,
+          team_id: code.teamId,
+          redirect_uri: code.redirectUri,
+          scopes: code.scopes.join(' '),
+          code_challenge: code.codeChallenge,
+          expires_at: code.expiresAt,
+          consumed_at: null,
+          created_at: code.createdAt,
+        })
+        .execute();
     },
 
     /**
-     * Redeems a code once. In one transaction the code is marked consumed (compare-and-set: only if it
-     * was not), `decide` checks its bindings, and the tokens it returns are stored — so a replay racing
-     * the first redemption waits for it and then finds the family to revoke. A code that fails the
-     * checks stays consumed.
+     * Redeems a code once, for the client it was issued to. In one transaction the code is marked
+     * consumed (compare-and-set: only if it was not, and only by its own client), `decide` checks its
+     * bindings, and the tokens it returns are stored — so a replay racing the first redemption waits
+     * for it and then finds the family to revoke. A code that fails the checks stays consumed; a code
+     * presented by another client is left untouched, so it neither burns nor raises a replay alarm
+     * for the real client.
      */
-    async redeem<E>(
+    async redeem<E, V>(
       digest: string,
+      appId: string,
       now: number,
-      decide: (code: CodeRow) => RedeemDecision<E>,
-    ): Promise<RedeemResult<E>> {
-      const first = await db.transaction().execute(async (trx): Promise<RedeemResult<E> | undefined> => {
-        const code = (await consume(trx, digest, now)).rows[0];
-        if (!code) return undefined;
-        const decision = decide(code);
+      decide: (code: AuthorizationCode) => RedeemDecision<E, V>,
+    ): Promise<RedeemResult<E, V>> {
+      const first = await db.transaction().execute(async (trx): Promise<RedeemResult<E, V> | undefined> => {
+        const row = (await consume(trx, digest, appId, now)).rows[0];
+        if (!row) return undefined;
+        const decision = decide(toCode(row));
         if (!decision.ok) return { kind: 'rejected', error: decision.error };
         await insertTokenSet(statements, trx, decision.tokens);
-        return { kind: 'issued', tokens: decision.tokens };
+        return { kind: 'issued', value: decision.value };
       });
       if (first) return first;
 
-      const code = await db
+      const row = await db
         .selectFrom('authorization_codes')
         .selectAll()
         .where('digest', '=', digest)
+        .where('app_id', '=', appId)
         .executeTakeFirst();
-      if (!code) return { kind: 'unknown' };
+      if (!row) return { kind: 'unknown' };
       // RFC 9700 §4.2.4 / RFC 6749 §4.1.2: a second redemption revokes all tokens issued from the code.
       const revoked = await db
         .updateTable('token_families')
@@ -63,7 +110,7 @@ export function codesRepository(db: Kysely<Tables>, statements: TokenStatements)
         .where('revoked_at', 'is', null)
         .returning('id')
         .execute();
-      return { kind: 'replayed', code, revokedFamilies: revoked.map((r) => r.id) };
+      return { kind: 'replayed', code: toCode(row), revokedFamilies: revoked.map((r) => r.id) };
     },
   };
 }

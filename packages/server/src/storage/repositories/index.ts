@@ -10,6 +10,7 @@ import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
 import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
+import { tagsRepository } from './tags.js';
 import { teamsRepository } from './teams.js';
 import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
@@ -28,6 +29,7 @@ export function createRepositories(db: Kysely<Tables>) {
     boards: boardsRepository(db),
     boardMembers: boardMembersRepository(db),
     items: itemsRepository(db),
+    tags: tagsRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
   };

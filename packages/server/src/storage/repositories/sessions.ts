@@ -29,12 +29,6 @@ export function sessionsRepository(db: Kysely<Tables>) {
     async remove(digest: string): Promise<void> {
       await db.deleteFrom('sessions').where('digest', '=', digest).execute();
     },
-    /** Ends every session of a user but the one given (if any). */
-    async removeAllOf(userId: string, except?: string): Promise<void> {
-      let query = db.deleteFrom('sessions').where('user_id', '=', userId);
-      if (except !== undefined) query = query.where('digest', '!=', except);
-      await query.execute();
-    },
     async setFlash(digest: string, sealed: string): Promise<void> {
       await db.updateTable('sessions').set({ flash_sealed: sealed }).where('digest', '=', digest).execute();
     },

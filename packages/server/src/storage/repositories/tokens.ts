@@ -1,12 +1,23 @@
 import type { Kysely, Selectable } from 'kysely';
 import { prepare } from '../prepared.js';
 import type { Tables, TokenFamiliesTable } from '../schema.js';
+import { splitScopes } from './apps.js';
 
-export type FamilyRow = Selectable<TokenFamiliesTable>;
+/** A token family: one grant of app × user × team × scopes, whose tokens live and die together. */
+export interface Family {
+  id: string;
+  appId: string;
+  userId: string;
+  teamId: string;
+  scopes: string[];
+  /** The code the family was issued from: a replay of that code revokes the family. */
+  codeDigest: string | null;
+  createdAt: number;
+}
 
 /** What one grant issues: a family and its first access (and, for expiring apps, refresh) token. */
 export interface TokenSet {
-  family: FamilyRow;
+  family: Family;
   access: { digest: string; expiresAt: number | null };
   refresh: { digest: string; expiresAt: number } | null;
 }
@@ -19,7 +30,29 @@ export interface AccessGrant {
   appId: string;
   userId: string;
   teamId: string;
-  scopes: string;
+  scopes: string[];
+}
+
+/** An access token with the names its context shows (`GET /v1/oauth-token`). */
+export interface AccessContext {
+  expiresAt: number | null;
+  createdAt: number;
+  scopes: string[];
+  userId: string;
+  userName: string;
+  teamId: string;
+  teamName: string;
+  organizationId: string;
+  organizationName: string;
+  /** Who installed the app in the team; the user when the installation is gone. */
+  createdById: string;
+  createdByName: string;
+}
+
+/** A live (unrotated, unexpired) refresh token and its family. */
+export interface LiveRefresh {
+  family: Family;
+  expiresAt: number;
 }
 
 export interface RotationRequest {
@@ -31,6 +64,9 @@ export interface RotationRequest {
   /** The response to replay within the grace window, sealed under a key derived from the old refresh token. */
   replaySealed: string;
 }
+
+/** Decides, inside the rotation's transaction, the scopes of the new pair; an error rolls the rotation back. */
+export type ScopeDecision<E> = { ok: true; scopes: string[] } | { ok: false; error: E };
 
 /** One app a user has authorized in one team, for the user's "Authorized apps" page. */
 export interface UserGrant {
@@ -44,17 +80,36 @@ export interface UserGrant {
   lastAuthorizedAt: number;
 }
 
-export type RotationResult =
-  | { kind: 'rotated'; family: FamilyRow }
+export type RotationResult<E> =
+  | { kind: 'rotated'; family: Family }
+  | { kind: 'rejected'; error: E }
   /** The token was rotated before: what the caller needs to tell a parallel retry from a replay. */
   | {
       kind: 'already_rotated';
-      family: FamilyRow;
+      family: Family;
+      familyLive: boolean;
       rotatedAt: number;
       replaySealed: string | null;
       successorLive: boolean;
     }
   | { kind: 'invalid' };
+
+function toFamily(row: Selectable<TokenFamiliesTable>): Family {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    userId: row.user_id,
+    teamId: row.team_id,
+    scopes: splitScopes(row.scopes),
+    codeDigest: row.code_digest,
+    createdAt: row.created_at,
+  };
+}
+
+/** Thrown inside a rotation's transaction to roll it back when the scope decision refuses. */
+class RotationRefused<E> {
+  constructor(readonly error: E) {}
+}
 
 /**
  * The token statements on the hot paths (every token check, rotation and code redemption),
@@ -166,7 +221,21 @@ export function tokenStatements(db: Kysely<Tables>) {
                 .where('f.revoked_at', 'is', null),
             ),
           )
-          .returning('family_id'),
+          .returning((eb) => {
+            // The family's fields come back with the compare-and-set itself: no second read.
+            const family = () => eb.selectFrom('token_families as f').whereRef('f.id', '=', 'refresh_tokens.family_id');
+            return [
+              'family_id',
+              family().select('f.user_id').as('user_id'),
+              family().select('f.team_id').as('team_id'),
+              family().select('f.scopes').as('scopes'),
+              family().select('f.code_digest').as('code_digest'),
+              family().select('f.created_at').as('created_at'),
+            ];
+          }),
+    ),
+    narrowFamily: prepare(db, (db, familyId: string, scopes: string) =>
+      db.updateTable('token_families').set({ scopes }).where('id', '=', familyId),
     ),
     revokeAccessOfFamily: prepare(db, (db, familyId: string, now: number) =>
       db
@@ -175,7 +244,6 @@ export function tokenStatements(db: Kysely<Tables>) {
         .where('family_id', '=', familyId)
         .where('revoked_at', 'is', null),
     ),
-    family: prepare(db, (db, id: string) => db.selectFrom('token_families').selectAll().where('id', '=', id)),
   };
 }
 
@@ -190,16 +258,16 @@ export async function insertTokenSet(
   await statements.insertFamily(
     executor,
     family.id,
-    family.app_id,
-    family.user_id,
-    family.team_id,
-    family.scopes,
-    family.code_digest,
-    family.created_at,
+    family.appId,
+    family.userId,
+    family.teamId,
+    family.scopes.join(' '),
+    family.codeDigest,
+    family.createdAt,
   );
-  await statements.insertAccess(executor, set.access.digest, family.id, set.access.expiresAt, family.created_at);
+  await statements.insertAccess(executor, set.access.digest, family.id, set.access.expiresAt, family.createdAt);
   if (set.refresh)
-    await statements.insertRefresh(executor, set.refresh.digest, family.id, set.refresh.expiresAt, family.created_at);
+    await statements.insertRefresh(executor, set.refresh.digest, family.id, set.refresh.expiresAt, family.createdAt);
 }
 
 export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements) {
@@ -210,12 +278,13 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
 
     /** The grant behind an access token, if the token is known and neither it nor its family is revoked. */
     async findAccess(digest: string): Promise<AccessGrant | undefined> {
-      return (await statements.findAccess(db, digest)).rows[0];
+      const row = (await statements.findAccess(db, digest)).rows[0];
+      return row && { ...row, scopes: splitScopes(row.scopes) };
     },
 
-    /** The family of a live (unrotated, unexpired) refresh token. */
-    async findLiveRefresh(digest: string, now: number): Promise<(FamilyRow & { expiresAt: number }) | undefined> {
-      return db
+    /** A live (unrotated, unexpired) refresh token of a live family. */
+    async findLiveRefresh(digest: string, now: number): Promise<LiveRefresh | undefined> {
+      const row = await db
         .selectFrom('refresh_tokens as r')
         .innerJoin('token_families as f', 'f.id', 'r.family_id')
         .selectAll('f')
@@ -225,44 +294,77 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
         .where('r.expires_at', '>', now)
         .where('f.revoked_at', 'is', null)
         .executeTakeFirst();
+      return row && { family: toFamily(row), expiresAt: row.expiresAt };
     },
 
     /**
      * An access token with the names its context shows (user, team, organization, who installed the
      * app), in one query; undefined when the token is unknown or revoked.
      */
-    async findAccessWithContext(digest: string) {
+    async findAccessWithContext(digest: string): Promise<AccessContext | undefined> {
       const row = (await statements.findAccessWithContext(db, digest)).rows[0];
       if (!row) return undefined;
       const { installerId, installerName, ...rest } = row;
-      return { ...rest, createdById: installerId ?? row.userId, createdByName: installerName ?? row.userName };
+      return {
+        ...rest,
+        scopes: splitScopes(row.scopes),
+        createdById: installerId ?? row.userId,
+        createdByName: installerName ?? row.userName,
+      };
     },
 
     /**
      * Refresh rotation as one compare-and-set: the old refresh token is marked rotated only if it is
-     * still unrotated, unexpired, issued to this app and its family is live; in the same transaction
-     * the family's access tokens are revoked and the new pair is stored. Two racing requests can never
-     * both rotate: the loser's update matches no row.
+     * still unrotated, unexpired, issued to this app and its family is live, and the family comes
+     * back with it. In the same transaction `decide` picks the new pair's scopes (a narrower set
+     * narrows the family; a refusal rolls everything back), the family's access tokens are revoked
+     * and the new pair is stored. Two racing requests can never both rotate: the loser's update
+     * matches no row, and it then reads what it needs to tell a parallel retry from a replay.
      */
-    async rotate(request: RotationRequest): Promise<RotationResult> {
-      const rotated = await db.transaction().execute(async (trx) => {
-        const { now } = request;
-        const marked = await statements.markRotated(
-          trx,
-          request.digest,
-          request.appId,
-          now,
-          request.refresh.digest,
-          request.replaySealed,
-        );
-        const familyId = marked.rows[0]?.family_id;
-        if (familyId === undefined) return undefined;
-        await statements.revokeAccessOfFamily(trx, familyId, now);
-        await statements.insertAccess(trx, request.access.digest, familyId, request.access.expiresAt, now);
-        await statements.insertRefresh(trx, request.refresh.digest, familyId, request.refresh.expiresAt, now);
-        return (await statements.family(trx, familyId)).rows[0];
-      });
-      if (rotated) return { kind: 'rotated', family: rotated };
+    async rotate<E>(
+      request: RotationRequest,
+      decide: (family: Family) => ScopeDecision<E>,
+    ): Promise<RotationResult<E>> {
+      const { now } = request;
+      try {
+        const rotated = await db.transaction().execute(async (trx) => {
+          const marked = (
+            await statements.markRotated(
+              trx,
+              request.digest,
+              request.appId,
+              now,
+              request.refresh.digest,
+              request.replaySealed,
+            )
+          ).rows[0];
+          if (!marked) return undefined;
+          // The compare-and-set matched only through a live family, so its fields are all there.
+          const family: Family = {
+            id: marked.family_id,
+            appId: request.appId,
+            userId: marked.user_id!,
+            teamId: marked.team_id!,
+            scopes: splitScopes(marked.scopes!),
+            codeDigest: marked.code_digest,
+            createdAt: Number(marked.created_at),
+          };
+          const decision = decide(family);
+          if (!decision.ok) throw new RotationRefused(decision.error);
+          if (decision.scopes.join(' ') !== family.scopes.join(' ')) {
+            await statements.narrowFamily(trx, family.id, decision.scopes.join(' '));
+            family.scopes = decision.scopes;
+          }
+          await statements.revokeAccessOfFamily(trx, family.id, now);
+          await statements.insertAccess(trx, request.access.digest, family.id, request.access.expiresAt, now);
+          await statements.insertRefresh(trx, request.refresh.digest, family.id, request.refresh.expiresAt, now);
+          return family;
+        });
+        if (rotated) return { kind: 'rotated', family: rotated };
+      } catch (error) {
+        if (error instanceof RotationRefused) return { kind: 'rejected', error: error.error as E };
+        throw error;
+      }
 
       const previous = await db
         .selectFrom('refresh_tokens as r')
@@ -273,13 +375,14 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
         .where('r.digest', '=', request.digest)
         .executeTakeFirst();
       if (!previous || previous.rotatedAt === null || previous.app_id !== request.appId) return { kind: 'invalid' };
-      const { rotatedAt, replaySealed, nextRotatedAt, ...family } = previous;
+      const familyLive = previous.revoked_at === null;
       return {
         kind: 'already_rotated',
-        family,
-        rotatedAt,
-        replaySealed,
-        successorLive: nextRotatedAt === null && family.revoked_at === null,
+        family: toFamily(previous),
+        familyLive,
+        rotatedAt: previous.rotatedAt,
+        replaySealed: previous.replaySealed,
+        successorLive: previous.nextRotatedAt === null && familyLive,
       };
     },
 
@@ -349,33 +452,36 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
         );
     },
 
-    /** Revokes every live family of the user for the app in the team; returns the revoked ids. */
+    /**
+     * Revokes every live family of the user for the app in the team and spends the user's unredeemed
+     * codes for them, in one transaction, so no code issued before can mint a token afterwards.
+     * Returns the revoked family ids.
+     */
     async revokeGrantsOf(
       grant: { userId: string; appId: string; teamId: string },
       now: number,
       reason: string,
     ): Promise<string[]> {
-      const rows = await db
-        .updateTable('token_families')
-        .set({ revoked_at: now, revoked_reason: reason })
-        .where('user_id', '=', grant.userId)
-        .where('app_id', '=', grant.appId)
-        .where('team_id', '=', grant.teamId)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
-      return rows.map((r) => r.id);
-    },
-
-    /** Families (live ones) a user has authorized, for the user's "authorized apps" page. */
-    liveFamiliesOf(userId: string): Promise<FamilyRow[]> {
-      return db
-        .selectFrom('token_families')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .orderBy('created_at', 'desc')
-        .execute();
+      return db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('authorization_codes')
+          .set({ consumed_at: now })
+          .where('user_id', '=', grant.userId)
+          .where('app_id', '=', grant.appId)
+          .where('team_id', '=', grant.teamId)
+          .where('consumed_at', 'is', null)
+          .execute();
+        const rows = await trx
+          .updateTable('token_families')
+          .set({ revoked_at: now, revoked_reason: reason })
+          .where('user_id', '=', grant.userId)
+          .where('app_id', '=', grant.appId)
+          .where('team_id', '=', grant.teamId)
+          .where('revoked_at', 'is', null)
+          .returning('id')
+          .execute();
+        return rows.map((r) => r.id);
+      });
     },
   };
 }

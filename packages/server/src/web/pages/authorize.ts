@@ -1,14 +1,17 @@
 import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import {
-  type AuthorizationRequest,
-  RedirectableError,
-  UnverifiedClientError,
-} from '../../domain/authorization-service.js';
 import type { TeamChoice } from '../../domain/install-service.js';
 import { type Html, html } from '../../http/html.js';
 import { secretsEqual } from '../../lib/compare.js';
+import {
+  type AuthorizationRequest,
+  errorRedirect,
+  parseAuthorizationRequest,
+  RedirectableError,
+  successRedirect,
+  UnverifiedClientError,
+} from '../../oauth/authorization-request.js';
 import { AccessDenied } from '../../oauth/errors.js';
 import { askAdmins, groupScopes, initial, refusalText } from '../format.js';
 import { formFields } from '../forms.js';
@@ -139,7 +142,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     if (error instanceof RedirectableError) {
       // RFC 9700 §4.11.2: the user is authenticated before any redirect, even an error redirect.
       if (!signedIn) return redirectToSignIn(reply, request);
-      return reply.code(303).header('location', services.authorization.errorRedirect(error)).send();
+      return reply.code(303).header('location', errorRedirect(context.config.publicUrl, error)).send();
     }
     throw error;
   }
@@ -162,7 +165,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     const signedIn = await sessions.current(request);
     let authorization: AuthorizationRequest;
     try {
-      authorization = await services.authorization.parse(params);
+      authorization = await parseAuthorizationRequest(params, services.apps);
     } catch (error) {
       return handleParseError(error, reply, signedIn, request);
     }
@@ -179,7 +182,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     }
     let authorization: AuthorizationRequest;
     try {
-      authorization = await services.authorization.parse(form);
+      authorization = await parseAuthorizationRequest(form, services.apps);
     } catch (error) {
       return handleParseError(error, reply, signedIn, request);
     }
@@ -190,7 +193,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
         authorization.redirectUri,
         authorization.state,
       );
-      return reply.code(303).header('location', services.authorization.errorRedirect(denied)).send();
+      return reply.code(303).header('location', errorRedirect(context.config.publicUrl, denied)).send();
     }
     if (decision !== 'allow')
       return errorPage(reply, 400, 'Choose Allow or Cancel', 'The form was sent without a decision.', signedIn);
@@ -206,7 +209,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     // RFC 9700 §4.12: 303, so the browser does not re-post the form to the client.
     return reply
       .code(303)
-      .header('location', services.authorization.successRedirect(authorization, code, teamId))
+      .header('location', successRedirect(context.config.publicUrl, authorization, code, teamId))
       .send();
   });
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import type { AuthorizationRequest } from '../../domain/authorization-service.js';
 import type { BoardApp } from '../../domain/board-app-service.js';
 import type { AccessibleBoard } from '../../domain/board-roles.js';
 import type { Refusal } from '../../domain/install-service.js';
 import { html } from '../../http/html.js';
+import { type AuthorizationRequest, successRedirect } from '../../oauth/authorization-request.js';
 import { BOARD_PAGE_ACTOR } from '../board-endpoints.js';
 import { askAdmins, groupScopes, initial, refusalText } from '../format.js';
 import { sendSignedInPage, signedIn } from '../guard.js';
@@ -148,7 +148,7 @@ export function boardInstallPages(app: FastifyInstance, context: AppContext): vo
     // RFC 9700 §4.12: 303, so the browser does not re-post the form to the app.
     return reply
       .code(303)
-      .header('location', services.authorization.successRedirect(authorization, code, board.team_id))
+      .header('location', successRedirect(context.config.publicUrl, authorization, code, board.team_id))
       .send();
   });
 }
