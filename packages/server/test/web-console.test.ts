@@ -115,7 +115,7 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       }
     });
 
-    it('offers no Allow when the user may install in none of their teams', async () => {
+    it('offers no Allow and no empty picker when the user may install in none of their teams, and says why and whom to ask', async () => {
       const user = await t.services.accounts.createUser({
         email: 'erin@example.com',
         password: 'erin-password',
@@ -127,10 +127,94 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
         const erin = await signIn(t.app, 'erin@example.com', 'erin-password');
         const body = (await consent(erin)).body;
         expect(body).not.toContain('value="allow"');
+        expect(body).not.toContain('<select');
         expect(body).toContain('>Cancel</button>');
-        expect(text(body)).toContain('Design: only team admins can install apps. Ask a team admin.');
+        expect(text(body)).toContain(
+          'You cannot install or authorize Expiring in any of your teams: Design: only team admins can install apps. Ask Alice (an admin of Design).',
+        );
       } finally {
         await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, false);
+      }
+    });
+
+    it('lets a member where only admins install authorize an app an admin installed, within its scopes', async () => {
+      const { app, clientSecret } = await t.services.apps.create({
+        name: 'Admin Pick',
+        teamId: t.seed.teamId,
+        createdBy: t.seed.alice.id,
+        redirectUris: [REDIRECT_URI],
+        scopes: ['boards:read', 'boards:write'],
+        expiring: true,
+      });
+      const user = await t.services.accounts.createUser({
+        email: 'frank@example.com',
+        password: 'frank-password',
+        name: 'Frank',
+      });
+      await t.services.accounts.addMember(t.seed.teamId, user.id, 'member');
+      await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, true);
+      const frank = await signIn(t.app, 'frank@example.com', 'frank-password');
+      const page = (scope?: string) =>
+        frank.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT_URI, ...(scope ? { scope } : {}) }));
+      const decide = async (b: Browser, scope: string) =>
+        b.post('/oauth/authorize', {
+          csrf: await sessionCsrf(b),
+          response_type: 'code',
+          client_id: app.id,
+          redirect_uri: REDIRECT_URI,
+          team_id: t.seed.teamId,
+          scope,
+          decision: 'allow',
+        });
+      try {
+        // Not installed yet: the member may not install it, and is told whom to ask.
+        expect(text((await page('boards:read')).body)).toContain(
+          'Design: only team admins can install apps. Ask Alice (an admin of Design).',
+        );
+        expect((await decide(frank, 'boards:read')).statusCode).toBe(403);
+        expect(await t.repos.installations.find(app.id, t.seed.teamId)).toBeUndefined();
+
+        // An admin installs it with boards:read…
+        expect((await decide(alice, 'boards:read')).statusCode).toBe(303);
+        // …and the member may now authorize it as installed: the team can be chosen, Allow is there.
+        const allowed = (await page('boards:read')).body;
+        expect(allowed).toContain(`<option value="${t.seed.teamId}" selected>Design</option>`);
+        expect(allowed).toContain('value="allow"');
+        const response = await decide(frank, 'boards:read');
+        expect(response.statusCode).toBe(303);
+        const code = new URL(response.headers.location as string).searchParams.get('code');
+        expect(code).toMatch(/^gbc_/);
+        const exchange = await tokenRequest(t.app, {
+          grant_type: 'authorization_code',
+          client_id: app.id,
+          client_secret: clientSecret!,
+          code: code!,
+          redirect_uri: REDIRECT_URI,
+        });
+        expect(exchange.statusCode).toBe(200);
+        expect(exchange.json()).toMatchObject({ user_id: user.id, team_id: t.seed.teamId, scope: 'boards:read' });
+        // The installation stays the admin's, with its scopes.
+        expect(await t.repos.installations.find(app.id, t.seed.teamId)).toMatchObject({
+          installedBy: t.seed.alice.id,
+          scopes: ['boards:read'],
+        });
+
+        // Scopes beyond the installation stay an admin's decision.
+        const wider = await page();
+        expect(wider.body).not.toContain('value="allow"');
+        expect(text(wider.body)).toContain(
+          'Design: only team admins can add boards:write. Ask Alice (an admin of Design).',
+        );
+        const refused = await decide(frank, 'boards:read boards:write');
+        expect(refused.statusCode).toBe(403);
+        expect(refused.headers.location).toBeUndefined();
+        expect(text(refused.body)).toContain(
+          'Only team admins can install apps in this team, and Admin Pick is installed there without boards:write. Ask Alice (an admin of Design).',
+        );
+        expect((await t.repos.installations.find(app.id, t.seed.teamId))?.scopes).toEqual(['boards:read']);
+      } finally {
+        await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, false);
+        await t.services.apps.remove(app.id, null);
       }
     });
 
@@ -365,6 +449,33 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       }
     });
 
+    it('gives a member the token where only admins install, once an admin installed the app', async () => {
+      const { app } = await t.services.apps.create({
+        name: 'Installed by admin',
+        teamId: t.seed.teamId,
+        createdBy: t.seed.alice.id,
+        redirectUris: [REDIRECT_URI],
+        scopes: ['boards:read'],
+        expiring: false,
+      });
+      await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, true);
+      try {
+        expect(text((await bob.get(`/apps/${app.id}`)).body)).toContain(
+          'Only team admins can install apps in this team. Ask Alice (an admin of Design).',
+        );
+        expect((await bob.post(`/apps/${app.id}/token`, { csrf: await sessionCsrf(bob) })).statusCode).toBe(403);
+        expect((await alice.post(`/apps/${app.id}/token`, { csrf: await sessionCsrf(alice) })).statusCode).toBe(303);
+        const page = (await bob.get(`/apps/${app.id}`)).body;
+        expect(page).not.toContain('Only team admins can install apps');
+        expect((await bob.post(`/apps/${app.id}/token`, { csrf: csrfOf(page) })).statusCode).toBe(303);
+        const token = /id="access-token">(gba_[\w-]+)</.exec((await bob.get(`/apps/${app.id}`)).body)?.[1];
+        expect((await bearer(t.app, token!)).json()).toMatchObject({ user: { id: t.seed.bob.id } });
+        expect(await t.repos.installations.find(app.id, t.seed.teamId)).toMatchObject({ installedBy: t.seed.alice.id });
+      } finally {
+        await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, false);
+        await t.services.apps.remove(app.id, null);
+      }
+    });
     it('deletes an app after a confirmation: its tokens die and its client id is gone', async () => {
       const app = (await t.repos.apps.list(t.seed.otherTeamId)).find((a) => a.name === 'Reporter 2')!;
       const tokens = await t.services.tokens.issue(app, {
@@ -426,9 +537,11 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       });
       expect(response.statusCode).toBe(303);
       expect((await t.repos.teams.findById(t.seed.teamId))?.installs_admin_only).toBe(1);
-      expect(await t.services.installs.installRefusal(t.seed.bob.id, t.seed.teamId)).toBe(
-        'Only team admins can install apps in this team.',
-      );
+      expect(await t.services.installs.newInstallRefusal(t.seed.bob.id, t.seed.teamId)).toEqual({
+        message: 'Only team admins can install apps in this team.',
+        brief: 'only team admins can install apps',
+        ask: { team: 'Design', admins: ['Alice'] },
+      });
       await alice.post(`/teams/${t.seed.teamId}/settings`, { csrf: await sessionCsrf(alice) });
       expect((await t.repos.teams.findById(t.seed.teamId))?.installs_admin_only).toBe(0);
     });

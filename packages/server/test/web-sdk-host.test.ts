@@ -319,6 +319,41 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
         await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, false);
       }
     });
+    it('lets a member where only admins install use an app an admin installed, as the consent page does', async () => {
+      const extra = await t.services.apps.create({
+        teamId: t.seed.teamId,
+        createdBy: t.seed.alice.id,
+        name: 'Admin installed',
+        redirectUris: ['https://installed.example/cb'],
+        sdkUri: 'https://installed.example/',
+        sdkRedirectUri: 'https://installed.example/cb',
+        scopes: ['boards:read'],
+        expiring: true,
+      });
+      await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, true);
+      try {
+        const install = `${boardPath()}/apps/${extra.app.id}/install`;
+        expect((await bob.get(install)).body).toContain('Ask Alice (an admin of Design).');
+        expect((await alice.post(install, { csrf: aliceCsrf })).statusCode).toBe(303);
+        const prompt = await bob.get(install);
+        expect(prompt.body).toContain('>Allow<');
+        expect(prompt.body).not.toContain('Only team admins can install apps');
+        // Bob authorizes it for himself: the code flow runs through the app's back end.
+        const allow = await bob.post(install, { csrf: bobCsrf });
+        expect(allow.statusCode).toBe(303);
+        const callback = new URL(allow.headers.location as string);
+        expect(`${callback.origin}${callback.pathname}`).toBe('https://installed.example/cb');
+        expect(callback.searchParams.get('code')).toMatch(/^gbc_/);
+        expect(await t.repos.installations.find(extra.app.id, t.seed.teamId)).toMatchObject({
+          installedBy: t.seed.alice.id,
+        });
+        // The board's Add apps list still says why Bob cannot add the others, and whom to ask.
+        const board = await bob.get(`${boardPath()}/`);
+        expect(board.body).toContain('Only team admins can install apps in this team. Ask Alice (an admin of Design).');
+      } finally {
+        await t.services.accounts.setInstallPolicy(t.seed.teamId, t.seed.alice.id, false);
+      }
+    });
   });
 
   describe('Web SDK calls', () => {

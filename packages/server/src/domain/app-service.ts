@@ -4,6 +4,7 @@ import { isNumericId, numericId } from '../lib/ids.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { mintToken } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
+import type { TeamRow } from '../storage/repositories/teams.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import type { ServiceContext } from './service-context.js';
@@ -267,6 +268,24 @@ export function appService({ config, repos, clock }: ServiceContext) {
     /** Constant-time comparison of a presented secret with the app's (RFC 6819 §5.1.4.1.3). */
     secretMatches(app: App, presented: string): boolean {
       return secretsEqual(openSecret(app), presented);
+    },
+
+    /** A user registers an app for one of their own teams (the console); the team is checked first. */
+    async register(input: NewApp): Promise<{ app: App; clientSecret: string | undefined }> {
+      if (!isNumericId(input.teamId) || !(await repos.teams.role(input.teamId, input.createdBy))) {
+        throw new ValidationError('Choose one of your teams as the developer team.', 'teamId');
+      }
+      return this.create(input);
+    },
+
+    /** The apps of the developer teams the user belongs to, by name, each with its team's name. */
+    async ofMember(userId: string): Promise<{ app: App; teamName: string }[]> {
+      return (await repos.apps.ofMember(userId)).sort((a, b) => a.app.name.localeCompare(b.app.name));
+    },
+
+    /** An app the user may manage in the console (a member of its developer team), with that team. */
+    async managed(appId: string, userId: string): Promise<{ app: App; team: TeamRow } | undefined> {
+      return isNumericId(appId) ? repos.apps.findForMember(appId, userId) : undefined;
     },
   };
 }

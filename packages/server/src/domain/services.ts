@@ -1,6 +1,7 @@
 import { accountService } from './account-service.js';
 import { appService } from './app-service.js';
 import { authorizationService } from './authorization-service.js';
+import { boardAppService } from './board-app-service.js';
 import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
 import { installService } from './install-service.js';
@@ -9,6 +10,7 @@ import type { ServiceContext } from './service-context.js';
 import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import { tagService } from './tag-service.js';
+import { teamService } from './team-service.js';
 import { tokenService } from './token-service.js';
 
 export function createServices(context: ServiceContext) {
@@ -23,8 +25,10 @@ export function createServices(context: ServiceContext) {
     items: itemService(context, boards),
     boardMembers: boardMemberService(context, boards),
     tags: tagService(context, boards),
+    boardApps: boardAppService(context),
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),
+    teams: teamService(context),
   };
 }
 

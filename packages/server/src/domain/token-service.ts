@@ -12,6 +12,7 @@ import type {
   RotationResult,
   ScopeDecision,
   TokenSet,
+  UserGrant,
 } from '../storage/repositories/tokens.js';
 import { InvalidGrantError, InvalidScopeError } from './errors.js';
 import type { ServiceContext } from './service-context.js';
@@ -233,6 +234,11 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
       }
       await revokeForReuse(result.family, result.rotatedAt, now);
       throw new InvalidGrantError(INVALID_REFRESH, 'refresh token reuse: family revoked');
+    },
+
+    /** The apps the user has authorized, per team, that still hold a live token ("Authorized apps"). */
+    grantsOf(userId: string): Promise<UserGrant[]> {
+      return repos.tokens.grantsOf(userId, clock.now());
     },
 
     /**

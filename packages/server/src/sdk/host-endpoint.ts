@@ -5,8 +5,8 @@ import { ApiError, invalidParameters, tooManyRequests } from '../api/errors.js';
 import { LEVEL_CREDITS } from '../api/route.js';
 import type { AppContext } from '../app-context.js';
 import { NotFoundError } from '../domain/errors.js';
+import type { UserRow } from '../domain/model.js';
 import { rateLimitHeaders } from '../http/responses.js';
-import type { UserRow } from '../storage/repositories/users.js';
 import { checkParams, sdkMethods } from './methods.js';
 
 const Params = Type.Object({ boardId: Type.String({ maxLength: 100 }), appId: Type.String({ maxLength: 30 }) });
@@ -39,7 +39,7 @@ export interface SdkHostMount {
  * REST API. The iframe never holds a token.
  */
 export function sdkHostRoutes(app: FastifyInstance, context: AppContext, mount: SdkHostMount): void {
-  const { repos, services, rateLimiter, config, clock } = context;
+  const { services, rateLimiter, config, clock } = context;
   const methods = sdkMethods(context);
   const policy = { limit: config.rateLimitCreditsPerMinute, windowMs: config.rateLimitWindowSeconds * 1000 };
 
@@ -47,11 +47,12 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext, mount: 
     const user = mount.user(request);
     const { boardId, appId } = request.params as { boardId: string; appId: string };
     const { method, params = {} } = request.body as { method: string; params?: Record<string, unknown> };
-    const sdkApp = /^\d{1,30}$/.test(appId) ? await repos.apps.findById(appId) : undefined;
+    const sdkApp = await services.apps.find(appId);
     if (!sdkApp) throw new NotFoundError(`There is no app with client id ${appId}.`);
     const { actor, access } = await services.boards.openAsUser(user.id, boardId, sdkApp.id);
-    const installation = await repos.installations.find(sdkApp.id, actor.teamId);
-    if (!installation) {
+    // The installation's scopes, narrowed to what the app is registered for today.
+    const granted = await services.installs.grantedScopes(sdkApp, actor.teamId);
+    if (!granted) {
       throw new ApiError(
         403,
         'appNotInstalled',
@@ -59,9 +60,6 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext, mount: 
       );
     }
     if (!isSdkMethod(method)) throw invalidParameters(`There is no Web SDK method '${method.slice(0, 60)}'.`);
-    // The installation's scopes, narrowed to what the app is registered for today.
-    const appScopes = sdkApp.scopes;
-    const granted = installation.scopes.filter((scope) => appScopes.includes(scope));
     const required = SDK_METHOD_SCOPES[method];
     if (required !== null && !granted.includes(required)) throw missingScope(method, required);
     const definition = methods[method];

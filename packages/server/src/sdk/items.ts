@@ -5,8 +5,8 @@ import { Content, StickyNoteStyle } from '../api/schemas/sticky-notes.js';
 import type { Actor } from '../domain/board-roles.js';
 import { ValidationError } from '../domain/errors.js';
 import type { ItemInput } from '../domain/item-types.js';
+import type { ItemRow } from '../domain/model.js';
 import type { Services } from '../domain/services.js';
-import type { ItemRow } from '../storage/repositories/items.js';
 
 /** A new sticky note as the Web SDK's `createStickyNote()` takes it (and the board page sends it). */
 export const StickyNoteProps = Type.Object(

@@ -6,9 +6,7 @@ import { closed, ItemId, StringEnum } from '../api/schemas/common.js';
 import type { AppContext } from '../app-context.js';
 import type { Actor } from '../domain/board-roles.js';
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
-import type { App } from '../storage/repositories/apps.js';
-import type { BoardView } from '../storage/repositories/boards.js';
-import type { UserRow } from '../storage/repositories/users.js';
+import type { App, BoardView, UserRow } from '../domain/model.js';
 import { signIdToken } from './id-token.js';
 import { ItemChangesProps, StickyNoteProps, type StickyNoteProps as StickyNotePropsType, sdkItems } from './items.js';
 

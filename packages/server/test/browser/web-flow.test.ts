@@ -204,4 +204,53 @@ describe.skipIf(!existsSync(CHROMIUM))('web pages in Chromium', () => {
     expect(audited).toEqual(Object.fromEntries(Object.keys(audited).map((name) => [name, []])));
     expect(consoleErrors).toEqual([]);
   }, 120_000); // a dozen pages, each checked with axe and photographed twice, beside the rest of the suite
+
+  it('lets a member where only admins install authorize an app an admin installed, and says whom to ask before', async () => {
+    const { seed, services } = t;
+    const dana = await services.accounts.createUser({ email: 'dana@example.com', password: PASSWORD, name: 'Dana' });
+    await services.accounts.addMember(seed.teamId, dana.id, 'member');
+    await services.accounts.setInstallPolicy(seed.teamId, seed.alice.id, true);
+    const { app } = await services.apps.create({
+      name: 'Team Picker',
+      teamId: seed.teamId,
+      createdBy: seed.alice.id,
+      redirectUris: [callback.url],
+      scopes: ['boards:read'],
+      expiring: true,
+    });
+    const own = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage();
+    const authorize = `${t.url}/oauth/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: app.id,
+      redirect_uri: callback.url,
+      state: 'dana',
+    })}`;
+    await own.goto(authorize);
+    await own.getByLabel('Email').fill(dana.email);
+    await own.getByLabel('Password').fill(PASSWORD);
+    await own.getByRole('button', { name: 'Sign in' }).click();
+
+    // Not installed in her only team: no empty picker and no Allow, but why not and whom to ask.
+    await own.waitForURL((url) => url.pathname === '/oauth/authorize');
+    expect(await own.locator('select').count()).toBe(0);
+    expect(await own.getByRole('button', { name: 'Allow' }).count()).toBe(0);
+    expect((await own.getByRole('alert').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      'You cannot install or authorize Team Picker in any of your teams: Design: only team admins can install apps. Ask Alice (an admin of Design).',
+    );
+    await screenshots(own, 'consent-no-team');
+    expect(await seriousViolations(own)).toEqual([]);
+
+    // Once an admin installed it, Dana chooses Design and allows.
+    await services.installs.install(app, seed.teamId, seed.alice.id, ['boards:read']);
+    await own.reload();
+    expect(await own.locator('select[name=team_id]').inputValue()).toBe(seed.teamId);
+    expect(await seriousViolations(own)).toEqual([]);
+    await own.getByRole('button', { name: 'Allow' }).click();
+    await own.waitForURL((url) => url.href.startsWith(callback.url));
+    const hit = callback.hits.at(-1)!;
+    expect(hit.searchParams.get('state')).toBe('dana');
+    expect(hit.searchParams.get('team_id')).toBe(seed.teamId);
+    expect(hit.searchParams.get('code')).toMatch(/^gbc_/);
+    await own.context().close();
+  }, 60_000);
 });

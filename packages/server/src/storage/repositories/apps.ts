@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { prepare } from '../prepared.js';
 import type { AppsTable, Tables } from '../schema.js';
+import type { TeamRow } from './teams.js';
 
 /** A registered app (an OAuth client), as the domain sees it. */
 export interface App {
@@ -89,6 +90,78 @@ export function appsRepository(db: Kysely<Tables>) {
       let query = db.selectFrom('apps').selectAll().orderBy('created_at');
       if (teamId !== undefined) query = query.where('team_id', '=', teamId);
       return (await query.execute()).map(toApp);
+    },
+    /** The apps of every developer team the user belongs to, with the team's name, in one query. */
+    async ofMember(userId: string): Promise<{ app: App; teamName: string }[]> {
+      const rows = await db
+        .selectFrom('apps')
+        .innerJoin('team_members as m', 'm.team_id', 'apps.team_id')
+        .innerJoin('teams', 'teams.id', 'apps.team_id')
+        .selectAll('apps')
+        .select('teams.name as team_name')
+        .where('m.user_id', '=', userId)
+        .orderBy('apps.created_at')
+        .execute();
+      return rows.map(({ team_name, ...row }) => ({ app: toApp(row), teamName: team_name }));
+    },
+    /** An app with its developer team, if the user is a member of that team; one query. */
+    async findForMember(appId: string, userId: string): Promise<{ app: App; team: TeamRow } | undefined> {
+      const row = await db
+        .selectFrom('apps')
+        .innerJoin('team_members as m', 'm.team_id', 'apps.team_id')
+        .innerJoin('teams', 'teams.id', 'apps.team_id')
+        .selectAll('apps')
+        .select([
+          'teams.organization_id as team_organization_id',
+          'teams.name as team_name',
+          'teams.installs_admin_only as team_installs_admin_only',
+          'teams.created_at as team_created_at',
+        ])
+        .where('apps.id', '=', appId)
+        .where('m.user_id', '=', userId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const { team_organization_id, team_name, team_installs_admin_only, team_created_at, ...app } = row;
+      return {
+        app: toApp(app),
+        team: {
+          id: app.team_id,
+          organization_id: team_organization_id,
+          name: team_name,
+          installs_admin_only: team_installs_admin_only,
+          created_at: team_created_at,
+        },
+      };
+    },
+    /**
+     * The board apps a team sees, in one query: apps with an app URL that are installed in the team
+     * or registered by a developer team of the team's organization; each says whether it is installed.
+     */
+    async boardApps(teamId: string, appId?: string): Promise<{ app: App; installed: boolean }[]> {
+      let query = db
+        .selectFrom('apps')
+        .leftJoin('installations as i', (join) => join.onRef('i.app_id', '=', 'apps.id').on('i.team_id', '=', teamId))
+        .selectAll('apps')
+        .select('i.app_id as installed_app_id')
+        .where('apps.sdk_uri', 'is not', null)
+        .where('apps.sdk_uri', '!=', '')
+        .where((eb) =>
+          eb.or([
+            eb('i.app_id', 'is not', null),
+            eb(
+              'apps.team_id',
+              'in',
+              eb
+                .selectFrom('teams as developer')
+                .innerJoin('teams as own', 'own.organization_id', 'developer.organization_id')
+                .select('developer.id')
+                .where('own.id', '=', teamId),
+            ),
+          ]),
+        );
+      if (appId !== undefined) query = query.where('apps.id', '=', appId);
+      const rows = await query.execute();
+      return rows.map(({ installed_app_id, ...row }) => ({ app: toApp(row), installed: installed_app_id !== null }));
     },
     /** Token mode (`expiring`) is not updatable: it is fixed when the app is created. */
     async update(id: string, changes: AppChangeSet): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { InstallationsTable, Tables } from '../schema.js';
 import { splitScopes } from './apps.js';
+import type { TeamMembership } from './teams.js';
 
 /** An app installed in a team, with the scopes the team granted it. */
 export interface Installation {
@@ -9,6 +10,12 @@ export interface Installation {
   installedBy: string;
   scopes: string[];
   createdAt: number;
+}
+
+/** One of a user's teams, as a place to install an app: the user's role, and the app's installation there. */
+export interface InstallTarget extends TeamMembership {
+  /** The scopes the app is installed with in the team; null when it is not installed there. */
+  installedScopes: string[] | null;
 }
 
 export interface InstallationSummary extends Installation {
@@ -77,6 +84,26 @@ export function installationsRepository(db: Kysely<Tables>) {
       return row && toInstallation(row);
     },
 
+    /**
+     * The user's teams (or the one given, if the user is a member), by name, with the user's role and
+     * the app's installation in each: one query.
+     */
+    async targets(userId: string, appId: string, teamId?: string): Promise<InstallTarget[]> {
+      let query = db
+        .selectFrom('team_members as m')
+        .innerJoin('teams', 'teams.id', 'm.team_id')
+        .leftJoin('installations as i', (join) => join.onRef('i.team_id', '=', 'teams.id').on('i.app_id', '=', appId))
+        .selectAll('teams')
+        .select(['m.role', 'i.scopes as installed_scopes'])
+        .where('m.user_id', '=', userId)
+        .orderBy('teams.name');
+      if (teamId !== undefined) query = query.where('teams.id', '=', teamId);
+      return (await query.execute()).map(({ installed_scopes, ...team }) => ({
+        ...team,
+        installedScopes: installed_scopes === null ? null : splitScopes(installed_scopes),
+      }));
+    },
+
     /** The teams an app is installed in, by name. */
     teamsOf(appId: string): Promise<{ id: string; name: string }[]> {
       return db
@@ -86,6 +113,11 @@ export function installationsRepository(db: Kysely<Tables>) {
         .where('i.app_id', '=', appId)
         .orderBy('t.name')
         .execute();
+    },
+
+    /** One installation with its names and number of users, by app and team. */
+    async summary(appId: string, teamId: string): Promise<InstallationSummary | undefined> {
+      return (await this.list(teamId, appId))[0];
     },
 
     list(teamId?: string, appId?: string): Promise<InstallationSummary[]> {

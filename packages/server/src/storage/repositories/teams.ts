@@ -48,6 +48,29 @@ export function teamsRepository(db: Kysely<Tables>) {
         .executeTakeFirst();
       return row?.role;
     },
+    /** The team with the user's role in it, in one query; undefined when the user is not a member. */
+    membership(teamId: string, userId: string): Promise<TeamMembership | undefined> {
+      return db
+        .selectFrom('team_members')
+        .innerJoin('teams', 'teams.id', 'team_members.team_id')
+        .selectAll('teams')
+        .select('team_members.role')
+        .where('team_members.team_id', '=', teamId)
+        .where('team_members.user_id', '=', userId)
+        .executeTakeFirst();
+    },
+    /** The admins of some teams, by name: whom a member asks. */
+    admins(teamIds: string[]): Promise<{ teamId: string; name: string }[]> {
+      if (teamIds.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom('team_members')
+        .innerJoin('users', 'users.id', 'team_members.user_id')
+        .select(['team_members.team_id as teamId', 'users.name'])
+        .where('team_members.team_id', 'in', teamIds)
+        .where('team_members.role', '=', 'admin')
+        .orderBy('team_members.created_at')
+        .execute();
+    },
     /** A team's members with their roles, oldest membership first. */
     members(teamId: string): Promise<{ id: string; name: string; email: string; role: TeamRole }[]> {
       return db

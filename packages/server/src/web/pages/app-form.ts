@@ -1,6 +1,6 @@
 import { SCOPE_NAMES } from '@grantboard/protocol';
+import type { TeamMembership } from '../../domain/model.js';
 import { type Html, html } from '../../http/html.js';
-import type { TeamMembership } from '../../storage/repositories/teams.js';
 import { describeScope } from '../format.js';
 
 /** What the create and edit forms hold, as typed (so a refused form comes back as the user left it). */

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { ValidationError } from '../../domain/errors.js';
+import type { Refusal } from '../../domain/install-service.js';
+import type { App, TeamRow } from '../../domain/model.js';
 import { type Html, html } from '../../http/html.js';
-import type { App } from '../../storage/repositories/apps.js';
-import type { TeamRow } from '../../storage/repositories/teams.js';
-import { count, initial, when } from '../format.js';
+import { count, initial, refusalText, when } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
 import { link, ROUTES } from '../routes.js';
 import type { Flash, Sessions, SignedIn } from '../session.js';
@@ -67,7 +67,7 @@ function credentials(m: Managed, secret: string | undefined): Html {
 </section>`;
 }
 
-function installSection(m: Managed, refusal: string | undefined, token: Flash['token']): Html {
+function installSection(m: Managed, refusal: Refusal | undefined, token: Flash['token']): Html {
   const shown = token?.appId === m.app.id ? token.response : undefined;
   return html`<section class="card" aria-labelledby="token-title" id="token">
   <h2 id="token-title">Install app and get OAuth token</h2>
@@ -88,7 +88,7 @@ function installSection(m: Managed, refusal: string | undefined, token: Flash['t
   }
   ${
     refusal
-      ? html`<p class="warning">${refusal}</p>`
+      ? html`<p class="warning">${refusalText(refusal)}</p>`
       : html`<form method="post" action="${link(ROUTES.appToken, { appId: m.app.id })}" class="actions tight">
     ${csrfField(m.user)}
     <button type="submit">Install app and get OAuth token</button>
@@ -122,7 +122,7 @@ function settingsSection(m: Managed, values: SettingsValues, error: string | und
 
 function appPage(
   m: Managed,
-  options: { flash: Flash | undefined; secret: string | undefined; refusal: string | undefined; installedIn: number },
+  options: { flash: Flash | undefined; secret: string | undefined; refusal: Refusal | undefined; installedIn: number },
   settings: SettingsValues,
   settingsError?: string,
 ): Html {
@@ -151,18 +151,17 @@ ${settingsSection(m, settings, settingsError)}
 }
 
 /** An app's page in the developer console: credentials, token, settings, deletion. */
-export function appPages(app: FastifyInstance, { repos, services }: AppContext, sessions: Sessions): void {
+export function appPages(app: FastifyInstance, { services }: AppContext, sessions: Sessions): void {
   /** The app, if the signed-in user is a member of its developer team; otherwise a 404 page. */
   async function managed(request: FastifyRequest, reply: FastifyReply): Promise<Managed | undefined> {
     const user = signedIn(request);
     const { appId } = request.params as { appId: string };
-    const found = /^\d{1,30}$/.test(appId) ? await repos.apps.findById(appId) : undefined;
-    const team = found ? await repos.teams.findById(found.teamId) : undefined;
-    if (!found || !team || !(await repos.teams.role(found.teamId, user.user.id))) {
+    const found = await services.apps.managed(appId, user.user.id);
+    if (!found) {
       errorPage(reply, 404, 'App not found', 'None of your teams has an app with this client ID.', user);
       return undefined;
     }
-    return { user, app: found, team };
+    return { user, ...found };
   }
 
   async function render(
@@ -173,8 +172,8 @@ export function appPages(app: FastifyInstance, { repos, services }: AppContext, 
     settingsError?: string,
   ) {
     const secret = flash?.revealSecret === m.app.id ? services.apps.revealSecret(m.app) : undefined;
-    const refusal = await services.installs.installRefusal(m.user.user.id, m.team.id);
-    const installedIn = (await repos.installations.teamsOf(m.app.id)).length;
+    const refusal = await services.installs.refusal(m.user.user.id, m.app, m.team.id, m.app.scopes);
+    const installedIn = (await services.installs.teamsOf(m.app.id)).length;
     const values = settings ?? {
       name: m.app.name,
       redirectUris: m.app.redirectUris.join('\n'),
@@ -262,9 +261,10 @@ export function appPages(app: FastifyInstance, { repos, services }: AppContext, 
   app.post(ROUTES.appToken, async (request, reply) => {
     const m = await managed(request, reply);
     if (!m) return reply;
-    const refusal = await services.installs.installRefusal(m.user.user.id, m.team.id);
-    if (refusal) return errorPage(reply, 403, 'The app cannot be installed in this team', refusal, m.user);
-    await services.installs.install(m.app, m.team.id, m.user.user.id, m.app.scopes);
+    const refusal = await services.installs.authorize(m.app, m.team.id, m.user.user.id, m.app.scopes);
+    if (refusal) {
+      return errorPage(reply, 403, 'The app cannot be installed in this team', refusalText(refusal), m.user);
+    }
     const response = await services.tokens.issue(m.app, {
       userId: m.user.user.id,
       teamId: m.team.id,
@@ -280,7 +280,7 @@ export function appPages(app: FastifyInstance, { repos, services }: AppContext, 
   app.get(ROUTES.appDelete, async (request, reply) => {
     const m = await managed(request, reply);
     if (!m) return reply;
-    const teams = await repos.installations.teamsOf(m.app.id);
+    const teams = await services.installs.teamsOf(m.app.id);
     const body = html`<p class="crumbs"><a href="${link(ROUTES.app, { appId: m.app.id })}">${m.app.name}</a></p>
 <div class="card">
   <h1>Delete ${m.app.name}?</h1>

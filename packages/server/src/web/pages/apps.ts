@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { ValidationError } from '../../domain/errors.js';
+import type { TeamMembership } from '../../domain/model.js';
 import { html } from '../../http/html.js';
-import type { TeamMembership } from '../../storage/repositories/teams.js';
 import { initial } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
 import { link, ROUTES } from '../routes.js';
@@ -44,13 +44,10 @@ function newAppPage(user: SignedIn, teams: TeamMembership[], values: AppFormValu
 }
 
 /** The developer console: "Your apps" and "Create new app". */
-export function appsPages(app: FastifyInstance, { repos, services }: AppContext, sessions: Sessions): void {
+export function appsPages(app: FastifyInstance, { services }: AppContext, sessions: Sessions): void {
   app.get(ROUTES.apps, async (request, reply) => {
     const user = signedIn(request);
-    const teams = await repos.teams.teamsOf(user.user.id);
-    const teamNames = new Map(teams.map((t) => [t.id, t.name]));
-    const apps = (await Promise.all(teams.map((t) => repos.apps.list(t.id)))).flat();
-    apps.sort((a, b) => a.name.localeCompare(b.name));
+    const apps = await services.apps.ofMember(user.user.id);
     const body = html`<div class="page-head">
   <div><h1>Your apps</h1><p class="muted">Apps of the developer teams you belong to.</p></div>
   <a class="button" href="${ROUTES.newApp}">Create new app</a>
@@ -60,12 +57,12 @@ export function appsPages(app: FastifyInstance, { repos, services }: AppContext,
     apps.length === 0
       ? html`<p class="empty">No apps yet. Create one to get a client ID and secret.</p>`
       : html`<ul class="rows">${apps.map(
-          (a) => html`<li class="row">
+          ({ app: a, teamName }) => html`<li class="row">
     <div class="app-identity">
       <div class="app-icon" aria-hidden="true">${initial(a.name)}</div>
       <div class="row-main">
         <h2><a href="${link(ROUTES.app, { appId: a.id })}">${a.name}</a></h2>
-        <p class="muted small">${teamNames.get(a.teamId) ?? ''} · Client ID <code>${a.id}</code></p>
+        <p class="muted small">${teamName} · Client ID <code>${a.id}</code></p>
       </div>
     </div>
     <ul class="tags">
@@ -86,7 +83,7 @@ export function appsPages(app: FastifyInstance, { repos, services }: AppContext,
   });
 
   async function renderNew(reply: FastifyReply, user: SignedIn, values?: AppFormValues, error?: string) {
-    const teams = await repos.teams.teamsOf(user.user.id);
+    const teams = await services.teams.teamsOf(user.user.id);
     const initialValues: AppFormValues = values ?? {
       name: '',
       teamId: teams[0]?.id ?? '',
@@ -113,12 +110,9 @@ export function appsPages(app: FastifyInstance, { repos, services }: AppContext,
   app.post(ROUTES.apps, async (request, reply) => {
     const user = signedIn(request);
     const values = readAppForm(postedForm(request));
-    // Only a member of the chosen team may register an app for it.
-    if (!(await repos.teams.role(values.teamId, user.user.id))) {
-      return renderNew(reply, user, values, 'Choose one of your teams as the developer team.');
-    }
     try {
-      const { app: created } = await services.apps.create({
+      // Only a member of the chosen team may register an app for it.
+      const { app: created } = await services.apps.register({
         name: values.name,
         teamId: values.teamId,
         createdBy: user.user.id,

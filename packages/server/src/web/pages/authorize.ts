@@ -1,6 +1,7 @@
 import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import type { TeamChoice } from '../../domain/install-service.js';
 import { type Html, html } from '../../http/html.js';
 import { secretsEqual } from '../../lib/compare.js';
 import {
@@ -12,8 +13,7 @@ import {
   UnverifiedClientError,
 } from '../../oauth/authorization-request.js';
 import { AccessDenied } from '../../oauth/errors.js';
-import type { TeamMembership } from '../../storage/repositories/teams.js';
-import { groupScopes, initial } from '../format.js';
+import { askAdmins, groupScopes, initial, refusalText } from '../format.js';
 import { formFields } from '../forms.js';
 import { redirectToSignIn } from '../guard.js';
 import { sendPage } from '../layout.js';
@@ -22,10 +22,6 @@ import type { Sessions, SignedIn } from '../session.js';
 import { destination, formTarget, lifetime, scopeSection } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
-function installRefusal(team: TeamMembership): string | undefined {
-  return team.installs_admin_only === 1 && team.role !== 'admin' ? 'only team admins can install apps' : undefined;
-}
-
 /**
  * The install & authorize page (RFC 6819 §5.1.3, §5.2.4.2: the user sees who is asking, for what,
  * for how long, and where the answer goes).
@@ -33,24 +29,46 @@ function installRefusal(team: TeamMembership): string | undefined {
 function consentPage(
   request: AuthorizationRequest,
   signedIn: SignedIn,
-  teams: TeamMembership[],
+  choices: TeamChoice[],
   developer: string | undefined,
   returnTo: string,
   accessTtlSeconds: number,
 ) {
   const { app } = request;
   const { read, write } = groupScopes(request.scopes);
-  const selectable = teams.filter((t) => !installRefusal(t));
-  const refused = teams.filter((t) => installRefusal(t));
-  const requested = request.teamId === undefined ? undefined : teams.find((t) => t.id === request.teamId);
-  const preselected = selectable.find((t) => t.id === request.teamId) ?? selectable[0];
+  const selectable = choices.filter((c) => !c.refusal);
+  const refused = choices.filter((c) => c.refusal);
+  const requested = request.teamId === undefined ? undefined : choices.find((c) => c.team.id === request.teamId);
+  const preselected = selectable.find((c) => c.team.id === request.teamId) ?? selectable[0];
   const hidden = (name: string, value: string | undefined) =>
     value === undefined ? '' : html`<input type="hidden" name="${name}" value="${value}">`;
+  const why = (c: TeamChoice) =>
+    c.refusal ? html`<li>${c.team.name}: ${c.refusal.brief}. ${askAdmins(c.refusal)}</li>` : '';
   let teamNote: Html | string = '';
   if (request.teamId !== undefined && !requested) {
     teamNote = html`<p class="warning">${app.name} asked for a team you are not a member of. Choose one of your teams instead.</p>`;
-  } else if (requested && installRefusal(requested)) {
-    teamNote = html`<p class="warning">${app.name} asked for ${requested.name}, where only team admins can install apps. Choose another team or ask an admin of ${requested.name}.</p>`;
+  } else if (requested?.refusal && selectable.length > 0) {
+    teamNote = html`<p class="warning">${app.name} asked for ${requested.team.name}, where ${requested.refusal.brief}. Choose another team. ${askAdmins(requested.refusal)}</p>`;
+  }
+  let teamPicker: Html;
+  if (choices.length === 0) {
+    teamPicker = html`<p class="error" role="alert">You are not a member of any team, so there is nowhere to install this app. Ask a team admin to add you to their team.</p>`;
+  } else if (selectable.length === 0) {
+    // No team to choose: no empty picker, but why not and whom to ask.
+    teamPicker = html`<div class="error" role="alert" id="team-refusals">
+      <p>You cannot install or authorize ${app.name} in any of your teams:</p>
+      <ul>${refused.map(why)}</ul>
+    </div>`;
+  } else {
+    teamPicker = html`${teamNote}<label for="team_id">Team</label>
+    <span class="hint" id="team-hint">The app gets access to this team only.${refused.length > 0 ? ' Teams where you cannot install apps are shown but cannot be chosen.' : ''}</span>
+    <select id="team_id" name="team_id" required aria-describedby="team-hint${refused.length > 0 ? ' team-refusals' : ''}">
+      ${choices.map(
+        (c) =>
+          html`<option value="${c.team.id}"${c === preselected ? html` selected` : ''}${c.refusal ? html` disabled` : ''}>${c.team.name}${c.refusal ? ` (${c.refusal.brief})` : ''}</option>`,
+      )}
+    </select>
+    ${refused.length > 0 ? html`<ul class="hint" id="team-refusals">${refused.map(why)}</ul>` : ''}`;
   }
 
   return html`<div class="card">
@@ -76,23 +94,7 @@ function consentPage(
     ${hidden('scope', request.scopes.join(' '))}
     ${hidden('code_challenge', request.codeChallenge)}
     ${hidden('code_challenge_method', request.codeChallenge ? 'S256' : undefined)}
-    ${
-      teams.length === 0
-        ? html`<p class="error" role="alert">You are not a member of any team, so there is nowhere to install this app.</p>`
-        : html`${teamNote}<label for="team_id">Team</label>
-    <span class="hint" id="team-hint">The app gets access to this team only.${refused.length > 0 ? ' Teams where you cannot install apps are shown but cannot be chosen.' : ''}</span>
-    <select id="team_id" name="team_id" required aria-describedby="team-hint${refused.length > 0 ? ' team-refusals' : ''}">
-      ${teams.map((team) => {
-        const refusal = installRefusal(team);
-        return html`<option value="${team.id}"${team === preselected ? html` selected` : ''}${refusal ? html` disabled` : ''}>${team.name}${refusal ? ` (${refusal})` : ''}</option>`;
-      })}
-    </select>
-    ${
-      refused.length > 0
-        ? html`<ul class="hint" id="team-refusals">${refused.map((t) => html`<li>${t.name}: ${installRefusal(t)}. Ask a team admin.</li>`)}</ul>`
-        : ''
-    }`
-    }
+    ${teamPicker}
     <h2>${app.name} will be able to</h2>
     ${scopeSection(html`<span class="tag">Read</span> See your data`, read)}
     ${scopeSection(html`<span class="tag warn">Write</span> Make changes`, write)}
@@ -118,7 +120,7 @@ function consentPage(
  * re-validates the whole request, so the hidden fields carry no trust.
  */
 export function authorizePages(app: FastifyInstance, context: AppContext, sessions: Sessions): void {
-  const { services, repos } = context;
+  const { services } = context;
 
   async function handleParseError(
     error: unknown,
@@ -146,11 +148,11 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
   }
 
   async function render(reply: FastifyReply, request: AuthorizationRequest, signedIn: SignedIn, returnTo: string) {
-    const teams = await repos.teams.teamsOf(signedIn.user.id);
-    const developer = (await repos.teams.findById(request.app.teamId))?.name;
+    const choices = await services.installs.choices(signedIn.user.id, request.app, request.scopes);
+    const developer = await services.teams.name(request.app.teamId);
     return sendPage(reply, {
       title: `Authorize ${request.app.name}`,
-      body: consentPage(request, signedIn, teams, developer, returnTo, context.config.accessTokenTtlSeconds),
+      body: consentPage(request, signedIn, choices, developer, returnTo, context.config.accessTokenTtlSeconds),
       user: { name: signedIn.user.name, csrf: signedIn.csrf },
       focused: true,
       formTargets: [formTarget(request.redirectUri)],
@@ -196,12 +198,13 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     if (decision !== 'allow')
       return errorPage(reply, 400, 'Choose Allow or Cancel', 'The form was sent without a decision.', signedIn);
     const teamId = authorization.teamId;
-    const refusal = teamId ? await services.installs.installRefusal(signedIn.user.id, teamId) : 'Choose a team.';
+    const refusal = teamId
+      ? await services.installs.authorize(authorization.app, teamId, signedIn.user.id, authorization.scopes)
+      : undefined;
     if (!teamId || refusal) {
-      return errorPage(reply, 403, 'The app cannot be installed in this team', refusal ?? '', signedIn);
+      const why = refusal ? refusalText(refusal) : 'Choose a team.';
+      return errorPage(reply, 403, 'The app cannot be installed in this team', why, signedIn);
     }
-
-    await services.installs.install(authorization.app, teamId, signedIn.user.id, authorization.scopes);
     const code = await services.authorization.issueCode(authorization, signedIn.user.id, teamId);
     // RFC 9700 §4.12: 303, so the browser does not re-post the form to the client.
     return reply

@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import type { BoardApp } from '../../domain/board-app-service.js';
 import type { AccessibleBoard } from '../../domain/board-roles.js';
+import type { Refusal } from '../../domain/install-service.js';
 import { html } from '../../http/html.js';
 import { type AuthorizationRequest, successRedirect } from '../../oauth/authorization-request.js';
 import { BOARD_PAGE_ACTOR } from '../board-endpoints.js';
-import { groupScopes, initial } from '../format.js';
+import { askAdmins, groupScopes, initial, refusalText } from '../format.js';
 import { sendSignedInPage, signedIn } from '../guard.js';
 import { link, ROUTES } from '../routes.js';
 import { cookieNames, type SignedIn } from '../session.js';
-import { type BoardApp, listBoardApps } from './board.js';
 import { destination, formTarget, lifetime, scopeSection } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
@@ -22,7 +23,7 @@ interface InstallView {
   /** The redirect URI the OAuth code flow runs through alongside, for confidential apps that chose one. */
   chained: string | undefined;
   developer: string | undefined;
-  refusal: string | undefined;
+  refusal: Refusal | undefined;
   accessTtlSeconds: number;
 }
 
@@ -47,7 +48,7 @@ function installPage(view: InstallView) {
   </div>
   <p><strong>${app.name}</strong> wants to be installed in <strong>${board.team_name}</strong> and to act on your behalf on its boards, starting with <strong>${board.name}</strong>.</p>
   <p class="muted">You are signed in as ${view.user.user.name} (${view.user.user.email}).</p>
-  ${view.refusal ? html`<p class="warning">${view.refusal} Ask an admin of ${board.team_name} to install ${app.name}.</p>` : ''}
+  ${view.refusal ? html`<p class="warning">${view.refusal.message} ${askAdmins(view.refusal)}</p>` : ''}
   <h2>${app.name} will be able to</h2>
   ${scopeSection(html`<span class="tag">Read</span> See your data`, read)}
   ${scopeSection(html`<span class="tag warn">Write</span> Make changes`, write)}
@@ -80,15 +81,14 @@ function installPage(view: InstallView) {
  * through `/app-install-completed`.
  */
 export function boardInstallPages(app: FastifyInstance, context: AppContext): void {
-  const { repos, services, config } = context;
+  const { services, config } = context;
   const names = cookieNames(config.publicUrl);
 
   async function load(request: FastifyRequest, reply: FastifyReply): Promise<InstallView | undefined> {
     const user = signedIn(request);
     const { boardId, appId } = request.params as { boardId: string; appId: string };
     const { access } = await services.boards.openAsUser(user.user.id, boardId, BOARD_PAGE_ACTOR);
-    const { installed, addable } = await listBoardApps(repos, access.board.team_id);
-    const entry = [...installed, ...addable].find((a) => a.app.id === appId);
+    const entry = await services.boardApps.find(access.board.team_id, appId);
     if (!entry) {
       errorPage(reply, 404, 'App not found', 'There is no board app with this client ID.', user);
       return undefined;
@@ -98,8 +98,8 @@ export function boardInstallPages(app: FastifyInstance, context: AppContext): vo
       access,
       entry,
       chained: chainedRedirect(entry),
-      developer: (await repos.teams.findById(entry.app.teamId))?.name,
-      refusal: await services.installs.installRefusal(user.user.id, access.board.team_id),
+      developer: await services.teams.name(entry.app.teamId),
+      refusal: await services.installs.refusal(user.user.id, entry.app, access.board.team_id, entry.app.scopes),
       accessTtlSeconds: config.accessTokenTtlSeconds,
     };
   }
@@ -119,10 +119,12 @@ export function boardInstallPages(app: FastifyInstance, context: AppContext): vo
     const view = await load(request, reply);
     if (!view) return reply;
     const board = view.access.board;
-    if (view.refusal) return errorPage(reply, 403, 'The app cannot be installed in this team', view.refusal, view.user);
     const { app: sdkApp } = view.entry;
     const scopes = sdkApp.scopes;
-    await services.installs.install(sdkApp, board.team_id, view.user.user.id, scopes);
+    const refusal = await services.installs.authorize(sdkApp, board.team_id, view.user.user.id, scopes);
+    if (refusal) {
+      return errorPage(reply, 403, 'The app cannot be installed in this team', refusalText(refusal), view.user);
+    }
     const running = `${link(ROUTES.board, { boardId: board.id })}?app=${encodeURIComponent(sdkApp.id)}`;
     if (!view.chained) return reply.code(303).header('location', running).send();
 

@@ -1,28 +1,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import type { BoardApp } from '../../domain/board-app-service.js';
 import { type AccessibleBoard, atLeast } from '../../domain/board-roles.js';
+import type { Refusal } from '../../domain/install-service.js';
 import { type Html, html } from '../../http/html.js';
-import type { App } from '../../storage/repositories/apps.js';
 import { BOARD_PAGE_ACTOR } from '../board-endpoints.js';
-import { initial, scopeTags } from '../format.js';
+import { askAdmins, initial, scopeTags } from '../format.js';
 import { sendSignedInPage, signedIn } from '../guard.js';
 import { link, ROUTES } from '../routes.js';
 import type { SignedIn } from '../session.js';
 
 /** The scripts of the board page; the app host is one of its modules. */
 const BOARD_SCRIPT = link(ROUTES.script, { name: 'board.js' });
-
-/** An app that can run in a board: it has an app URL (Miro's `sdkUri`). */
-export interface BoardApp {
-  app: App;
-  sdkUri: string;
-  origin: string;
-}
-
-export function boardApp(app: App | undefined): BoardApp | undefined {
-  if (!app?.sdkUri) return undefined;
-  return { app, sdkUri: app.sdkUri, origin: new URL(app.sdkUri).origin };
-}
 
 /**
  * The iframe's sandbox. A cross-origin app keeps its own origin (its scripts, storage and the
@@ -41,7 +30,7 @@ interface BoardPageView {
   installed: BoardApp[];
   addable: BoardApp[];
   running: BoardApp | undefined;
-  installRefusal: string | undefined;
+  installRefusal: Refusal | undefined;
   publicUrl: string;
 }
 
@@ -97,7 +86,7 @@ function appsPanel(view: BoardPageView): Html {
     view.addable.length === 0
       ? html`<p class="empty small">Every board app is installed.</p>`
       : view.installRefusal
-        ? html`<p class="muted small">${view.installRefusal} Ask a team admin to add one of these apps.</p>
+        ? html`<p class="muted small">${view.installRefusal.message} ${askAdmins(view.installRefusal)}</p>
   <ul class="panel-apps">${view.addable.map((entry) => appRow(view, entry, ''))}</ul>`
         : html`<ul class="panel-apps">${view.addable.map((entry) =>
             appRow(
@@ -145,35 +134,8 @@ function boardBody(view: BoardPageView): Html {
 </div>`;
 }
 
-/**
- * The board apps a team sees: those installed in it, and those it may add — apps with an app URL
- * registered by a developer team of the same organization (an app of another organization stays
- * out of sight, as a private app does on Miro).
- */
-export async function listBoardApps(
-  repos: AppContext['repos'],
-  teamId: string,
-): Promise<{ installed: BoardApp[]; addable: BoardApp[] }> {
-  const installedIds = new Set((await repos.installations.list(teamId)).map((i) => i.appId));
-  const organizations = new Map((await repos.teams.list()).map((t) => [t.id, t.organization_id]));
-  const organization = organizations.get(teamId);
-  const all = (await repos.apps.list())
-    .filter((app) => installedIds.has(app.id) || organizations.get(app.teamId) === organization)
-    .map(boardApp)
-    .filter((a): a is BoardApp => a !== undefined)
-    .sort((a, b) => a.app.name.localeCompare(b.app.name));
-  return {
-    installed: all.filter((a) => installedIds.has(a.app.id)),
-    addable: all.filter((a) => !installedIds.has(a.app.id)),
-  };
-}
-
 /** The board page: items drawn by its script, and the Apps panel where installed apps run. */
-export function boardPages(app: FastifyInstance, { repos, services, config }: AppContext): void {
-  async function boardApps(teamId: string) {
-    return listBoardApps(repos, teamId);
-  }
-
+export function boardPages(app: FastifyInstance, { services, config }: AppContext): void {
   // Miro's board links end in a slash; the bare path is the same board.
   app.get(ROUTES.boardNoSlash, async (request, reply) => {
     const { boardId } = request.params as { boardId: string };
@@ -189,7 +151,7 @@ export function boardPages(app: FastifyInstance, { repos, services, config }: Ap
     const { boardId } = request.params as { boardId: string };
     const { app: requested } = request.query as { app?: string };
     const { access } = await services.boards.openAsUser(user.user.id, boardId, BOARD_PAGE_ACTOR);
-    const apps = await boardApps(access.board.team_id);
+    const apps = await services.boardApps.list(access.board.team_id);
     let running: BoardApp | undefined;
     if (typeof requested === 'string' && requested !== '') {
       running = apps.installed.find((a) => a.app.id === requested);
@@ -207,7 +169,7 @@ export function boardPages(app: FastifyInstance, { repos, services, config }: Ap
       access,
       ...apps,
       running,
-      installRefusal: await services.installs.installRefusal(user.user.id, access.board.team_id),
+      installRefusal: await services.installs.newInstallRefusal(user.user.id, access.board.team_id),
       publicUrl: config.publicUrl,
     };
     return sendSignedInPage(reply, user, {

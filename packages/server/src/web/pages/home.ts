@@ -8,10 +8,10 @@ import { link, ROUTES } from '../routes.js';
 import { cookieNames, type Sessions } from '../session.js';
 
 /** The signed-in home page: the user's teams, with their settings pages. */
-export function homePage(app: FastifyInstance, { repos, config }: AppContext, sessions: Sessions): void {
+export function homePage(app: FastifyInstance, { services, config }: AppContext, sessions: Sessions): void {
   app.get(ROUTES.home, async (request, reply) => {
     const user = signedIn(request);
-    const teams = await repos.teams.teamsOf(user.user.id);
+    const teams = await services.teams.teamsOf(user.user.id);
     const body = html`<div class="page-head">
   <div><h1>Hello, ${user.user.name}</h1><p class="muted">Signed in as ${user.user.email}.</p></div>
 </div>

@@ -1,22 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { html } from '../../http/html.js';
+import { isNumericId } from '../../lib/ids.js';
 import { count, initial, when } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions } from '../session.js';
 
-const ID = /^\d{1,30}$/;
-
 /** Profile → Authorized apps: what the user has let apps do, per team, with Revoke access. */
-export function profileAppsPages(
-  app: FastifyInstance,
-  { repos, services, clock }: AppContext,
-  sessions: Sessions,
-): void {
+export function profileAppsPages(app: FastifyInstance, { services }: AppContext, sessions: Sessions): void {
   app.get(ROUTES.profileApps, async (request, reply) => {
     const user = signedIn(request);
-    const grants = await repos.tokens.grantsOf(user.user.id, clock.now());
+    const grants = await services.tokens.grantsOf(user.user.id);
     const body = html`<div class="page-head">
   <div><h1>Authorized apps</h1><p class="muted">Apps you have allowed to act on your behalf, per team. Revoking access signs the app out for you in that team; it stays installed for others.</p></div>
 </div>
@@ -59,10 +54,10 @@ export function profileAppsPages(
     const teamId = form.get('team_id') ?? '';
     // Only the signed-in user's own grants can match: the user id comes from the session.
     const revoked =
-      ID.test(appId) && ID.test(teamId)
+      isNumericId(appId) && isNumericId(teamId)
         ? await services.tokens.revokeGrant({ userId: user.user.id, appId, teamId })
         : 0;
-    const appName = (await repos.apps.findById(appId))?.name ?? 'The app';
+    const appName = (await services.apps.find(appId))?.name ?? 'The app';
     await sessions.setFlash(
       user,
       revoked > 0 ? { notice: `Access of ${appName} is revoked.` } : { error: 'There was nothing to revoke.' },

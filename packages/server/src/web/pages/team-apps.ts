@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { ForbiddenError, NotFoundError } from '../../domain/errors.js';
+import type { TeamMembership, TeamRole } from '../../domain/model.js';
 import { type Html, html } from '../../http/html.js';
-import type { TeamRow } from '../../storage/repositories/teams.js';
-import type { TeamRole } from '../../storage/schema.js';
 import { count, initial, scopeTags, when } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
 import { link, ROUTES } from '../routes.js';
@@ -11,25 +11,24 @@ import { errorPage } from './error-page.js';
 
 export interface TeamView {
   user: SignedIn;
-  team: TeamRow;
+  team: TeamMembership;
   role: TeamRole;
 }
 
 /** The team, if the signed-in user is a member of it; otherwise a 404 page (members only see a team). */
 export async function teamOf(
-  { repos }: AppContext,
+  { services }: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<TeamView | undefined> {
   const user = signedIn(request);
   const { teamId } = request.params as { teamId: string };
-  const team = /^\d{1,30}$/.test(teamId) ? await repos.teams.findById(teamId) : undefined;
-  const role = team ? await repos.teams.role(team.id, user.user.id) : undefined;
-  if (!team || !role) {
+  const team = await services.teams.membership(teamId, user.user.id);
+  if (!team) {
     errorPage(reply, 404, 'Team not found', 'You are not a member of a team with this ID.', user);
     return undefined;
   }
-  return { user, team, role };
+  return { user, team, role: team.role };
 }
 
 /** The team's heading and its tabs; the audit log tab is for admins only. */
@@ -57,13 +56,13 @@ const csrfField = (user: SignedIn) => html`<input type="hidden" name="csrf" valu
 
 /** Team settings → Installed apps, with uninstall (admins) and the install policy (admins). */
 export function teamAppsPages(app: FastifyInstance, context: AppContext, sessions: Sessions): void {
-  const { repos, services } = context;
+  const { services } = context;
 
   app.get(ROUTES.teamApps, async (request, reply) => {
     const view = await teamOf(context, request, reply);
     if (!view) return reply;
     const admin = view.role === 'admin';
-    const installations = await repos.installations.list(view.team.id);
+    const installations = await services.installs.list(view.team.id);
     const body = html`${teamHeader(view, 'apps')}
 <section class="card" aria-labelledby="installed-title">
   <h2 id="installed-title">Installed apps</h2>
@@ -129,17 +128,20 @@ export function teamAppsPages(app: FastifyInstance, context: AppContext, session
   async function uninstallTarget(request: FastifyRequest, reply: FastifyReply) {
     const view = await teamOf(context, request, reply);
     if (!view) return undefined;
-    if (view.role !== 'admin') {
-      errorPage(reply, 403, 'Only team admins can uninstall apps', `Ask an admin of ${view.team.name}.`, view.user);
-      return undefined;
-    }
     const { appId } = request.params as { appId: string };
-    const installation = (await repos.installations.list(view.team.id)).find((i) => i.appId === appId);
-    if (!installation) {
-      errorPage(reply, 404, 'App not installed', `This app is not installed in ${view.team.name}.`, view.user);
-      return undefined;
+    try {
+      return { view, installation: await services.installs.uninstallable(appId, view.team.id, view.user.user.id) };
+    } catch (error) {
+      if (error instanceof ForbiddenError) {
+        errorPage(reply, 403, 'Only team admins can uninstall apps', `Ask an admin of ${view.team.name}.`, view.user);
+        return undefined;
+      }
+      if (error instanceof NotFoundError) {
+        errorPage(reply, 404, 'App not installed', `This app is not installed in ${view.team.name}.`, view.user);
+        return undefined;
+      }
+      throw error;
     }
-    return { view, installation };
   }
 
   app.get(ROUTES.teamUninstall, async (request, reply) => {

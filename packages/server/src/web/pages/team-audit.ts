@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { ForbiddenError } from '../../domain/errors.js';
+import type { NamedAuditEvent } from '../../domain/model.js';
 import { html } from '../../http/html.js';
-import type { NamedAuditEvent } from '../../storage/repositories/audit.js';
 import { count, when } from '../format.js';
 import { sendSignedInPage } from '../guard.js';
 import { ROUTES } from '../routes.js';
@@ -73,7 +74,11 @@ export function teamAuditPages(app: FastifyInstance, context: AppContext, _sessi
   app.get(ROUTES.teamAudit, async (request, reply) => {
     const view = await teamOf(context, request, reply);
     if (!view) return reply;
-    if (view.role !== 'admin') {
+    let events: NamedAuditEvent[];
+    try {
+      events = await context.services.teams.auditLog(view.team.id, view.user.user.id, LIMIT);
+    } catch (error) {
+      if (!(error instanceof ForbiddenError)) throw error;
       return errorPage(
         reply,
         403,
@@ -82,7 +87,6 @@ export function teamAuditPages(app: FastifyInstance, context: AppContext, _sessi
         view.user,
       );
     }
-    const events = await context.repos.audit.teamLog(view.team.id, LIMIT);
     const body = html`${teamHeader(view, 'audit')}
 <section class="card" aria-labelledby="audit-title">
   <h2 id="audit-title">Audit log</h2>
