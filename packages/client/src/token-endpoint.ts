@@ -104,7 +104,10 @@ export function toTokenSet(body: unknown, requestedAt: number, previous?: TokenS
     throw new InvalidResponse(`the token response's token_type is '${tokenType}', expected 'bearer'`);
   }
   const expiresIn = body.expires_in;
-  if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0)) {
+  if (
+    expiresIn !== undefined &&
+    (typeof expiresIn !== 'number' || !Number.isFinite(requestedAt + expiresIn * 1000) || expiresIn < 0)
+  ) {
     throw new InvalidResponse("the token response's 'expires_in' must be a non-negative number");
   }
   const refreshToken = optionalString(body, 'refresh_token') ?? previous?.refreshToken;

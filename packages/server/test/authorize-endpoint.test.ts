@@ -234,9 +234,18 @@ describe.each(DIALECTS)('GET/POST /oauth/authorize on %s', (dialect) => {
       .set({ installs_admin_only: 1 })
       .where('id', '=', t.seed.teamId)
       .execute();
+    // An app no admin has installed in Design yet: a member there cannot be the one to install it.
+    const { app: fresh } = await t.services.apps.create({
+      name: 'Not yet installed',
+      teamId: t.seed.teamId,
+      createdBy: t.seed.alice.id,
+      redirectUris: [REDIRECT_URI],
+      scopes: ['boards:read'],
+      expiring: true,
+    });
     const bob = new BrowserSession(t.app);
     await bob.signIn(t.seed.bob.email, PASSWORD);
-    const bobPage = await bob.get(authorizeUrl());
+    const bobPage = await bob.get(authorizeUrl({ client_id: fresh.id }));
     expect(bobPage.body).toMatch(
       new RegExp(`<option value="${t.seed.teamId}" disabled>Design \\(only team admins can install apps\\)`),
     );
