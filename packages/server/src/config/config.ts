@@ -33,6 +33,10 @@ export interface Config {
   janitorIntervalSeconds: number;
   metricsToken: string | undefined;
   tokenRequestsPerMinute: number;
+  webhookPollIntervalMs: number;
+  webhookMaxAttempts: number;
+  webhookRetryBaseSeconds: number;
+  webhookTimeoutSeconds: number;
   production: boolean;
 }
 
@@ -151,6 +155,10 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     metricsToken: merged.METRICS_TOKEN || DEFAULTS.metricsToken,
     tokenRequestsPerMinute: integer(merged, 'TOKEN_REQUESTS_PER_MINUTE', DEFAULTS.tokenRequestsPerMinute, 0),
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
+    webhookPollIntervalMs: integer(merged, 'WEBHOOK_POLL_INTERVAL_MS', DEFAULTS.webhookPollIntervalMs, 0),
+    webhookMaxAttempts: integer(merged, 'WEBHOOK_MAX_ATTEMPTS', DEFAULTS.webhookMaxAttempts, 1),
+    webhookRetryBaseSeconds: integer(merged, 'WEBHOOK_RETRY_BASE_SECONDS', DEFAULTS.webhookRetryBaseSeconds, 1),
+    webhookTimeoutSeconds: integer(merged, 'WEBHOOK_TIMEOUT_SECONDS', DEFAULTS.webhookTimeoutSeconds, 1),
     production,
   };
 }

@@ -6,6 +6,7 @@ import { mintToken } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
 import type { TeamRow } from '../storage/repositories/teams.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
+import { outboxEvent } from './events.js';
 import { redirectUriProblem } from './redirect-uri.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -190,7 +191,13 @@ export function appService({ config, repos, clock }: ServiceContext) {
       if (app.isPublic) throw new ValidationError('Public apps have no client secret.');
       const secret = mintToken('clientSecret');
       const now = clock.now();
-      await repos.apps.update(appId, { secretSealed: sealSecret(appId, secret), updatedAt: now });
+      await repos.apps.update(appId, { secretSealed: sealSecret(appId, secret), updatedAt: now }, [
+        outboxEvent('app.secret_rotated', app.teamId, now, {
+          app: { id: app.id, name: app.name },
+          team: { id: app.teamId },
+          rotatedBy: actorId === null ? null : { id: actorId },
+        }),
+      ]);
       await repos.audit.record({ type: 'client_secret_rotated', at: now, actorId, teamId: app.teamId, appId });
       return secret;
     },

@@ -12,6 +12,7 @@ import { signInThrottle } from './sign-in-throttle.js';
 import { tagService } from './tag-service.js';
 import { teamService } from './team-service.js';
 import { tokenService } from './token-service.js';
+import { webhookService } from './webhook-service.js';
 
 export function createServices(context: ServiceContext) {
   const boards = boardService(context);
@@ -29,6 +30,7 @@ export function createServices(context: ServiceContext) {
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),
     teams: teamService(context),
+    webhooks: webhookService(context),
   };
 }
 

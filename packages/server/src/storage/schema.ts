@@ -207,6 +207,55 @@ export interface ItemTagsTable {
   created_at: number;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  organization_id: string;
+  url: string;
+  /** AES-256-GCM ciphertext of the `whsec_` signing secret. */
+  secret_sealed: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** The outbox: written in the same transaction as the change it reports. */
+export interface WebhookEventsTable {
+  /** The Standard Webhooks message id (`webhook-id`), the same for every delivery and retry. */
+  id: string;
+  organization_id: string;
+  type: string;
+  /** The exact JSON body sent. */
+  payload: string;
+  created_at: number;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  /** The worker holding the delivery, until `lease_until`. */
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -226,4 +275,8 @@ export interface Tables {
   tags: TagsTable;
   item_tags: ItemTagsTable;
   sign_in_failures: SignInFailuresTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

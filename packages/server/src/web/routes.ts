@@ -16,6 +16,8 @@ export const ROUTES = {
   teamSettings: '/teams/:teamId/settings',
   teamUninstall: '/teams/:teamId/apps/:appId/uninstall',
   teamAudit: '/teams/:teamId/audit',
+  orgWebhooks: '/organizations/:organizationId/webhooks',
+  orgWebhookDelete: '/organizations/:organizationId/webhooks/:endpointId/delete',
   profileApps: '/profile/apps',
   profileRevoke: '/profile/apps/revoke',
   /** Board links (`viewLink`) end in a slash, as Miro's do. */

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { type OutboxEvent, writeOutbox } from '../outbox.js';
 import { prepare } from '../prepared.js';
 import type { AppsTable, Tables } from '../schema.js';
 import type { TeamRow } from './teams.js';
@@ -164,7 +165,14 @@ export function appsRepository(db: Kysely<Tables>) {
       return rows.map(({ installed_app_id, ...row }) => ({ app: toApp(row), installed: installed_app_id !== null }));
     },
     /** Token mode (`expiring`) is not updatable: it is fixed when the app is created. */
-    async update(id: string, changes: AppChangeSet): Promise<boolean> {
+    async update(id: string, changes: AppChangeSet, events: OutboxEvent[] = []): Promise<boolean> {
+      if (events.length > 0) {
+        return db.transaction().execute(async (trx) => {
+          const updated = await appsRepository(trx).update(id, changes);
+          if (updated) await writeOutbox(trx, events);
+          return updated;
+        });
+      }
       const result = await db
         .updateTable('apps')
         .set({

@@ -8,12 +8,14 @@ import { codesRepository } from './codes.js';
 import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
+import { organizationsRepository } from './organizations.js';
 import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
 import { tagsRepository } from './tags.js';
 import { teamsRepository } from './teams.js';
 import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
+import { webhooksRepository } from './webhooks.js';
 
 export function createRepositories(db: Kysely<Tables>) {
   const statements = tokenStatements(db);
@@ -32,6 +34,8 @@ export function createRepositories(db: Kysely<Tables>) {
     tags: tagsRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
+    webhooks: webhooksRepository(db),
+    organizations: organizationsRepository(db),
   };
 }
 
