@@ -4,6 +4,8 @@ import { authorizationService } from './authorization-service.js';
 import { boardAppService } from './board-app-service.js';
 import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
+import { connectorService } from './connector-service.js';
+import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
 import type { ServiceContext } from './service-context.js';
@@ -25,6 +27,8 @@ export function createServices(context: ServiceContext) {
     items: itemService(context, boards),
     boardMembers: boardMemberService(context, boards),
     tags: tagService(context, boards),
+    connectors: connectorService(context, boards),
+    groups: groupService(context, boards),
     boardApps: boardAppService(context),
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),

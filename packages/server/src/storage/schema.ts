@@ -189,6 +189,8 @@ export interface ItemsTable {
   created_at: number;
   modified_by: string;
   modified_at: number;
+  /** The app that created the item (app cards are "owned" by it); null when made on the board page. */
+  created_by_app: string | null;
 }
 
 export interface TagsTable {
@@ -205,6 +207,41 @@ export interface ItemTagsTable {
   item_id: string;
   tag_id: string;
   created_at: number;
+}
+
+export interface ConnectorsTable {
+  id: string;
+  board_id: string;
+  start_item_id: string;
+  end_item_id: string;
+  /** JSON `{snapTo}` or `{position: {x, y}}` (percentages as strings, Miro's `RelativeOffset`). */
+  start_point: string;
+  end_point: string;
+  /** straight, elbowed or curved. */
+  shape: string;
+  /** JSON array of Miro's captions. */
+  captions: string;
+  /** JSON object: the connector's `style` as on the wire. */
+  style: string;
+  created_by: string;
+  created_at: number;
+  modified_by: string;
+  modified_at: number;
+}
+
+export interface ItemGroupsTable {
+  id: string;
+  board_id: string;
+  created_at: number;
+}
+
+export interface GroupItemsTable {
+  /** An item is in one group at most. */
+  item_id: string;
+  board_id: string;
+  group_id: string;
+  /** The item's place in the group's list, as the request gave it. */
+  position: number;
 }
 
 export interface Tables {
@@ -225,5 +262,8 @@ export interface Tables {
   items: ItemsTable;
   tags: TagsTable;
   item_tags: ItemTagsTable;
+  connectors: ConnectorsTable;
+  item_groups: ItemGroupsTable;
+  group_items: GroupItemsTable;
   sign_in_failures: SignInFailuresTable;
 }
