@@ -5,8 +5,8 @@ import { apiRoutes } from '../src/api/plugin.js';
 import type { ApiRoute } from '../src/api/route.js';
 import { ErrorBody } from '../src/api/schemas/common.js';
 import type { AppContext } from '../src/app-context.js';
-import { type ApiCaller, apiAs, createBoard, createSticky, enc } from './helpers/api.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { type ApiCaller, createBoard, createSticky, enc, startApi } from './helpers/api.js';
+import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 type Json = Record<string, unknown>;
@@ -25,8 +25,7 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
   let alice: ApiCaller;
   let routes: ApiRoute[];
   beforeAll(async () => {
-    t = await startTestApp(dialect);
-    alice = await apiAs(t);
+    ({ t, alice } = await startApi(dialect));
     routes = apiRoutes({ config: t.config, services: t.services } as unknown as AppContext);
   });
   afterAll(() => t?.close());
