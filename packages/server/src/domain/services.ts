@@ -8,6 +8,8 @@ import { connectorService } from './connector-service.js';
 import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
+import { registrationService } from './registration-service.js';
+import { resourceServers } from './resource-servers.js';
 import type { ServiceContext } from './service-context.js';
 import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
@@ -33,6 +35,9 @@ export function createServices(context: ServiceContext) {
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),
     teams: teamService(context),
+    registrations: registrationService(context),
+    /** RFC 8707 audiences: the REST API and the MCP server. */
+    resources: resourceServers(context.config.publicUrl),
   };
 }
 

@@ -38,9 +38,9 @@ export interface AppsTable {
   /** The client id: a numeric string. */
   id: string;
   name: string;
-  /** The developer team that owns the app. */
-  team_id: string;
-  created_by: string;
+  /** The developer team that owns the app; null for a registered agent no user has authorized yet. */
+  team_id: string | null;
+  created_by: string | null;
   /** AES-256-GCM ciphertext of the client secret; null for public apps. */
   secret_sealed: string | null;
   /** JSON array of exact redirect URIs. */
@@ -54,7 +54,13 @@ export interface AppsTable {
   expiring: number;
   created_at: number;
   updated_at: number;
+  /** How an agent came: `dynamic` (RFC 7591) or `metadata_document` (its client id is a URL); null for console apps. */
+  registration: ClientRegistration | null;
+  /** An unused dynamic registration is deleted after this; null once authorized. */
+  registration_expires_at: number | null;
 }
+
+export type ClientRegistration = 'dynamic' | 'metadata_document';
 
 export interface InstallationsTable {
   app_id: string;
@@ -75,6 +81,8 @@ export interface AuthorizationCodesTable {
   expires_at: number;
   consumed_at: number | null;
   created_at: number;
+  /** RFC 8707 resources the code is for, space-separated; null: the REST API. */
+  audience: string | null;
 }
 
 export interface TokenFamiliesTable {
@@ -88,6 +96,8 @@ export interface TokenFamiliesTable {
   created_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** RFC 8707 resources the family's tokens are for, space-separated; null: the REST API. */
+  audience: string | null;
 }
 
 export interface AccessTokensTable {
