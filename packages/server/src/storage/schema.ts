@@ -207,6 +207,25 @@ export interface ItemTagsTable {
   created_at: number;
 }
 
+/** A Web SDK app's value under one key, for one item (`item_app_data`) or board (`board_app_data`). */
+export interface ItemAppDataTable {
+  item_id: string;
+  app_id: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  modified_at: number;
+}
+
+export interface BoardAppDataTable {
+  board_id: string;
+  app_id: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  modified_at: number;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -225,5 +244,7 @@ export interface Tables {
   items: ItemsTable;
   tags: TagsTable;
   item_tags: ItemTagsTable;
+  item_app_data: ItemAppDataTable;
+  board_app_data: BoardAppDataTable;
   sign_in_failures: SignInFailuresTable;
 }
