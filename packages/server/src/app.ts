@@ -10,6 +10,7 @@ import { loggerOptions } from './lib/log.js';
 import { createMetrics, metricsRoutes } from './lib/metrics.js';
 import { createRateLimiter } from './lib/rate-limit/create-rate-limiter.js';
 import type { RateLimiter } from './lib/rate-limit/rate-limiter.js';
+import { mcpPlugin } from './mcp/plugin.js';
 import { oauthPlugin } from './oauth/plugin.js';
 import type { Database } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
@@ -71,6 +72,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(async (scope) => oauthPlugin(scope, context));
   await app.register(async (scope) => webPlugin(scope, context));
   await app.register(async (scope) => apiPlugin(scope, context));
+  await app.register(async (scope) => mcpPlugin(scope, context));
 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({

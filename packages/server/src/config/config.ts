@@ -33,6 +33,10 @@ export interface Config {
   janitorIntervalSeconds: number;
   metricsToken: string | undefined;
   tokenRequestsPerMinute: number;
+  registrationTtlSeconds: number;
+  registrationsPerHour: number;
+  /** Client metadata documents may come from loopback and private addresses (never in production). */
+  clientMetadataAllowPrivate: boolean;
   production: boolean;
 }
 
@@ -151,8 +155,18 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     metricsToken: merged.METRICS_TOKEN || DEFAULTS.metricsToken,
     tokenRequestsPerMinute: integer(merged, 'TOKEN_REQUESTS_PER_MINUTE', DEFAULTS.tokenRequestsPerMinute, 0),
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
+    registrationTtlSeconds: integer(merged, 'REGISTRATION_TTL_SECONDS', DEFAULTS.registrationTtlSeconds, 60),
+    registrationsPerHour: integer(merged, 'REGISTRATIONS_PER_HOUR', DEFAULTS.registrationsPerHour, 0),
+    clientMetadataAllowPrivate: clientMetadataAllowPrivate(merged.CLIENT_METADATA_ALLOW_PRIVATE, production),
     production,
   };
+}
+
+function clientMetadataAllowPrivate(raw: string | undefined, production: boolean): boolean {
+  if (raw === undefined || raw === '' || raw === 'off') return DEFAULTS.clientMetadataAllowPrivate;
+  if (raw !== 'on') throw new ConfigError(`CLIENT_METADATA_ALLOW_PRIVATE must be 'on' or 'off', not '${raw}'.`);
+  if (production) throw new ConfigError('CLIENT_METADATA_ALLOW_PRIVATE=on is refused when NODE_ENV=production.');
+  return true;
 }
 
 function readConfigFile(path: string | undefined): Env {

@@ -46,4 +46,13 @@ export const DEFAULTS = {
   rateLimitWindowSeconds: 60,
   /** `RATE_LIMIT_KEY_PREFIX`: prefix of the Redis keys holding the counters (when `REDIS_URL` is set). */
   rateLimitKeyPrefix: 'grantboard:ratelimit:',
+  /** `REGISTRATION_TTL_SECONDS`: an agent's RFC 7591 registration no user has authorized is deleted after this. */
+  registrationTtlSeconds: 24 * 3600,
+  /** `REGISTRATIONS_PER_HOUR`: dynamic client registrations per client address per hour (0: unlimited). */
+  registrationsPerHour: 20,
+  /**
+   * `CLIENT_METADATA_ALLOW_PRIVATE`: `on` lets client metadata documents be fetched from loopback and
+   * private addresses (local development and tests); refused when `NODE_ENV=production`.
+   */
+  clientMetadataAllowPrivate: false,
 } as const;

@@ -146,6 +146,8 @@ export function appService({ config, repos, clock }: ServiceContext) {
         expiring: input.expiring,
         createdAt: now,
         updatedAt: now,
+        registration: null,
+        registrationExpiresAt: null,
       };
       await repos.apps.create(app);
       await repos.audit.record({
@@ -203,7 +205,7 @@ export function appService({ config, repos, clock }: ServiceContext) {
     async remove(appId: string, actorId: string | null): Promise<{ revokedFamilies: number }> {
       const app = await repos.apps.findById(appId);
       if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
-      if (actorId !== null && !(await repos.teams.role(app.teamId, actorId))) {
+      if (actorId !== null && (app.teamId === null || !(await repos.teams.role(app.teamId, actorId)))) {
         throw new ForbiddenError("Only members of the app's developer team can delete it.");
       }
       const now = clock.now();

@@ -5,8 +5,12 @@ import { authorizationService } from './authorization-service.js';
 import { boardAppService } from './board-app-service.js';
 import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
+import { connectorService } from './connector-service.js';
+import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
+import { registrationService } from './registration-service.js';
+import { resourceServers } from './resource-servers.js';
 import type { ServiceContext } from './service-context.js';
 import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
@@ -28,10 +32,15 @@ export function createServices(context: ServiceContext) {
     appData: appDataService(context, boards, items),
     boardMembers: boardMemberService(context, boards),
     tags: tagService(context, boards),
+    connectors: connectorService(context, boards),
+    groups: groupService(context, boards),
     boardApps: boardAppService(context),
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),
     teams: teamService(context),
+    registrations: registrationService(context),
+    /** RFC 8707 audiences: the REST API and the MCP server. */
+    resources: resourceServers(context.config.publicUrl),
   };
 }
 

@@ -6,6 +6,8 @@ import { auditRepository } from './audit.js';
 import { boardMembersRepository } from './board-members.js';
 import { boardsRepository } from './boards.js';
 import { codesRepository } from './codes.js';
+import { connectorsRepository } from './connectors.js';
+import { groupsRepository } from './groups.js';
 import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
@@ -31,6 +33,8 @@ export function createRepositories(db: Kysely<Tables>) {
     boardMembers: boardMembersRepository(db),
     items: itemsRepository(db),
     tags: tagsRepository(db),
+    connectors: connectorsRepository(db),
+    groups: groupsRepository(db),
     appData: appDataRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
