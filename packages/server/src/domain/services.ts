@@ -1,4 +1,5 @@
 import { accountService } from './account-service.js';
+import { appDataService } from './app-data-service.js';
 import { appService } from './app-service.js';
 import { authorizationService } from './authorization-service.js';
 import { boardAppService } from './board-app-service.js';
@@ -19,6 +20,7 @@ import { tokenService } from './token-service.js';
 
 export function createServices(context: ServiceContext) {
   const boards = boardService(context);
+  const items = itemService(context, boards);
   return {
     accounts: accountService(context),
     apps: appService(context),
@@ -26,7 +28,8 @@ export function createServices(context: ServiceContext) {
     installs: installService(context),
     tokens: tokenService(context),
     boards,
-    items: itemService(context, boards),
+    items,
+    appData: appDataService(context, boards, items),
     boardMembers: boardMemberService(context, boards),
     tags: tagService(context, boards),
     connectors: connectorService(context, boards),

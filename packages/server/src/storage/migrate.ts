@@ -5,6 +5,7 @@ import * as boards from './migrations/2026-11-29-004-boards.js';
 import * as tags from './migrations/2026-12-02-005-tags.js';
 import * as agents from './migrations/2026-12-02-008-agents.js';
 import * as connectorsGroups from './migrations/2026-12-02-010-connectors-groups.js';
+import * as appData from './migrations/2026-12-02-011-app-data.js';
 import type { Tables } from './schema.js';
 
 /** Dated migrations, applied in name order. Add new ones here. */
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-005-tags': tags,
   '2026-12-02-008-agents': agents,
   '2026-12-02-010-connectors-groups': connectorsGroups,
+  '2026-12-02-011-app-data': appData,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -254,6 +254,25 @@ export interface GroupItemsTable {
   position: number;
 }
 
+/** A Web SDK app's value under one key, for one item (`item_app_data`) or board (`board_app_data`). */
+export interface ItemAppDataTable {
+  item_id: string;
+  app_id: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  modified_at: number;
+}
+
+export interface BoardAppDataTable {
+  board_id: string;
+  app_id: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  modified_at: number;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -275,5 +294,7 @@ export interface Tables {
   connectors: ConnectorsTable;
   item_groups: ItemGroupsTable;
   group_items: GroupItemsTable;
+  item_app_data: ItemAppDataTable;
+  board_app_data: BoardAppDataTable;
   sign_in_failures: SignInFailuresTable;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../schema.js';
+import { appDataRepository } from './app-data.js';
 import { appsRepository } from './apps.js';
 import { auditRepository } from './audit.js';
 import { boardMembersRepository } from './board-members.js';
@@ -34,6 +35,7 @@ export function createRepositories(db: Kysely<Tables>) {
     tags: tagsRepository(db),
     connectors: connectorsRepository(db),
     groups: groupsRepository(db),
+    appData: appDataRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
   };
