@@ -4,6 +4,7 @@ import { authorizationService } from './authorization-service.js';
 import { boardAppService } from './board-app-service.js';
 import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
+import { clientMetadataService } from './client-metadata-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
 import { registrationService } from './registration-service.js';
@@ -19,7 +20,7 @@ export function createServices(context: ServiceContext) {
   const boards = boardService(context);
   return {
     accounts: accountService(context),
-    apps: appService(context),
+    apps: appService(context, clientMetadataService(context, context.fetchDocument)),
     authorization: authorizationService(context),
     installs: installService(context),
     tokens: tokenService(context),
