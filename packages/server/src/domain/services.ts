@@ -5,6 +5,7 @@ import { authorizationService } from './authorization-service.js';
 import { boardAppService } from './board-app-service.js';
 import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
+import { clientMetadataService } from './client-metadata-service.js';
 import { connectorService } from './connector-service.js';
 import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
@@ -23,7 +24,7 @@ export function createServices(context: ServiceContext) {
   const items = itemService(context, boards);
   return {
     accounts: accountService(context),
-    apps: appService(context),
+    apps: appService(context, clientMetadataService(context, context.fetchDocument)),
     authorization: authorizationService(context),
     installs: installService(context),
     tokens: tokenService(context),
