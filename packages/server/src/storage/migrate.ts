@@ -4,6 +4,7 @@ import * as web from './migrations/2026-11-29-003-web.js';
 import * as boards from './migrations/2026-11-29-004-boards.js';
 import * as tags from './migrations/2026-12-02-005-tags.js';
 import * as connectorsGroups from './migrations/2026-12-02-010-connectors-groups.js';
+import * as signInLocks from './migrations/2026-12-02-012-sign-in-locks.js';
 import type { Tables } from './schema.js';
 
 /** Dated migrations, applied in name order. Add new ones here. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29-004-boards': boards,
   '2026-12-02-005-tags': tags,
   '2026-12-02-010-connectors-groups': connectorsGroups,
+  '2026-12-02-012-sign-in-locks': signInLocks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -141,6 +141,12 @@ export interface SignInFailuresTable {
   at: number;
 }
 
+/** A row per throttled key, locked while an attempt counts and reserves (migration 012). */
+export interface SignInLocksTable {
+  key: string;
+  at: number;
+}
+
 /** Board roles, weakest first (Miro's vocabulary). */
 export type BoardRole = 'viewer' | 'commenter' | 'editor' | 'coowner' | 'owner';
 
@@ -266,4 +272,5 @@ export interface Tables {
   item_groups: ItemGroupsTable;
   group_items: GroupItemsTable;
   sign_in_failures: SignInFailuresTable;
+  sign_in_locks: SignInLocksTable;
 }
