@@ -151,6 +151,12 @@ export interface SignInFailuresTable {
   at: number;
 }
 
+/** A row per throttled key, locked while an attempt counts and reserves (migration 012). */
+export interface SignInLocksTable {
+  key: string;
+  at: number;
+}
+
 /** Board roles, weakest first (Miro's vocabulary). */
 export type BoardRole = 'viewer' | 'commenter' | 'editor' | 'coowner' | 'owner';
 
@@ -297,4 +303,5 @@ export interface Tables {
   item_app_data: ItemAppDataTable;
   board_app_data: BoardAppDataTable;
   sign_in_failures: SignInFailuresTable;
+  sign_in_locks: SignInLocksTable;
 }
