@@ -6,10 +6,12 @@ import type { AppContext } from './app-context.js';
 import type { Config } from './config/config.js';
 import { createServices } from './domain/services.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import type { DocumentFetcher } from './lib/document-fetch.js';
 import { loggerOptions } from './lib/log.js';
 import { createMetrics, metricsRoutes } from './lib/metrics.js';
 import { createRateLimiter } from './lib/rate-limit/create-rate-limiter.js';
 import type { RateLimiter } from './lib/rate-limit/rate-limiter.js';
+import { mcpPlugin } from './mcp/plugin.js';
 import { oauthPlugin } from './oauth/plugin.js';
 import type { Database } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
@@ -22,6 +24,8 @@ export interface AppDeps {
   logStream?: DestinationStream;
   /** The rate limiter; by default one from the configuration, closed with the app. */
   rateLimiter?: RateLimiter;
+  /** How client metadata documents are fetched (tests trust their own certificate); see docs/mcp.md. */
+  documentFetcher?: DocumentFetcher;
 }
 
 /** Builds the whole server without listening; `main.ts` listens. */
@@ -50,7 +54,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     config,
     database: deps.database,
     repos,
-    services: createServices({ config, repos, clock }),
+    services: createServices({ config, repos, clock, fetchDocument: deps.documentFetcher }),
     clock,
     rateLimiter,
     metrics: createMetrics(),
@@ -71,6 +75,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(async (scope) => oauthPlugin(scope, context));
   await app.register(async (scope) => webPlugin(scope, context));
   await app.register(async (scope) => apiPlugin(scope, context));
+  await app.register(async (scope) => mcpPlugin(scope, context));
 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({

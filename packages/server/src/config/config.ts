@@ -23,6 +23,9 @@ export interface Config {
   signInMaxFailuresPerAccount: number;
   signInMaxFailuresPerAddress: number;
   signInThrottleWindowSeconds: number;
+  /** Password checks (scrypt) one process runs at once, and how many more may wait their turn. */
+  signInConcurrentPasswordChecks: number;
+  signInQueuedPasswordChecks: number;
   idTokenIssuer: string;
   logLevel: string;
   dbPoolMax: number;
@@ -37,6 +40,10 @@ export interface Config {
   webhookMaxAttempts: number;
   webhookRetryBaseSeconds: number;
   webhookTimeoutSeconds: number;
+  registrationTtlSeconds: number;
+  registrationsPerHour: number;
+  /** Client metadata documents may come from loopback and private addresses (never in production). */
+  clientMetadataAllowPrivate: boolean;
   production: boolean;
 }
 
@@ -146,6 +153,18 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       DEFAULTS.signInThrottleWindowSeconds,
       1,
     ),
+    signInConcurrentPasswordChecks: integer(
+      merged,
+      'SIGNIN_CONCURRENT_PASSWORD_CHECKS',
+      DEFAULTS.signInConcurrentPasswordChecks,
+      1,
+    ),
+    signInQueuedPasswordChecks: integer(
+      merged,
+      'SIGNIN_QUEUED_PASSWORD_CHECKS',
+      DEFAULTS.signInQueuedPasswordChecks,
+      0,
+    ),
     idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
     logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,
     dbPoolMax: integer(merged, 'DB_POOL_MAX', DEFAULTS.dbPoolMax, 1),
@@ -159,8 +178,18 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     webhookMaxAttempts: integer(merged, 'WEBHOOK_MAX_ATTEMPTS', DEFAULTS.webhookMaxAttempts, 1),
     webhookRetryBaseSeconds: integer(merged, 'WEBHOOK_RETRY_BASE_SECONDS', DEFAULTS.webhookRetryBaseSeconds, 1),
     webhookTimeoutSeconds: integer(merged, 'WEBHOOK_TIMEOUT_SECONDS', DEFAULTS.webhookTimeoutSeconds, 1),
+    registrationTtlSeconds: integer(merged, 'REGISTRATION_TTL_SECONDS', DEFAULTS.registrationTtlSeconds, 60),
+    registrationsPerHour: integer(merged, 'REGISTRATIONS_PER_HOUR', DEFAULTS.registrationsPerHour, 0),
+    clientMetadataAllowPrivate: clientMetadataAllowPrivate(merged.CLIENT_METADATA_ALLOW_PRIVATE, production),
     production,
   };
+}
+
+function clientMetadataAllowPrivate(raw: string | undefined, production: boolean): boolean {
+  if (raw === undefined || raw === '' || raw === 'off') return DEFAULTS.clientMetadataAllowPrivate;
+  if (raw !== 'on') throw new ConfigError(`CLIENT_METADATA_ALLOW_PRIVATE must be 'on' or 'off', not '${raw}'.`);
+  if (production) throw new ConfigError('CLIENT_METADATA_ALLOW_PRIVATE=on is refused when NODE_ENV=production.');
+  return true;
 }
 
 function readConfigFile(path: string | undefined): Env {

@@ -5,6 +5,7 @@ import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { mintToken } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
 import type { TeamRow } from '../storage/repositories/teams.js';
+import { type ClientMetadataService, isMetadataDocumentUrl } from './client-metadata-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { outboxEvent } from './events.js';
 import { redirectUriProblem } from './redirect-uri.js';
@@ -44,7 +45,10 @@ export type ClientAuthentication = { ok: true; app: App } | { ok: false; reason:
 
 const MAX_REDIRECT_URIS = 20;
 
-export function appService({ config, repos, clock }: ServiceContext) {
+export function appService(
+  { config, repos, clock }: ServiceContext,
+  metadataDocuments: ClientMetadataService | undefined = undefined,
+) {
   const secretKey = deriveKey(config.secretKey, 'client secret');
   // Keys being rotated out still decrypt; only the current key encrypts.
   const readKeys = [config.secretKey, ...config.previousSecretKeys].map((key) => deriveKey(key, 'client secret'));
@@ -147,6 +151,8 @@ export function appService({ config, repos, clock }: ServiceContext) {
         expiring: input.expiring,
         createdAt: now,
         updatedAt: now,
+        registration: null,
+        registrationExpiresAt: null,
       };
       await repos.apps.create(app);
       await repos.audit.record({
@@ -191,13 +197,18 @@ export function appService({ config, repos, clock }: ServiceContext) {
       if (app.isPublic) throw new ValidationError('Public apps have no client secret.');
       const secret = mintToken('clientSecret');
       const now = clock.now();
-      await repos.apps.update(appId, { secretSealed: sealSecret(appId, secret), updatedAt: now }, [
-        outboxEvent('app.secret_rotated', app.teamId, now, {
-          app: { id: app.id, name: app.name },
-          team: { id: app.teamId },
-          rotatedBy: actorId === null ? null : { id: actorId },
-        }),
-      ]);
+      // An agent of no team yet belongs to no organization: nobody to tell.
+      const events =
+        app.teamId === null
+          ? []
+          : [
+              outboxEvent('app.secret_rotated', app.teamId, now, {
+                app: { id: app.id, name: app.name },
+                team: { id: app.teamId },
+                rotatedBy: actorId === null ? null : { id: actorId },
+              }),
+            ];
+      await repos.apps.update(appId, { secretSealed: sealSecret(appId, secret), updatedAt: now }, events);
       await repos.audit.record({ type: 'client_secret_rotated', at: now, actorId, teamId: app.teamId, appId });
       return secret;
     },
@@ -210,7 +221,7 @@ export function appService({ config, repos, clock }: ServiceContext) {
     async remove(appId: string, actorId: string | null): Promise<{ revokedFamilies: number }> {
       const app = await repos.apps.findById(appId);
       if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
-      if (actorId !== null && !(await repos.teams.role(app.teamId, actorId))) {
+      if (actorId !== null && (app.teamId === null || !(await repos.teams.role(app.teamId, actorId)))) {
         throw new ForbiddenError("Only members of the app's developer team can delete it.");
       }
       const now = clock.now();
@@ -227,9 +238,24 @@ export function appService({ config, repos, clock }: ServiceContext) {
       return { revokedFamilies: result.revokedFamilies };
     },
 
+    /** Every app, or a developer team's apps: for the operator's CLI. */
+    list(teamId?: string): Promise<App[]> {
+      return repos.apps.list(teamId);
+    },
+
     /** The app with this client id; anything that is not a client id is not looked up. */
     async find(clientId: string): Promise<App | undefined> {
-      return isNumericId(clientId) ? repos.apps.findById(clientId) : undefined;
+      return isNumericId(clientId) || isMetadataDocumentUrl(clientId) ? repos.apps.findById(clientId) : undefined;
+    },
+
+    /**
+     * The client of an authorization request: a registered app, or the agent a client metadata
+     * document URL describes, fetched (or taken from the cache) now. Throws
+     * `ClientMetadataUnavailable` when such a document cannot be used.
+     */
+    async resolveClient(clientId: string): Promise<App | undefined> {
+      if (isMetadataDocumentUrl(clientId) && metadataDocuments) return metadataDocuments.resolve(clientId);
+      return this.find(clientId);
     },
 
     /**
