@@ -7,6 +7,7 @@ import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
 import { clientMetadataService } from './client-metadata-service.js';
 import { connectorService } from './connector-service.js';
+import { firstPartyService } from './first-party.js';
 import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
@@ -41,6 +42,7 @@ export function createServices(context: ServiceContext) {
     sessions: sessionService(context),
     teams: teamService(context),
     webhooks: webhookService(context),
+    firstParty: firstPartyService(context),
     registrations: registrationService(context),
     /** RFC 8707 audiences: the REST API and the MCP server. */
     resources: resourceServers(context.config.publicUrl),

@@ -5,6 +5,7 @@ import * as boards from './migrations/2026-11-29-004-boards.js';
 import * as tags from './migrations/2026-12-02-005-tags.js';
 import * as agents from './migrations/2026-12-02-008-agents.js';
 import * as webhooks from './migrations/2026-12-02-009-webhooks.js';
+import * as firstParty from './migrations/2026-12-02-009b-first-party.js';
 import * as connectorsGroups from './migrations/2026-12-02-010-connectors-groups.js';
 import * as appData from './migrations/2026-12-02-011-app-data.js';
 import * as signInLocks from './migrations/2026-12-02-012-sign-in-locks.js';
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-005-tags': tags,
   '2026-12-02-008-agents': agents,
   '2026-12-02-009-webhooks': webhooks,
+  '2026-12-02-009b-first-party': firstParty,
   '2026-12-02-010-connectors-groups': connectorsGroups,
   '2026-12-02-011-app-data': appData,
   '2026-12-02-012-sign-in-locks': signInLocks,

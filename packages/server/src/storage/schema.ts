@@ -58,6 +58,8 @@ export interface AppsTable {
   registration: ClientRegistration | null;
   /** An unused dynamic registration is deleted after this; null once authorized. */
   registration_expires_at: number | null;
+  /** 1 when an organization admin marked the app first party: its users are not asked for consent. */
+  first_party: number;
 }
 
 export type ClientRegistration = 'dynamic' | 'metadata_document';

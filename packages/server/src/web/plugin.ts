@@ -16,6 +16,7 @@ import { boardPages } from './pages/board.js';
 import { boardInstallPages } from './pages/board-install.js';
 import { errorPage } from './pages/error-page.js';
 import { homePage, homePages } from './pages/home.js';
+import { orgAppsPages } from './pages/org-apps.js';
 import { orgWebhooksPages } from './pages/org-webhooks.js';
 import { profileAppsPages } from './pages/profile-apps.js';
 import { signInPages } from './pages/sign-in.js';
@@ -88,6 +89,7 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
     teamAppsPages(scope, context, sessions);
     teamAuditPages(scope, context, sessions);
     orgWebhooksPages(scope, context, sessions);
+    orgAppsPages(scope, context, sessions);
     profileAppsPages(scope, context, sessions);
     boardPages(scope, context);
     boardInstallPages(scope, context);

@@ -17,6 +17,8 @@ export const ROUTES = {
   teamUninstall: '/teams/:teamId/apps/:appId/uninstall',
   teamAudit: '/teams/:teamId/audit',
   orgWebhooks: '/organizations/:organizationId/webhooks',
+  orgApps: '/organizations/:organizationId/apps',
+  orgAppFirstParty: '/organizations/:organizationId/apps/:appId/first-party',
   orgWebhookDelete: '/organizations/:organizationId/webhooks/:endpointId/delete',
   profileApps: '/profile/apps',
   profileRevoke: '/profile/apps/revoke',

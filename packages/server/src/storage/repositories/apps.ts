@@ -33,6 +33,8 @@ export interface App {
   registration: ClientRegistration | null;
   /** When an unused dynamic registration is deleted; null once a user authorized it. */
   registrationExpiresAt: number | null;
+  /** Marked first party by an organization admin: its users are not asked for consent (domain/first-party.ts). */
+  firstParty?: boolean;
 }
 
 /** What may change after creation: never the token mode, the id, the owner or the creation time. */
@@ -61,6 +63,7 @@ export function toApp(row: AppRow): App {
     updatedAt: row.updated_at,
     registration: row.registration,
     registrationExpiresAt: row.registration_expires_at,
+    firstParty: row.first_party === 1,
   };
 }
 
@@ -85,6 +88,7 @@ function toRow(app: App): AppRow {
     updated_at: app.updatedAt,
     registration: app.registration,
     registration_expires_at: app.registrationExpiresAt,
+    first_party: app.firstParty ? 1 : 0,
   };
 }
 

@@ -17,7 +17,8 @@ export type AuditEventType =
   | 'app_deleted'
   | 'team_settings_changed'
   | 'client_registered'
-  | 'agent_bound';
+  | 'agent_bound'
+  | 'app_first_party_changed';
 
 /** An audit event with the names of the people and app it mentions, for the audit log page. */
 export interface NamedAuditEvent extends AuditEventRow {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../schema.js';
+import { type App, toApp } from './apps.js';
 
 /** An organization as one of its admins sees it. */
 export interface AdministeredOrganization {
@@ -30,6 +31,33 @@ export function organizationsRepository(db: Kysely<Tables>) {
           ),
         )
         .executeTakeFirst();
+    },
+
+    /** The organization a team belongs to. */
+    async ofTeam(teamId: string): Promise<string | undefined> {
+      const row = await db.selectFrom('teams').select('organization_id').where('id', '=', teamId).executeTakeFirst();
+      return row?.organization_id;
+    },
+
+    /** The apps registered by the organization's developer teams (agents excluded), by name. */
+    async apps(organizationId: string): Promise<App[]> {
+      const rows = await db
+        .selectFrom('apps')
+        .innerJoin('teams as t', 't.id', 'apps.team_id')
+        .selectAll('apps')
+        .where('t.organization_id', '=', organizationId)
+        .where('apps.registration', 'is', null)
+        .orderBy('apps.name')
+        .execute();
+      return rows.map(toApp);
+    },
+
+    async setFirstParty(appId: string, firstParty: boolean): Promise<void> {
+      await db
+        .updateTable('apps')
+        .set({ first_party: firstParty ? 1 : 0 })
+        .where('id', '=', appId)
+        .execute();
     },
   };
 }

@@ -37,6 +37,7 @@ export async function organizationOf(
 export function organizationHeader(view: OrganizationView, current: 'webhooks' | 'apps'): Html {
   const tabs = [
     { key: 'webhooks', href: link(ROUTES.orgWebhooks, { organizationId: view.organization.id }), label: 'Webhooks' },
+    { key: 'apps', href: link(ROUTES.orgApps, { organizationId: view.organization.id }), label: 'First-party apps' },
   ];
   return html`<div class="page-head">
   <div>
