@@ -3,6 +3,7 @@ import * as core from './migrations/2026-11-29-001-core.js';
 import * as web from './migrations/2026-11-29-003-web.js';
 import * as boards from './migrations/2026-11-29-004-boards.js';
 import * as tags from './migrations/2026-12-02-005-tags.js';
+import * as testControls from './migrations/2026-12-02-007-test-controls.js';
 import * as agents from './migrations/2026-12-02-008-agents.js';
 import * as webhooks from './migrations/2026-12-02-009-webhooks.js';
 import * as firstParty from './migrations/2026-12-02-009b-first-party.js';
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29-003-web': web,
   '2026-11-29-004-boards': boards,
   '2026-12-02-005-tags': tags,
+  '2026-12-02-007-test-controls': testControls,
   '2026-12-02-008-agents': agents,
   '2026-12-02-009-webhooks': webhooks,
   '2026-12-02-009b-first-party': firstParty,

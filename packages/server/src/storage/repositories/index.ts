@@ -16,6 +16,7 @@ import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
 import { tagsRepository } from './tags.js';
 import { teamsRepository } from './teams.js';
+import { testControlsRepository } from './test-controls.js';
 import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
 import { webhooksRepository } from './webhooks.js';
@@ -42,6 +43,7 @@ export function createRepositories(db: Kysely<Tables>) {
     signInFailures: signInFailuresRepository(db),
     webhooks: webhooksRepository(db),
     organizations: organizationsRepository(db),
+    testControls: testControlsRepository(db),
   };
 }
 
