@@ -127,6 +127,10 @@ interface MiroBoardItem {
   readonly modifiedBy: string;
   /** Saves the changes made to this object since it was read or last synced. */
   sync(): Promise<void>;
+  /** What this app stored with the item (`boards:read`): one key's value, or everything. */
+  getMetadata(key?: string): Promise<unknown>;
+  /** Stores a JSON value under a key (`boards:write`); `null` removes it. */
+  setMetadata(key: string, value: unknown): Promise<unknown>;
 }
 
 /** An error from an SDK call: `message` is a sentence (e.g. "Method 'createStickyNote' requires scope 'boards:write'"). */
@@ -260,10 +264,13 @@ interface MiroBoard {
   createPreview: MiroNotSupported;
   createGroup: MiroNotSupported;
   group: MiroNotSupported;
-  getMetadata: MiroNotSupported;
-  setMetadata: MiroNotSupported;
-  getAppData: MiroNotSupported;
-  setAppData: MiroNotSupported;
+  /** What this app stored with the item: one key's value, or everything. Needs `boards:read`. */
+  getMetadata(item: MiroItemRef, key?: string): Promise<unknown>;
+  /** Stores a JSON value under a key with the item (`null` removes it); answers everything. Needs `boards:write`. */
+  setMetadata<D = Record<string, unknown>>(item: MiroItemRef, key: string, value: unknown): Promise<D>;
+  /** What this app stored with the board. Needs `boards:read`. */
+  getAppData(key?: string): Promise<unknown>;
+  setAppData<D = Record<string, unknown>>(key: string, value: unknown): Promise<D>;
   bringToFront: MiroNotSupported;
   sendToBack: MiroNotSupported;
   bringInFrontOf: MiroNotSupported;
@@ -373,7 +380,7 @@ interface Window {
     });
   }
 
-  type ItemData = Omit<MiroBoardItem, 'sync'>;
+  type ItemData = Omit<MiroBoardItem, 'sync' | 'getMetadata' | 'setMetadata'>;
 
   function snapshot(item: ItemData): string[] {
     return EDITABLE.map((key) => JSON.stringify(item[key] ?? null));
@@ -399,8 +406,8 @@ interface Window {
         Object.assign(item, updated);
         synced = snapshot(item);
       },
-      getMetadata: notSupported('getMetadata'),
-      setMetadata: notSupported('setMetadata'),
+      getMetadata: (key?: string) => call('getMetadata', key === undefined ? { id: item.id } : { id: item.id, key }),
+      setMetadata: (key: string, value: unknown) => call('setMetadata', { id: item.id, key, value }),
       bringToFront: notSupported('bringToFront'),
       sendToBack: notSupported('sendToBack'),
       goToLink: notSupported('goToLink'),
@@ -618,10 +625,10 @@ interface Window {
     createPreview: notSupported('createPreview'),
     createGroup: notSupported('createGroup'),
     group: notSupported('group'),
-    getMetadata: notSupported('getMetadata'),
-    setMetadata: notSupported('setMetadata'),
-    getAppData: notSupported('getAppData'),
-    setAppData: notSupported('setAppData'),
+    getMetadata: (item, key) => call('getMetadata', key === undefined ? { id: idOf(item) } : { id: idOf(item), key }),
+    setMetadata: (item, key, value) => call('setMetadata', { id: idOf(item), key, value }) as Promise<never>,
+    getAppData: (key) => call('getAppData', key === undefined ? {} : { key }),
+    setAppData: (key, value) => call('setAppData', { key, value }) as Promise<never>,
     bringToFront: notSupported('bringToFront'),
     sendToBack: notSupported('sendToBack'),
     bringInFrontOf: notSupported('bringInFrontOf'),

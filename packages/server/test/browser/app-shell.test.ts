@@ -10,7 +10,7 @@ import { CHROMIUM, launchBrowser, SCREENSHOTS, seriousViolations, startServer } 
 /**
  * The app shell in real Chromium (ARCHITECTURE.md decision 17): an app written as Miro's examples
  * are runs headless when the board opens, its toolbar icon opens its panel, and the panel turns the
- * selection into shapes, drops a note onto the board, shows a notification and opens a modal with
+ * selection into shapes (with item metadata), drops a note onto the board, shows a notification and opens a modal with
  * data — each result checked through the REST API. A removed scope and a missing one stop the
  * matching calls and events at once.
  */
@@ -114,6 +114,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the app shell in Chromium', () => {
     const shapes = await restItems('shape');
     expect(shapes.map((s) => s.data.content).sort()).toEqual(['To improve', 'Went well']);
     expect(shapes.every((s) => s.data.shape === 'round_rectangle')).toBe(true);
+    // Each shape carries the app's metadata: which note it was made from (the REST API has no metadata).
+    for (const shape of shapes) {
+      const metadata = await t.services.appData.ofItem(
+        { userId: t.seed.alice.id, teamId: t.seed.teamId, appId: shapeMaker.id },
+        boardId,
+        shape.id,
+      );
+      expect(metadata).toEqual({ madeFrom: { stickyNote: expect.stringMatching(/^[0-9]+$/) } });
+    }
     await expect.poll(() => page.locator('.item-shape.shape-round_rectangle').count()).toBe(2);
   });
 

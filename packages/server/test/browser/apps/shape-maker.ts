@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * "Shape Maker": a board app written the way Miro's examples are (a headless App URL that opens a
- * panel on `icon:click`; the panel turns the selection into shapes, drops notes onto the board,
+ * panel on `icon:click`; the panel turns the selection into shapes (noting in each shape's metadata what it was made from), drops notes onto the board,
  * shows a notification and opens a modal with data), served on loopback for the shell's tests.
  * Its pages load the SDK from Miro's path on the Grantboard server, as a Miro app would.
  */
@@ -38,7 +38,8 @@ $('shapes').addEventListener('click', async () => {
     const notes = (await board.getSelection()).filter((item) => item.type === 'sticky_note');
     for (const note of notes) await board.remove(note);
     for (const note of notes) {
-      await board.createShape({ content: note.content, shape: 'round_rectangle', x: note.x, y: note.y, width: note.width, height: note.height });
+      const shape = await board.createShape({ content: note.content, shape: 'round_rectangle', x: note.x, y: note.y, width: note.width, height: note.height });
+      await shape.setMetadata('madeFrom', { stickyNote: note.id });
     }
     show('Made ' + notes.length + ' shapes');
   } catch (error) { show(error.message); }
