@@ -25,8 +25,31 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
     shape = (await alice.call('POST', `/v2/boards/${enc(board)}/shapes`, {})).json().id;
     await alice.call('POST', `/v2/boards/${enc(board)}/members`, { emails: ['bob@example.com'], role: 'viewer' });
     tag = (await alice.call('POST', `/v2/boards/${enc(board)}/tags`, { title: 'access' })).json().id;
+    for (const [collection, body] of Object.entries(CREATE_BODIES)) {
+      ids[collection] = (await alice.call('POST', `/v2/boards/${enc(board)}/${collection}`, body)).json().id;
+    }
+    ids.connectors = (
+      await alice.call('POST', `/v2/boards/${enc(board)}/connectors`, {
+        startItem: { id: sticky },
+        endItem: { id: shape },
+      })
+    ).json().id;
+    ids.groups = (
+      await alice.call('POST', `/v2/boards/${enc(board)}/groups`, { data: { items: [text, shape] } })
+    ).json().id;
   });
   afterAll(() => t?.close());
+
+  /** An item of each type beyond the first four, by collection, made with these bodies. */
+  const CREATE_BODIES: Record<string, unknown> = {
+    cards: {},
+    app_cards: {},
+    images: { data: { url: 'https://example.com/a.png' } },
+    embeds: { data: { url: 'https://example.com/e' } },
+    documents: { data: { url: 'https://example.com/a.pdf' } },
+    docs: { data: { contentType: 'markdown', content: 'x' } },
+  };
+  const ids: Record<string, string> = {};
 
   /** Every route with its placeholders filled with real ids, and a body it would accept. */
   function concreteRoutes() {
@@ -48,22 +71,33 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
       'update-board-member': { role: 'viewer' },
       'create-tag': { title: 'x' },
       'update-tag': {},
+      'create-card-item': {},
+      'create-app-card-item': {},
+      'create-image-item-using-url': CREATE_BODIES.images,
+      'create-embed-item': CREATE_BODIES.embeds,
+      'create-document-item-using-url': CREATE_BODIES.documents,
+      'create-doc-format-item': CREATE_BODIES.docs,
+      'create-connector': { startItem: { id: sticky }, endItem: { id: text } },
+      createGroup: { data: { items: [sticky, frame] } },
+      updateGroup: { data: { items: [text, shape] } },
+      'create-items': [{ type: 'sticky_note' }],
     };
     return routes.map((route) => {
-      const itemId = route.url.includes('/texts/')
-        ? text
-        : route.url.includes('/frames/')
-          ? frame
-          : route.url.includes('/shapes/')
-            ? shape
-            : sticky;
+      const collection = /\/boards\/:board_id\/(\w+)\/:item_id/.exec(route.url)?.[1];
+      const known: Record<string, string> = { texts: text, frames: frame, shapes: shape, ...ids };
+      const itemId = (collection && known[collection]) || sticky;
       let url = route.url
         .replace(':board_id', enc(board))
         .replace(':item_id', itemId)
         .replace(':board_member_id', t.seed.bob.id)
-        .replace(':tag_id', tag);
+        .replace(':tag_id', tag)
+        .replace(':connector_id', ids.connectors!)
+        .replace(':group_id', ids.groups!);
       if (route.operationId === 'copy-board') url += `?copy_from=${enc(board)}`;
       if (route.variant === 'tag_id') url += `?tag_id=${tag}`;
+      if (route.variant === 'parent_item_id') url += `?parent_item_id=${frame}`;
+      if (route.variant === 'delete_items') url += '?delete_items=false';
+      if (route.operationId === 'getItemsByGroupId') url += `?group_item_id=${ids.groups}`;
       return { route, url, body: bodies[route.operationId] };
     });
   }
@@ -108,8 +142,32 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
       'GET /v2/boards/:board_id/items?tag_id': 'boards:read L1',
       'POST /v2/boards/:board_id/items/:item_id?tag_id': 'boards:write L1',
       'DELETE /v2/boards/:board_id/items/:item_id?tag_id': 'boards:write L1',
+      'GET /v2/boards/:board_id/items?parent_item_id': 'boards:read L2',
+      'POST /v2/boards/:board_id/items/bulk': 'boards:write L2',
+      'POST /v2/boards/:board_id/cards': 'boards:write L2',
+      'GET /v2/boards/:board_id/cards/:item_id': 'boards:read L1',
+      'PATCH /v2/boards/:board_id/cards/:item_id': 'boards:write L2',
+      'DELETE /v2/boards/:board_id/cards/:item_id': 'boards:write L3',
+      'POST /v2/boards/:board_id/app_cards': 'boards:write L2',
+      'PATCH /v2/boards/:board_id/app_cards/:item_id': 'boards:write L2',
+      'POST /v2/boards/:board_id/images': 'boards:write L2',
+      'DELETE /v2/boards/:board_id/images/:item_id': 'boards:write L3',
+      'POST /v2/boards/:board_id/docs': 'boards:write L2',
+      'GET /v2/boards/:board_id/docs/:item_id': 'boards:read L1',
+      'POST /v2/boards/:board_id/connectors': 'boards:write L2',
+      'GET /v2/boards/:board_id/connectors': 'boards:read L2',
+      'GET /v2/boards/:board_id/connectors/:connector_id': 'boards:read L1',
+      'PATCH /v2/boards/:board_id/connectors/:connector_id': 'boards:write L2',
+      'DELETE /v2/boards/:board_id/connectors/:connector_id': 'boards:write L3',
+      'POST /v2/boards/:board_id/groups': 'boards:write L2',
+      'GET /v2/boards/:board_id/groups': 'boards:read L2',
+      'GET /v2/boards/:board_id/groups/items': 'boards:read L2',
+      'GET /v2/boards/:board_id/groups/:group_id': 'boards:read L2',
+      'PUT /v2/boards/:board_id/groups/:group_id': 'boards:write L2',
+      'DELETE /v2/boards/:board_id/groups/:group_id': 'boards:write L3',
+      'DELETE /v2/boards/:board_id/groups/:group_id?delete_items': 'boards:write L3',
     });
-    expect(Object.keys(table)).toHaveLength(40);
+    expect(Object.keys(table)).toHaveLength(77);
   });
 
   it('refuses every write route to a read-only token, with the scope challenge, and changes nothing', async () => {

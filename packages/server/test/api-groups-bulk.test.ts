@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiCaller, createBoard, createSticky, enc, errorBody, startBoardApi } from './helpers/api.js';
+import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody, startBoardApi } from './helpers/api.js';
 import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
@@ -125,6 +125,19 @@ describe.each(DIALECTS)('groups and bulk create on %s', (dialect) => {
       Array.from({ length: 20 }, () => ({ type: 'sticky_note' })),
     );
     expect(twenty.json().data).toHaveLength(20);
+  });
+
+  it('charges each item of a bulk create at level 2, as Miro does', async () => {
+    const api = await apiAs(t);
+    const first = await api.call('GET', `${path}/items/bulk-probe`);
+    const before = Number(first.headers['x-ratelimit-remaining']);
+    const response = await api.call(
+      'POST',
+      `${path}/items/bulk`,
+      Array.from({ length: 5 }, () => ({ type: 'sticky_note' })),
+    );
+    expect(response.statusCode).toBe(201);
+    expect(Number(response.headers['x-ratelimit-remaining'])).toBe(before - 5 * 100);
   });
 
   it('creates none of the items when one is bad, naming it by its place', async () => {

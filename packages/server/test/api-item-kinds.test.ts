@@ -53,6 +53,23 @@ describe.each(DIALECTS)('cards, app cards, images, embeds, documents and doc for
     expect(generic.links.self).toBe(`${BASE}/v2/boards/${enc(board)}/items/${card.id}`);
   });
 
+  it('tags cards as it tags sticky notes, and refuses tags on other types', async () => {
+    const card = (await alice.call('POST', `${path}/cards`)).json().id;
+    const image = (await alice.call('POST', `${path}/images`, { data: { url: 'https://example.com/t.png' } })).json()
+      .id;
+    const tag = (await alice.call('POST', `${path}/tags`, { title: 'Card tag' })).json().id;
+    expect((await alice.call('POST', `${path}/items/${card}?tag_id=${tag}`)).statusCode).toBe(204);
+    expect(
+      (await alice.call('GET', `${path}/items/${card}/tags`)).json().tags.map((x: { id: string }) => x.id),
+    ).toEqual([tag]);
+    expect(
+      (await alice.call('GET', `${path}/items?tag_id=${tag}`)).json().data.map((x: { id: string }) => x.id),
+    ).toEqual([card]);
+    const refused = await alice.call('POST', `${path}/items/${image}?tag_id=${tag}`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().message).toBe(`Only cards and sticky notes take tags; item ${image} is of type image.`);
+  });
+
   it('creates app cards with fields and a status, owned by the app that made them', async () => {
     const response = await alice.call('POST', `${path}/app_cards`, {
       data: {

@@ -140,7 +140,7 @@ describe.each(DIALECTS)('tags on %s', (dialect) => {
     const text = (await alice.call('POST', `${path}/texts`, { data: { content: 't' } })).json().id;
     const onText = await alice.call('POST', `${path}/items/${text}?tag_id=${ids[8]}`);
     expect(onText.json()).toEqual(
-      errorBody(400, 'invalidParameters', `Only cards and sticky notes take tags; item ${text} is a text.`),
+      errorBody(400, 'invalidParameters', `Only cards and sticky notes take tags; item ${text} is of type text.`),
     );
   });
 

@@ -43,6 +43,20 @@ export function apiGuards({ services, rateLimiter, config, clock }: AppContext) 
       if (wait !== undefined) throw tooManyRequests(wait);
     },
 
+    /**
+     * A route charged per item (Miro: bulk create "takes Level 2 rate limiting … per item") spends
+     * the credits of the items after the first once its body is read; `rateLimit` spent the first.
+     */
+    async chargeItems(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const { chargePerItem, rateLimitLevel: level } = request.routeOptions.config;
+      if (!chargePerItem || level === undefined || !Array.isArray(request.body) || request.body.length < 2) return;
+      const grant = grantOf(request);
+      const cost = LEVEL_CREDITS[level] * (request.body.length - 1);
+      const decision = await rateLimiter.consume(`api:${grant.appId}:${grant.userId}`, cost, policy);
+      const wait = rateLimitHeaders(reply, decision, clock.now());
+      if (wait !== undefined) throw tooManyRequests(wait);
+    },
+
     /** RFC 6750 §3.1: a token without a scope the route needs gets 403 `insufficient_scope`. */
     async checkScope(request: FastifyRequest): Promise<void> {
       const required = request.routeOptions.config.scopes;

@@ -50,6 +50,7 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
   app.addHook('onRequest', guards.authenticate);
   app.addHook('onRequest', guards.rateLimit);
   app.addHook('onRequest', guards.checkScope);
+  app.addHook('preHandler', guards.chargeItems);
 
   // A variant is routed by its query parameter only where another operation has its method and path.
   const shared = (route: ApiRoute) =>
@@ -63,7 +64,12 @@ export async function apiPlugin(app: FastifyInstance, context: AppContext): Prom
         method: route.method,
         url,
         ...(route.variant && shared(route) ? { constraints: { queryVariant: route.variant } } : {}),
-        config: { scopes: route.scopes, rateLimitLevel: route.level, bodyRequired: bodyRequired(route) },
+        config: {
+          scopes: route.scopes,
+          rateLimitLevel: route.level,
+          bodyRequired: bodyRequired(route),
+          chargePerItem: route.chargePerItem === true,
+        },
         schema: {
           ...(route.schema.params ? { params: route.schema.params } : {}),
           querystring: routeQuery(route.schema.querystring),

@@ -16,6 +16,8 @@ export interface ApiRouteConfig {
   rateLimitLevel: RateLimitLevel;
   /** Whether a request without a body is refused (the JSON parser reads it). */
   bodyRequired: boolean;
+  /** Whether each item of an array body costs the level's credits (Miro's bulk create). */
+  chargePerItem?: boolean;
 }
 
 export interface RouteSchemas {
@@ -72,6 +74,8 @@ export interface ApiRoute<S extends RouteSchemas = RouteSchemas> {
   status: 200 | 201 | 204;
   /** The body may be left out entirely (every field in it is optional). */
   optionalBody?: boolean;
+  /** Each item of the (array) body costs the level's credits, as Miro charges a bulk create. */
+  chargePerItem?: boolean;
   schema: S;
   handle(request: ApiRequest<S>): Promise<unknown>;
 }

@@ -81,7 +81,7 @@ export function tagService({ repos, clock }: ServiceContext, boards: BoardServic
       const target = await item(boardId, itemId);
       await find(boardId, tagId);
       if (!TAGGABLE.has(target.type))
-        throw new ValidationError(`Only cards and sticky notes take tags; item ${itemId} is a ${target.type}.`);
+        throw new ValidationError(`Only cards and sticky notes take tags; item ${itemId} is of type ${target.type}.`);
       const result = await repos.tags.attach(itemId, tagId, MAX_TAGS_PER_ITEM, clock.now());
       if (result === 'full') throw new ValidationError(`An item can have at most ${MAX_TAGS_PER_ITEM} tags.`, 'tag_id');
       if (result === 'gone') throw new NotFoundError(`Item ${itemId} or tag ${tagId} was deleted meanwhile.`);

@@ -102,10 +102,11 @@ export function itemRoutes(context: AppContext): ApiRoute[] {
       operationId: 'create-items',
       summary: 'Create items in bulk',
       description:
-        'Up to 20 items of any of the types listed, each as its own create request would have it, plus `type`. All are created in one transaction, or none: a bad item fails the whole request, naming it by its place (`[2].data.content`). Needs an editor.',
+        'Up to 20 items of any of the types listed, each as its own create request would have it, plus `type`. All are created in one transaction, or none: a bad item fails the whole request, naming it by its place (`[2].data.content`). Each item costs level 2 (100 credits), as in Miro. Needs an editor.',
       tag: 'Bulk operations',
       scopes: ['boards:write'],
       level: 2,
+      chargePerItem: true,
       status: 201,
       schema: { params: BoardParams, body: BulkCreateRequest, response: BulkCreated },
       async handle({ actor, params, body }) {
