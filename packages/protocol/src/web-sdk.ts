@@ -33,6 +33,10 @@ export const SDK_METHOD_SCOPES = {
   createText: 'boards:write',
   createShape: 'boards:write',
   createFrame: 'boards:write',
+  createCard: 'boards:write',
+  createAppCard: 'boards:write',
+  createImage: 'boards:write',
+  createEmbed: 'boards:write',
   sync: 'boards:write',
   remove: 'boards:write',
   getMetadata: 'boards:read',
@@ -157,6 +161,16 @@ export interface SdkItem {
   content?: string;
   shape?: string;
   title?: string;
+  description?: string;
+  assigneeId?: string;
+  dueDate?: string;
+  /** App cards: Miro's preview fields, and the connection status. */
+  fields?: Record<string, unknown>[];
+  status?: string;
+  /** Images (`imageUrl` on the REST API) and embeds: where the content is hosted. */
+  url?: string;
+  previewUrl?: string;
+  mode?: string;
   rotation?: number;
   style?: Record<string, unknown>;
   createdAt: string;

@@ -1,7 +1,9 @@
 import type { SdkItem } from '@grantboard/protocol';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { APP_CARD_STATUSES, CustomField } from '../api/schemas/cards.js';
 import { Coordinate, closed, ItemId, Size, StringEnum } from '../api/schemas/common.js';
+import { WebUrl } from '../api/schemas/item-parts.js';
 import { SHAPES, ShapeStyle } from '../api/schemas/shapes.js';
 import { Content, StickyNoteStyle } from '../api/schemas/sticky-notes.js';
 import { TextStyle } from '../api/schemas/texts.js';
@@ -72,12 +74,77 @@ export const FrameProps = Type.Object(
   closed,
 );
 
+const HexColor = Type.String({ pattern: '^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$' });
+const Placement = {
+  x: Type.Optional(Coordinate),
+  y: Type.Optional(Coordinate),
+  width: Type.Optional(Size),
+  height: Type.Optional(Size),
+  rotation: Type.Optional(Rotation),
+  parentId: Type.Optional(ItemId),
+};
+
+/** `createCard()`: the SDK sends Miro's `assignee.userId` as `assigneeId`. */
+export const CardProps = Type.Object(
+  {
+    title: Type.Optional(Content),
+    description: Type.Optional(Content),
+    assigneeId: Type.Optional(ItemId),
+    dueDate: Type.Optional(Type.String({ format: 'date-time' })),
+    style: Type.Optional(Type.Object({ cardTheme: Type.Optional(HexColor) }, closed)),
+    ...Placement,
+  },
+  closed,
+);
+
+/** `createAppCard()`: Miro's `style.cardTheme` is stored as the app card's `fillColor`. */
+export const AppCardProps = Type.Object(
+  {
+    title: Type.Optional(Content),
+    description: Type.Optional(Content),
+    fields: Type.Optional(Type.Array(CustomField, { maxItems: 50 })),
+    status: Type.Optional(StringEnum(APP_CARD_STATUSES)),
+    style: Type.Optional(Type.Object({ fillColor: Type.Optional(HexColor) }, closed)),
+    ...Placement,
+  },
+  closed,
+);
+
+/** `createImage({url})`: stored as given, never fetched by the server. */
+export const ImageProps = Type.Object(
+  { url: WebUrl, title: Type.Optional(Type.String({ maxLength: 1000 })), ...Placement },
+  closed,
+);
+
+/** `createEmbed({url, previewUrl, mode})`: drawn as a preview box; the board never loads the page. */
+export const EmbedProps = Type.Object(
+  {
+    url: WebUrl,
+    previewUrl: Type.Optional(WebUrl),
+    mode: Type.Optional(StringEnum(['inline', 'modal'])),
+    x: Type.Optional(Coordinate),
+    y: Type.Optional(Coordinate),
+    width: Type.Optional(Size),
+    height: Type.Optional(Size),
+    parentId: Type.Optional(ItemId),
+  },
+  closed,
+);
+
 /** What `item.sync()` sends: the fields the app changed, checked against the item's own type. */
 export const ItemChangesProps = Type.Object(
   {
     content: Type.Optional(Content),
     shape: Type.Optional(Type.String({ maxLength: 60 })),
-    title: Type.Optional(Type.String({ maxLength: 1000 })),
+    title: Type.Optional(Type.String({ maxLength: 6000 })),
+    description: Type.Optional(Content),
+    assigneeId: Type.Optional(ItemId),
+    dueDate: Type.Optional(Type.String({ maxLength: 40 })),
+    fields: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 50 })),
+    status: Type.Optional(Type.String({ maxLength: 40 })),
+    url: Type.Optional(Type.String({ maxLength: 2048 })),
+    previewUrl: Type.Optional(Type.String({ maxLength: 2048 })),
+    mode: Type.Optional(Type.String({ maxLength: 20 })),
     style: Type.Optional(Type.Object({}, { additionalProperties: true })),
     x: Type.Optional(Coordinate),
     y: Type.Optional(Coordinate),
@@ -95,7 +162,29 @@ const CHANGES_BY_TYPE: Record<string, TSchema> = {
   shape: Type.Omit(ShapeProps, ['parentId']),
   text: Type.Omit(TextProps, ['parentId']),
   frame: FrameProps,
+  card: Type.Omit(CardProps, ['parentId']),
+  app_card: Type.Omit(AppCardProps, ['parentId']),
+  image: Type.Omit(ImageProps, ['parentId', 'url']),
+  embed: Type.Omit(EmbedProps, ['parentId', 'url']),
 };
+
+/** The SDK's flat item fields that live in an item's `data`. */
+const DATA_FIELDS = [
+  'content',
+  'shape',
+  'title',
+  'description',
+  'assigneeId',
+  'dueDate',
+  'fields',
+  'status',
+  'url',
+  'previewUrl',
+  'mode',
+] as const;
+
+/** The item types the SDK creates and edits in all their fields. */
+export type SdkItemType = 'sticky_note' | 'shape' | 'text' | 'frame' | 'card' | 'app_card' | 'image' | 'embed';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -122,6 +211,12 @@ export function presentSdkItem(item: ItemRow): SdkItem {
   if (typeof data.content === 'string') out.content = data.content;
   if (typeof data.shape === 'string') out.shape = data.shape;
   if (typeof data.title === 'string') out.title = data.title;
+  for (const field of ['description', 'assigneeId', 'dueDate', 'status', 'previewUrl', 'mode'] as const) {
+    if (typeof data[field] === 'string') out[field] = data[field] as string;
+  }
+  if (Array.isArray(data.fields)) out.fields = data.fields as Record<string, unknown>[];
+  const url = data.imageUrl ?? data.url;
+  if (typeof url === 'string') out.url = url;
   if (item.rotation !== null) out.rotation = item.rotation;
   return out;
 }
@@ -135,9 +230,7 @@ function position(props: { x?: number | undefined; y?: number | undefined }): It
 function itemInput(props: ItemChangesProps & { parentId?: string }): ItemInput {
   const input: ItemInput = {};
   const data: Record<string, unknown> = {};
-  if (props.content !== undefined) data.content = props.content;
-  if (props.shape !== undefined) data.shape = props.shape;
-  if (props.title !== undefined) data.title = props.title;
+  for (const field of DATA_FIELDS) if (props[field] !== undefined) data[field] = props[field];
   if (Object.keys(data).length > 0) input.data = data;
   if (props.style !== undefined) input.style = props.style;
   const at = position(props);
@@ -192,8 +285,8 @@ export function sdkItems(services: Services) {
       return presentSdkItem(await services.items.create(actor, boardId, 'sticky_note', itemInput(props)));
     },
 
-    /** Creates a shape, text or frame from the SDK's flat props (checked by the caller's schema). */
-    async create(actor: Actor, boardId: string, type: 'shape' | 'text' | 'frame', props: ItemChangesProps) {
+    /** Creates an item from the SDK's flat props (checked by the caller's schema). */
+    async create(actor: Actor, boardId: string, type: Exclude<SdkItemType, 'sticky_note'>, props: ItemChangesProps) {
       return presentSdkItem(await services.items.create(actor, boardId, type, itemInput(props)));
     },
 
@@ -203,7 +296,7 @@ export function sdkItems(services: Services) {
       const schema = CHANGES_BY_TYPE[current.type];
       if (schema) {
         checkChanges(current.type, schema, changes);
-        const type = current.type as 'sticky_note' | 'shape' | 'text' | 'frame';
+        const type = current.type as SdkItemType;
         return presentSdkItem(await services.items.update(actor, boardId, itemId, type, itemInput(changes)));
       }
       const others = Object.keys(changes).filter((key) => key !== 'x' && key !== 'y');

@@ -20,6 +20,41 @@ const NUDGE = 20;
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
+/** Colours are Miro's hex strings, checked by the server's schema; only those are applied. */
+const hex = (value: unknown) => (typeof value === 'string' && /^#[0-9a-fA-F]{6,8}$/.test(value) ? value : '');
+
+/** Where a URL points, for a preview box (the board never loads images or embedded pages). */
+function urlLabel(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    const parsed = new URL(url);
+    const name = parsed.pathname.split('/').filter(Boolean).at(-1);
+    return name ? `${decodeURIComponent(name)} (${parsed.host})` : parsed.host;
+  } catch {
+    return '';
+  }
+}
+
+/** The text an item shows: cards their title and description, images and embeds where they point. */
+function itemText(item: SdkItem): string {
+  switch (item.type) {
+    case 'frame':
+      return plainText(item.title);
+    case 'card':
+      return [plainText(item.title), plainText(item.description)].filter(Boolean).join('\n');
+    case 'app_card': {
+      const fields = (item.fields ?? []).map((field) => String(field.value ?? '')).filter(Boolean);
+      return [plainText(item.title), fields.join(' · ')].filter(Boolean).join('\n');
+    }
+    case 'image':
+      return `Image: ${plainText(item.title) || urlLabel(item.url)}`;
+    case 'embed':
+      return `Embed: ${urlLabel(item.url)}`;
+    default:
+      return plainText(item.content);
+  }
+}
+
 export class BoardCanvas {
   private readonly items = new Map<string, SdkItem>();
   private readonly elements = new Map<string, HTMLElement>();
@@ -299,7 +334,7 @@ export class BoardCanvas {
     element.style.top = `${b.top}px`;
     element.style.width = `${b.width}px`;
     element.style.height = `${b.height}px`;
-    const text = plainText(item.type === 'frame' ? item.title : item.content);
+    const text = itemText(item);
     (element.firstElementChild as HTMLElement).textContent = item.type === 'frame' ? text || 'Frame' : text;
     const selected = this.selection.has(item.id) ? ' selected' : '';
     if (item.type === 'sticky_note') {
@@ -309,16 +344,20 @@ export class BoardCanvas {
     } else if (item.type === 'shape') {
       const shape = String(item.shape ?? 'rectangle').replace(/[^a-z_]/g, '');
       element.className = `item item-shape shape-${shape}${selected}`;
-      // Colours are Miro's hex strings, checked by the server's schema; only those are applied.
-      const hex = (value: unknown) => (typeof value === 'string' && /^#[0-9a-fA-F]{6,8}$/.test(value) ? value : '');
       element.style.backgroundColor = hex(item.style?.fillColor);
       element.style.borderColor = hex(item.style?.borderColor);
       element.style.color = hex(item.style?.color);
       element.setAttribute('aria-label', `Shape (${shape.replaceAll('_', ' ')}): ${text || 'empty'}`);
+    } else if (item.type === 'card' || item.type === 'app_card') {
+      element.className = `item item-${item.type}${selected}`;
+      element.style.borderColor = hex(item.style?.cardTheme ?? item.style?.fillColor);
+      element.setAttribute('aria-label', `${item.type === 'card' ? 'Card' : 'App card'}: ${text || 'untitled'}`);
     } else {
       element.className = `item item-${item.type.replace(/[^a-z_]/g, '')}${selected}`;
       const kind = item.type === 'frame' ? 'Frame' : item.type === 'text' ? 'Text' : item.type.replaceAll('_', ' ');
-      element.setAttribute('aria-label', `${kind}: ${text || 'empty'}`);
+      // Images and embeds name themselves ("Image: …").
+      const label = item.type === 'image' || item.type === 'embed' ? text : `${kind}: ${text || 'empty'}`;
+      element.setAttribute('aria-label', label);
     }
     if (typeof item.rotation === 'number' && item.rotation !== 0)
       element.style.transform = `rotate(${item.rotation}deg)`;
