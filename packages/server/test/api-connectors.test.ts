@@ -127,6 +127,29 @@ describe.each(DIALECTS)('connectors API on %s', (dialect) => {
     expect(await connectors(own)).toBe(0);
   });
 
+  it('copies a board with its connectors and groups, joined to the copied items', async () => {
+    const own = await createBoard(alice, { name: 'Original' });
+    const p = `/v2/boards/${enc(own)}`;
+    const [a, b, c] = [await createSticky(alice, own), await createSticky(alice, own), await createSticky(alice, own)];
+    await alice.call('POST', `${p}/connectors`, { startItem: { id: a }, endItem: { id: b, snapTo: 'left' } });
+    await alice.call('POST', `${p}/groups`, { data: { items: [b, c] } });
+    const copy = (await alice.call('PUT', `/v2/boards?copy_from=${enc(own)}`, {})).json().id;
+    const q = `/v2/boards/${enc(copy)}`;
+    const items = (await alice.call('GET', `${q}/items`)).json().data.map((i: { id: string }) => i.id);
+    expect(items).toHaveLength(3);
+    const lines = (await alice.call('GET', `${q}/connectors`)).json().data;
+    expect(lines).toHaveLength(1);
+    expect(items).toContain(lines[0].startItem.id);
+    expect(items).toContain(lines[0].endItem.id);
+    expect(lines[0].endItem.position).toEqual({ x: '0%', y: '50%' });
+    const groups = (await alice.call('GET', `${q}/groups`)).json().data;
+    expect(groups).toHaveLength(1);
+    expect(groups[0].data.items.every((id: string) => items.includes(id))).toBe(true);
+    // The copy's lines are its own: deleting the original's item leaves them.
+    await alice.call('DELETE', `${p}/items/${a}`);
+    expect((await alice.call('GET', `${q}/connectors`)).json().total).toBe(1);
+  });
+
   it('refuses bad ends in Miro’s envelope and writes nothing', async () => {
     const a = await createSticky(alice, board);
     const frame = (await alice.call('POST', `${path}/frames`, { data: {} })).json().id;

@@ -18,7 +18,7 @@ describe.each(DIALECTS)('groups and bulk create on %s', (dialect) => {
   const stickies = (n: number, on = board) => Promise.all(Array.from({ length: n }, () => createSticky(alice, on)));
 
   it('groups items, reads, lists and regroups them, and ungroups without deleting them', async () => {
-    const [a, b, c] = await stickies(3);
+    const [a, b, c] = (await stickies(3)) as [string, string, string];
     const created = await alice.call('POST', `${path}/groups`, { data: { items: [a, b] } });
     expect(created.statusCode).toBe(201);
     const group = created.json();
@@ -46,7 +46,7 @@ describe.each(DIALECTS)('groups and bulk create on %s', (dialect) => {
   it('deletes a group with its items, their connectors and tags, when asked', async () => {
     const own = await createBoard(alice, { name: 'Delete grouped' });
     const p = `/v2/boards/${enc(own)}`;
-    const [a, b, outside] = await stickies(3, own);
+    const [a, b, outside] = (await stickies(3, own)) as [string, string, string];
     await alice.call('POST', `${p}/connectors`, { startItem: { id: a }, endItem: { id: outside } });
     const tag = (await alice.call('POST', `${p}/tags`, { title: 'T' })).json().id;
     await alice.call('POST', `${p}/items/${b}?tag_id=${tag}`);
@@ -63,7 +63,7 @@ describe.each(DIALECTS)('groups and bulk create on %s', (dialect) => {
     expect((await alice.call('GET', `${p}/items?tag_id=${tag}`)).json().total).toBe(0);
     expect((await alice.call('GET', `${p}/groups/${kept}`)).statusCode).toBe(200);
     // A group whose items are all deleted goes too.
-    const [x, y] = await stickies(2, own);
+    const [x, y] = (await stickies(2, own)) as [string, string];
     const emptied = (await alice.call('POST', `${p}/groups`, { data: { items: [x, y] } })).json().id;
     await alice.call('DELETE', `${p}/items/${x}`);
     expect((await alice.call('GET', `${p}/groups/${emptied}`)).json().data.items).toEqual([y]);
@@ -72,10 +72,10 @@ describe.each(DIALECTS)('groups and bulk create on %s', (dialect) => {
   });
 
   it('refuses bad groups in Miro’s envelope and writes nothing', async () => {
-    const [a, b] = await stickies(2);
+    const [a, b] = (await stickies(2)) as [string, string];
     const elsewhere = await createSticky(alice, await createBoard(alice, { name: 'Other' }));
     const taken = (await alice.call('POST', `${path}/groups`, { data: { items: [a, b] } })).json().id;
-    const [c, d] = await stickies(2);
+    const [c, d] = (await stickies(2)) as [string, string];
     const cases: [unknown, string, string][] = [
       [{ data: { items: [c] } }, 'data.items', 'expected array length to be greater or equal to 2'],
       [{ data: { items: [c, c] } }, 'data.items', 'data.items names an item twice.'],

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiCaller, apiAs, caller, enc, errorBody, startBoardApi } from './helpers/api.js';
 import type { TestApp } from './helpers/app.js';
@@ -145,6 +147,34 @@ describe.each(DIALECTS)('cards, app cards, images, embeds, documents and doc for
     expect(rotated.json().context.fields).toEqual([
       { in: 'body', field: 'geometry.rotation', message: 'is not a known field' },
     ]);
+  });
+
+  it('never requests the URLs it stores', async () => {
+    let requests = 0;
+    const server = createServer((_, response) => {
+      requests++;
+      response.end('<html></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const made = [
+        await alice.call('POST', `${path}/images`, { data: { url: `${url}/i.png` } }),
+        await alice.call('POST', `${path}/documents`, { data: { url: `${url}/d.pdf` } }),
+        await alice.call('POST', `${path}/embeds`, { data: { url: `${url}/e`, previewUrl: `${url}/p.png` } }),
+        await alice.call('POST', `${path}/app_cards`, { data: { fields: [{ iconUrl: `${url}/icon.png` }] } }),
+      ];
+      expect(made.map((r) => r.statusCode)).toEqual([201, 201, 201, 201]);
+      for (const response of made) {
+        expect((await alice.call('GET', `${path}/items/${response.json().id}`)).statusCode).toBe(200);
+      }
+      // A fetch made while creating or reading an item would have reached this server before the answer.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      expect(requests).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('creates, gets and deletes a doc format, with no size of its own', async () => {

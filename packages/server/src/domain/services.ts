@@ -5,6 +5,7 @@ import { authorizationService } from './authorization-service.js';
 import { boardAppService } from './board-app-service.js';
 import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
+import { clientMetadataService } from './client-metadata-service.js';
 import { connectorService } from './connector-service.js';
 import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
@@ -16,17 +17,22 @@ import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import { tagService } from './tag-service.js';
 import { teamService } from './team-service.js';
+import { testControlsService } from './test-controls-service.js';
 import { tokenService } from './token-service.js';
 
 export function createServices(context: ServiceContext) {
   const boards = boardService(context);
   const items = itemService(context, boards);
+  const authorization = authorizationService(context);
+  const installs = installService(context);
+  const tokens = tokenService(context);
   return {
     accounts: accountService(context),
-    apps: appService(context),
-    authorization: authorizationService(context),
-    installs: installService(context),
-    tokens: tokenService(context),
+    apps: appService(context, clientMetadataService(context, context.fetchDocument)),
+    authorization,
+    installs,
+    tokens,
+    testControls: testControlsService(context, { tokens, installs, authorization }),
     boards,
     items,
     appData: appDataService(context, boards, items),

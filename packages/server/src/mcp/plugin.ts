@@ -99,9 +99,21 @@ export async function mcpPlugin(app: FastifyInstance, context: AppContext): Prom
     const messages = (Array.isArray(request.body) ? request.body : [request.body]) as ToolCall[];
     const called = messages.flatMap((message) =>
       message && typeof message === 'object' && message.method === 'tools/call'
-        ? allowed.filter((tool) => tool.name === message.params?.name)
+        ? BOARD_TOOLS.filter((tool) => tool.name === message.params?.name)
         : [],
     );
+    // A tool the scopes do not allow is refused with the scope that would allow it, so the agent can
+    // ask the user for more (RFC 6750 §3.1, the MCP authorization spec's scope challenge).
+    const beyond = called.filter((tool) => !allowed.includes(tool));
+    if (beyond.length > 0) {
+      const needed = [...new Set([...grant.scopes, ...beyond.map((tool) => tool.scope)])].join(' ');
+      const description = `The tool ${beyond[0]!.name} needs the ${beyond[0]!.scope} scope.`;
+      throw new McpHttpError(
+        403,
+        description,
+        `Bearer resource_metadata="${metadataUrl}", scope="${needed}", error="insufficient_scope", error_description="${quote(description)}"`,
+      );
+    }
     await spend(reply, grant, called);
     const actor: Actor = { userId: grant.userId, teamId: grant.teamId, appId: grant.appId };
     const mcp = server(actor, allowed);

@@ -1,5 +1,6 @@
 import { parseScopeList } from '@grantboard/protocol';
 import type { AppService } from '../domain/app-service.js';
+import { ClientMetadataUnavailable } from '../domain/client-metadata-service.js';
 import { InvalidTargetError } from '../domain/errors.js';
 import { matchRedirectUri } from '../domain/redirect-uri.js';
 import type { ResourceServers } from '../domain/resource-servers.js';
@@ -65,7 +66,17 @@ export async function parseAuthorizationRequest(
   }
   const clientId = read(params, 'client_id');
   if (!clientId) throw new UnverifiedClientError('The request has no client_id.');
-  const app = await apps.find(clientId);
+  let app: App | undefined;
+  try {
+    app = await apps.resolveClient(clientId);
+  } catch (error) {
+    if (error instanceof ClientMetadataUnavailable) {
+      throw new UnverifiedClientError(
+        `The client metadata document at this client_id cannot be used: ${error.message}`,
+      );
+    }
+    throw error;
+  }
   if (!app) throw new UnverifiedClientError('There is no app with this client_id.');
   const redirectUri = read(params, 'redirect_uri');
   if (!redirectUri) throw new UnverifiedClientError('The request has no redirect_uri.');

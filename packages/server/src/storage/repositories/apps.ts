@@ -68,28 +68,37 @@ export function splitScopes(scopes: string): string[] {
   return scopes.split(' ').filter(Boolean);
 }
 
+function toRow(app: App): AppRow {
+  return {
+    id: app.id,
+    name: app.name,
+    team_id: app.teamId,
+    created_by: app.createdBy,
+    secret_sealed: app.secretSealed,
+    redirect_uris: JSON.stringify(app.redirectUris),
+    sdk_redirect_uri: app.sdkRedirectUri,
+    sdk_uri: app.sdkUri,
+    scopes: app.scopes.join(' '),
+    expiring: app.expiring ? 1 : 0,
+    created_at: app.createdAt,
+    updated_at: app.updatedAt,
+    registration: app.registration,
+    registration_expires_at: app.registrationExpiresAt,
+  };
+}
+
 export function appsRepository(db: Kysely<Tables>) {
   const byId = prepare(db, (db, id: string) => db.selectFrom('apps').selectAll().where('id', '=', id));
   return {
     async create(app: App): Promise<void> {
+      await db.insertInto('apps').values(toRow(app)).execute();
+    },
+    /** Inserts the app unless one with its id exists (two processes fetching one metadata document). */
+    async createOrKeep(app: App): Promise<void> {
       await db
         .insertInto('apps')
-        .values({
-          id: app.id,
-          name: app.name,
-          team_id: app.teamId,
-          created_by: app.createdBy,
-          secret_sealed: app.secretSealed,
-          redirect_uris: JSON.stringify(app.redirectUris),
-          sdk_redirect_uri: app.sdkRedirectUri,
-          sdk_uri: app.sdkUri,
-          scopes: app.scopes.join(' '),
-          expiring: app.expiring ? 1 : 0,
-          created_at: app.createdAt,
-          updated_at: app.updatedAt,
-          registration: app.registration,
-          registration_expires_at: app.registrationExpiresAt,
-        })
+        .values(toRow(app))
+        .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     },
     // Read on every token request: prepared once.
