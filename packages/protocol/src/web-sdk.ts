@@ -37,6 +37,7 @@ export const SDK_METHOD_SCOPES = {
   createAppCard: 'boards:write',
   createImage: 'boards:write',
   createEmbed: 'boards:write',
+  createConnector: 'boards:write',
   sync: 'boards:write',
   remove: 'boards:write',
   getMetadata: 'boards:read',
@@ -171,6 +172,10 @@ export interface SdkItem {
   url?: string;
   previewUrl?: string;
   mode?: string;
+  /** Connectors: the items they join, and their captions. */
+  start?: { item: string; snapTo?: string; position?: { x: number; y: number } };
+  end?: { item: string; snapTo?: string; position?: { x: number; y: number } };
+  captions?: { content: string; position?: number }[];
   rotation?: number;
   style?: Record<string, unknown>;
   createdAt: string;

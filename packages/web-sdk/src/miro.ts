@@ -148,6 +148,24 @@ interface MiroEmbedProps extends Omit<MiroPlacement, 'width' | 'height'> {
   readonly height?: number | undefined;
 }
 
+/** One end of a connector: an item, and where on it (a side, or a relative position 0 to 1). */
+interface MiroConnectorEnd {
+  item?: string | undefined;
+  snapTo?: 'auto' | 'top' | 'right' | 'bottom' | 'left' | undefined;
+  position?: { x?: number | undefined; y?: number | undefined } | undefined;
+}
+
+interface MiroConnectorProps extends MiroReadOnlyFields {
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  start?: MiroConnectorEnd | undefined;
+  end?: MiroConnectorEnd | undefined;
+  shape?: 'straight' | 'elbowed' | 'curved' | undefined;
+  style?: Record<string, unknown> | undefined;
+  /** `[{content, position}]`, position 0 to 1 along the line. */
+  captions?: unknown;
+}
+
 /** A board item as the SDK returns it. Change its fields, then call `sync()` to save them. */
 interface MiroBoardItem {
   readonly id: string;
@@ -309,7 +327,8 @@ interface MiroBoard {
   /** By http or https address (data URLs are not supported yet). */
   createImage(props: MiroImageProps): Promise<MiroBoardItem>;
   createEmbed(props: MiroEmbedProps): Promise<MiroBoardItem>;
-  createConnector: MiroNotSupported;
+  /** A line between two items; needs `boards:write`. */
+  createConnector(props: MiroConnectorProps): Promise<MiroBoardItem>;
   createTag: MiroNotSupported;
   createPreview: MiroNotSupported;
   createGroup: MiroNotSupported;
@@ -719,7 +738,13 @@ interface Window {
     },
     createImage: (props) => create('createImage', props),
     createEmbed: (props) => create('createEmbed', props),
-    createConnector: notSupported('createConnector'),
+    async createConnector(props) {
+      const { start, end, shape, style, captions } = props;
+      const params = Object.fromEntries(
+        Object.entries({ start, end, shape, style, captions }).filter(([, value]) => value !== undefined),
+      );
+      return wrap((await call('createConnector', params)) as ItemData);
+    },
     createTag: notSupported('createTag'),
     createPreview: notSupported('createPreview'),
     createGroup: notSupported('createGroup'),

@@ -45,6 +45,7 @@ export const createCard: Takes<Board['createCard'], Ours['createCard']> = true;
 export const createAppCard: Takes<Board['createAppCard'], Ours['createAppCard']> = true;
 export const createImage: Takes<Board['createImage'], Ours['createImage']> = true;
 export const createEmbed: Takes<Board['createEmbed'], Ours['createEmbed']> = true;
+export const createConnector: Takes<Board['createConnector'], Ours['createConnector']> = true;
 export const getById: Takes<Board['getById'], Ours['getById']> = true;
 export const remove: Takes<Board['remove'], Ours['remove']> = true;
 export const openPanel: Takes<BoardUI['openPanel'], Ours['ui']['openPanel']> = true;

@@ -8,7 +8,7 @@ import { SHAPES, ShapeStyle } from '../api/schemas/shapes.js';
 import { Content, StickyNoteStyle } from '../api/schemas/sticky-notes.js';
 import { TextStyle } from '../api/schemas/texts.js';
 import type { Actor } from '../domain/board-roles.js';
-import { ValidationError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { ItemInput } from '../domain/item-types.js';
 import type { ItemRow } from '../domain/model.js';
 import type { Services } from '../domain/services.js';
@@ -260,6 +260,83 @@ function checkChanges(type: string, schema: TSchema, changes: ItemChangesProps):
   throw new ValidationError(`A ${type} cannot take this ${field}: ${first?.message ?? 'not valid'}.`, field);
 }
 
+type Connector = Awaited<ReturnType<Services['connectors']['get']>>;
+
+/** Miro's Web SDK connector end: the item, and a snap side or a relative position (0 to 1). */
+export const ConnectorEnd = Type.Object(
+  {
+    item: ItemId,
+    snapTo: Type.Optional(StringEnum(['auto', 'top', 'right', 'bottom', 'left'])),
+    position: Type.Optional(
+      Type.Object({ x: Type.Number({ minimum: 0, maximum: 1 }), y: Type.Number({ minimum: 0, maximum: 1 }) }, closed),
+    ),
+  },
+  closed,
+);
+
+/** `createConnector({start, end, shape, style, captions})`. */
+export const ConnectorProps = Type.Object(
+  {
+    start: ConnectorEnd,
+    end: ConnectorEnd,
+    shape: Type.Optional(StringEnum(['straight', 'elbowed', 'curved'])),
+    style: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 40 }))),
+    captions: Type.Optional(
+      Type.Array(
+        Type.Object({ content: Content, position: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })) }, closed),
+        {
+          maxItems: 20,
+        },
+      ),
+    ),
+  },
+  closed,
+);
+export type ConnectorProps = Static<typeof ConnectorProps>;
+
+const percent = (value: number) => `${Math.round(value * 1000) / 10}%`;
+const fraction = (value: string) => Number.parseFloat(value) / 100;
+
+/** A connector in the Web SDK's shape: its ends name items; it has no box of its own. */
+export function presentSdkConnector(connector: Connector): SdkItem {
+  const end = (e: Connector['start']) => ({
+    item: e.itemId,
+    ...(e.snapTo === undefined ? {} : { snapTo: e.snapTo }),
+    ...(e.position === undefined ? {} : { position: { x: fraction(e.position.x), y: fraction(e.position.y) } }),
+  });
+  return {
+    id: connector.id,
+    type: 'connector',
+    x: 0,
+    y: 0,
+    width: 0,
+    height: 0,
+    origin: 'center',
+    relativeTo: 'canvas_center',
+    parentId: null,
+    start: end(connector.start),
+    end: end(connector.end),
+    shape: connector.shape,
+    style: connector.style,
+    captions: connector.captions.map((c) => ({
+      content: c.content,
+      ...(c.position === undefined ? {} : { position: fraction(c.position) }),
+    })),
+    createdAt: iso(connector.createdAt),
+    createdBy: connector.createdBy,
+    modifiedAt: iso(connector.modifiedAt),
+    modifiedBy: connector.modifiedBy,
+  };
+}
+
+function connectorEnd(end: Static<typeof ConnectorEnd>) {
+  return {
+    id: end.item,
+    ...(end.snapTo === undefined ? {} : { snapTo: end.snapTo }),
+    ...(end.position === undefined ? {} : { position: { x: percent(end.position.x), y: percent(end.position.y) } }),
+  };
+}
+
 /**
  * Item operations in the Web SDK's shapes, on the same domain services as the REST API: board roles
  * apply the same way, whether the board page or an app acts for the user.
@@ -274,11 +351,40 @@ export function sdkItems(services: Services) {
         out.push(...page.items.map(presentSdkItem));
         cursor = page.cursor;
       } while (cursor !== undefined);
+      // Connectors are items to the SDK, as on Miro.
+      do {
+        const page = await services.connectors.list(actor, boardId, { limit: 50, cursor });
+        out.push(...page.connectors.map(presentSdkConnector));
+        cursor = page.cursor;
+      } while (cursor !== undefined);
       return out;
     },
 
+    async createConnector(actor: Actor, boardId: string, props: ConnectorProps): Promise<SdkItem> {
+      const created = await services.connectors.create(actor, boardId, {
+        startItem: connectorEnd(props.start),
+        endItem: connectorEnd(props.end),
+        ...(props.shape === undefined ? {} : { shape: props.shape }),
+        ...(props.style === undefined ? {} : { style: props.style }),
+        ...(props.captions === undefined
+          ? {}
+          : {
+              captions: props.captions.map((c) => ({
+                content: c.content,
+                ...(c.position === undefined ? {} : { position: percent(c.position) }),
+              })),
+            }),
+      });
+      return presentSdkConnector(created);
+    },
+
     async get(actor: Actor, boardId: string, itemId: string): Promise<SdkItem> {
-      return presentSdkItem(await services.items.get(actor, boardId, itemId));
+      try {
+        return presentSdkItem(await services.items.get(actor, boardId, itemId));
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        return presentSdkConnector(await services.connectors.get(actor, boardId, itemId));
+      }
     },
 
     async createStickyNote(actor: Actor, boardId: string, props: StickyNoteProps): Promise<SdkItem> {
@@ -312,7 +418,12 @@ export function sdkItems(services: Services) {
     },
 
     async remove(actor: Actor, boardId: string, itemId: string): Promise<void> {
-      await services.items.delete(actor, boardId, itemId);
+      try {
+        await services.items.delete(actor, boardId, itemId);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        await services.connectors.delete(actor, boardId, itemId);
+      }
     },
   };
 }

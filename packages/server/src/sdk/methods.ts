@@ -11,6 +11,8 @@ import { signIdToken } from './id-token.js';
 import {
   AppCardProps,
   CardProps,
+  ConnectorProps,
+  type ConnectorProps as ConnectorPropsType,
   EmbedProps,
   FrameProps,
   ImageProps,
@@ -269,6 +271,13 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
     createAppCard: create('app_card', AppCardProps),
     createImage: create('image', ImageProps),
     createEmbed: create('embed', EmbedProps),
+    createConnector: {
+      level: 2,
+      params: ConnectorProps,
+      async handle({ actor, board, params }) {
+        return items.createConnector(actor, board.id, params as ConnectorPropsType);
+      },
+    },
     sync: {
       level: 2,
       params: SyncParams,

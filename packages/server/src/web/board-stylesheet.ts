@@ -72,6 +72,7 @@ body.full .top-inner { max-width: none; }
 .item-card .item-body::first-line, .item-app_card .item-body::first-line { font-weight: 600; }
 .item-image, .item-embed, .item-document { background: #f6f7fb; border: 2px dashed #a9adbf; border-radius: 6px; display: flex; align-items: center; justify-content: center; text-align: center; padding: 8px; cursor: pointer; }
 .item-image .item-body, .item-embed .item-body, .item-document .item-body { margin: 0; font-size: 13px; color: var(--muted); overflow-wrap: anywhere; }
+.connector-layer { position: absolute; left: 0; top: 0; overflow: visible; pointer-events: none; }
 .rubber-band { position: absolute; border: 1px solid var(--focus); background: rgba(66,98,255,.12); pointer-events: none; }
 
 .app-toolbar { display: flex; gap: 6px; align-items: center; padding-left: 10px; border-left: 1px solid var(--line); }

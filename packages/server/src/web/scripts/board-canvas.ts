@@ -284,6 +284,7 @@ export class BoardCanvas {
   private bounds() {
     let out: { left: number; top: number; right: number; bottom: number } | undefined;
     for (const item of this.items.values()) {
+      if (item.type === 'connector') continue;
       const b = this.box(item);
       out = {
         left: Math.min(out?.left ?? b.left, b.left),
@@ -300,9 +301,43 @@ export class BoardCanvas {
     this.onZoom(this.zoom);
   }
 
+  /** Connectors: lines between the centres of the items they join, redrawn with them. */
+  private readonly lines = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+
+  private drawConnectors(connectors: SdkItem[]): void {
+    const svg = this.lines;
+    svg.setAttribute('class', 'connector-layer');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('width', '1');
+    svg.setAttribute('height', '1');
+    const paths: SVGLineElement[] = [];
+    for (const connector of connectors) {
+      const from = connector.start && this.items.get(connector.start.item);
+      const to = connector.end && this.items.get(connector.end.item);
+      if (!from || !to) continue;
+      const a = this.box(from);
+      const b = this.box(to);
+      const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+      line.setAttribute('x1', String(a.left + a.width / 2));
+      line.setAttribute('y1', String(a.top + a.height / 2));
+      line.setAttribute('x2', String(b.left + b.width / 2));
+      line.setAttribute('y2', String(b.top + b.height / 2));
+      line.setAttribute('stroke', hex(connector.style?.strokeColor) || '#1a1a1a');
+      line.setAttribute('stroke-width', String(Number(connector.style?.strokeWidth ?? 2) || 2));
+      line.dataset.connectorId = connector.id;
+      paths.push(line);
+    }
+    svg.replaceChildren(...paths);
+    this.world.append(svg);
+  }
+
   private draw(): void {
-    // Frames first, so everything else sits on top of them.
-    const ordered = this.all().sort((a, b) => Number(b.type === 'frame') - Number(a.type === 'frame'));
+    const connectors = this.all().filter((item) => item.type === 'connector');
+    // Frames first, so everything else sits on top of them; connectors are lines, drawn after.
+    const ordered = this.all()
+      .filter((item) => item.type !== 'connector')
+      .sort((a, b) => Number(b.type === 'frame') - Number(a.type === 'frame'));
+    this.drawConnectors(connectors);
     for (const item of ordered) {
       let element = this.elements.get(item.id);
       if (!element) {
@@ -534,6 +569,7 @@ export class BoardCanvas {
       const right = left + r.width / this.zoom;
       const bottom = top + r.height / this.zoom;
       const hit = this.all()
+        .filter((item) => item.type !== 'connector')
         .filter((item) => {
           const b = this.box(item);
           return b.left < right && b.left + b.width > left && b.top < bottom && b.top + b.height > top;
