@@ -33,6 +33,11 @@ export const SDK_METHOD_SCOPES = {
   createText: 'boards:write',
   createShape: 'boards:write',
   createFrame: 'boards:write',
+  createCard: 'boards:write',
+  createAppCard: 'boards:write',
+  createImage: 'boards:write',
+  createEmbed: 'boards:write',
+  createConnector: 'boards:write',
   sync: 'boards:write',
   remove: 'boards:write',
   getMetadata: 'boards:read',
@@ -157,6 +162,20 @@ export interface SdkItem {
   content?: string;
   shape?: string;
   title?: string;
+  description?: string;
+  assigneeId?: string;
+  dueDate?: string;
+  /** App cards: Miro's preview fields, and the connection status. */
+  fields?: Record<string, unknown>[];
+  status?: string;
+  /** Images (`imageUrl` on the REST API) and embeds: where the content is hosted. */
+  url?: string;
+  previewUrl?: string;
+  mode?: string;
+  /** Connectors: the items they join, and their captions. */
+  start?: { item: string; snapTo?: string; position?: { x: number; y: number } };
+  end?: { item: string; snapTo?: string; position?: { x: number; y: number } };
+  captions?: { content: string; position?: number }[];
   rotation?: number;
   style?: Record<string, unknown>;
   createdAt: string;

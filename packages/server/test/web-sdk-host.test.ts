@@ -517,6 +517,75 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       for (const id of [shape.result.id, text.id, frame.result.id]) await sdk(alice, watcher, 'remove', { id });
     });
 
+    it('creates cards, app cards, images and embeds the REST API sees', async () => {
+      const card = (
+        await sdk(alice, watcher, 'createCard', {
+          title: 'Task',
+          description: 'Do it',
+          style: { cardTheme: '#ff0000' },
+        })
+      ).json().result;
+      expect(card).toMatchObject({
+        type: 'card',
+        title: 'Task',
+        description: 'Do it',
+        style: { cardTheme: '#ff0000' },
+      });
+      const appCard = await sdk(alice, watcher, 'createAppCard', {
+        title: 'Ticket',
+        status: 'connected',
+        fields: [{ value: 'P1' }],
+      });
+      expect(appCard.json().result).toMatchObject({ type: 'app_card', status: 'connected', fields: [{ value: 'P1' }] });
+      const image = (
+        await sdk(alice, watcher, 'createImage', { url: 'https://pics.example/a.png', width: 100 })
+      ).json();
+      expect(image.result).toMatchObject({ type: 'image', url: 'https://pics.example/a.png', width: 100 });
+      const embed = (
+        await sdk(alice, watcher, 'createEmbed', { url: 'https://video.example/v/1', mode: 'modal' })
+      ).json();
+      expect(embed.result).toMatchObject({ type: 'embed', url: 'https://video.example/v/1', mode: 'modal' });
+      expect((await sdk(alice, watcher, 'createImage', { url: 'javascript:alert(1)' })).statusCode).toBe(400);
+      const api = await apiAs(t);
+      const rest = (await api.call('GET', `/v2/boards/${enc(boardId)}/images/${image.result.id}`)).json();
+      expect(rest.data.imageUrl).toBe('https://pics.example/a.png');
+      const synced = await sdk(alice, watcher, 'sync', { id: card.id, title: 'Task (done)' });
+      expect(synced.json().result.title).toBe('Task (done)');
+      for (const id of [card.id, appCard.json().result.id, image.result.id, embed.result.id]) {
+        await sdk(alice, watcher, 'remove', { id });
+      }
+    });
+
+    it('joins two items with a connector the REST API sees, listed among the items as on Miro', async () => {
+      const a = (await sdk(alice, watcher, 'createStickyNote', { content: 'From' })).json().result;
+      const b = (await sdk(alice, watcher, 'createStickyNote', { content: 'To', x: 400 })).json().result;
+      const created = await sdk(alice, watcher, 'createConnector', {
+        start: { item: a.id, snapTo: 'right' },
+        end: { item: b.id, position: { x: 0, y: 0.5 } },
+        shape: 'straight',
+        captions: [{ content: 'then' }],
+      });
+      expect(created.statusCode).toBe(200);
+      const connector = created.json().result;
+      expect(connector).toMatchObject({
+        type: 'connector',
+        start: { item: a.id, snapTo: 'right' },
+        end: { item: b.id, position: { x: 0, y: 0.5 } },
+        shape: 'straight',
+        captions: [{ content: 'then' }],
+      });
+      const listed = (await sdk(alice, watcher, 'get', { type: 'connector' })).json().result;
+      expect(listed.map((i: { id: string }) => i.id)).toEqual([connector.id]);
+      expect((await sdk(alice, watcher, 'getById', { id: connector.id })).json().result.type).toBe('connector');
+      const api = await apiAs(t);
+      const rest = (await api.call('GET', `/v2/boards/${enc(boardId)}/connectors/${connector.id}`)).json();
+      expect(rest.endItem).toMatchObject({ id: b.id });
+      const bad = await sdk(alice, watcher, 'createConnector', { start: { item: a.id }, end: { item: '999' } });
+      expect(bad.statusCode).toBe(400);
+      expect((await sdk(alice, watcher, 'remove', { id: connector.id })).statusCode).toBe(200);
+      for (const id of [a.id, b.id]) await sdk(alice, watcher, 'remove', { id });
+    });
+
     it('answers the selection, viewport, notification and panel calls after the same checks', async () => {
       const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Chosen' })).json().result;
       const selection = (await sdk(alice, watcher, 'getSelection', { id: [note.id] })).json().result;

@@ -105,6 +105,67 @@ interface MiroFrameProps extends Omit<MiroPlacement, 'rotation'> {
   showContent?: boolean | undefined;
 }
 
+interface MiroCardProps extends MiroPlacement {
+  title?: string | undefined;
+  description?: string | undefined;
+  /** ISO 8601, in UTC. */
+  dueDate?: string | undefined;
+  /** Stored as the card's assignee (`assigneeId` on the REST API). */
+  assignee?: { userId?: string | undefined } | undefined;
+  /** `cardTheme`: the border colour (hex). */
+  style?: { cardTheme?: string | undefined; fillBackground?: unknown } | undefined;
+  /** Not supported yet: a non-empty value is refused (`notSupported`). */
+  startDate?: string | undefined;
+  taskStatus?: unknown;
+  fields?: unknown;
+}
+
+interface MiroAppCardProps extends MiroPlacement {
+  title?: string | undefined;
+  description?: string | undefined;
+  /** Miro's preview fields: `{value, tooltip, fillColor, textColor, iconShape, iconUrl}`. */
+  fields?: unknown;
+  status?: 'disconnected' | 'connected' | 'disabled' | undefined;
+  /** `cardTheme`: the card's colour (hex). */
+  style?: { cardTheme?: string | undefined; fillBackground?: unknown } | undefined;
+  readonly owned?: boolean | undefined;
+}
+
+interface MiroImageProps extends MiroPlacement {
+  /** An http or https address; the board shows the image's name and address in a preview box. */
+  url?: string | undefined;
+  title?: string | undefined;
+  alt?: string | undefined;
+  /** Not supported yet (`notSupported`). */
+  dataUrl?: string | undefined;
+}
+
+interface MiroEmbedProps extends Omit<MiroPlacement, 'width' | 'height'> {
+  readonly url?: string | undefined;
+  previewUrl?: string | undefined;
+  mode?: 'inline' | 'modal' | undefined;
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+}
+
+/** One end of a connector: an item, and where on it (a side, or a relative position 0 to 1). */
+interface MiroConnectorEnd {
+  item?: string | undefined;
+  snapTo?: 'auto' | 'top' | 'right' | 'bottom' | 'left' | undefined;
+  position?: { x?: number | undefined; y?: number | undefined } | undefined;
+}
+
+interface MiroConnectorProps extends MiroReadOnlyFields {
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  start?: MiroConnectorEnd | undefined;
+  end?: MiroConnectorEnd | undefined;
+  shape?: 'straight' | 'elbowed' | 'curved' | undefined;
+  style?: Record<string, unknown> | undefined;
+  /** `[{content, position}]`, position 0 to 1 along the line. */
+  captions?: unknown;
+}
+
 /** A board item as the SDK returns it. Change its fields, then call `sync()` to save them. */
 interface MiroBoardItem {
   readonly id: string;
@@ -119,6 +180,11 @@ interface MiroBoardItem {
   content?: string;
   shape?: string;
   title?: string;
+  description?: string;
+  fields?: Record<string, unknown>[];
+  status?: string;
+  url?: string;
+  previewUrl?: string;
   rotation?: number;
   style?: Record<string, unknown>;
   readonly createdAt: string;
@@ -255,11 +321,14 @@ interface MiroBoard {
   ui: MiroBoardUI;
   viewport: MiroViewport;
   notifications: MiroNotifications;
-  createCard: MiroNotSupported;
-  createAppCard: MiroNotSupported;
-  createImage: MiroNotSupported;
-  createEmbed: MiroNotSupported;
-  createConnector: MiroNotSupported;
+  /** Needs `boards:write`. */
+  createCard(props?: MiroCardProps): Promise<MiroBoardItem>;
+  createAppCard(props?: MiroAppCardProps): Promise<MiroBoardItem>;
+  /** By http or https address (data URLs are not supported yet). */
+  createImage(props: MiroImageProps): Promise<MiroBoardItem>;
+  createEmbed(props: MiroEmbedProps): Promise<MiroBoardItem>;
+  /** A line between two items; needs `boards:write`. */
+  createConnector(props: MiroConnectorProps): Promise<MiroBoardItem>;
   createTag: MiroNotSupported;
   createPreview: MiroNotSupported;
   createGroup: MiroNotSupported;
@@ -306,7 +375,20 @@ interface Window {
   const HELLO_INTERVAL_MS = 100;
   const HELLO_TRIES = 200;
   /** Fields `sync()` sends when they changed. */
-  const EDITABLE = ['content', 'shape', 'style', 'x', 'y', 'width', 'height', 'title', 'rotation'] as const;
+  const EDITABLE = [
+    'content',
+    'shape',
+    'style',
+    'x',
+    'y',
+    'width',
+    'height',
+    'title',
+    'rotation',
+    'description',
+    'status',
+    'fields',
+  ] as const;
 
   // The board's origin is the origin this script was served from: a page that frames the app
   // cannot change it, unlike a parameter in the frame's address.
@@ -484,8 +566,30 @@ interface Window {
   });
 
   /** Item fields the server takes; an item's read-only fields are dropped, unset ones too. */
-  const WRITABLE = new Set(['content', 'shape', 'style', 'x', 'y', 'width', 'height', 'rotation', 'parentId', 'title']);
+  const WRITABLE = new Set([
+    'description',
+    'assigneeId',
+    'dueDate',
+    'fields',
+    'status',
+    'url',
+    'previewUrl',
+    'mode',
+    'content',
+    'shape',
+    'style',
+    'x',
+    'y',
+    'width',
+    'height',
+    'rotation',
+    'parentId',
+    'title',
+  ]);
   const READ_ONLY = new Set([
+    'owned',
+    'alt',
+    'fillBackground',
     'type',
     'id',
     'origin',
@@ -616,11 +720,31 @@ interface Window {
         await call('notifications.show', { ...options });
       },
     },
-    createCard: notSupported('createCard'),
-    createAppCard: notSupported('createAppCard'),
-    createImage: notSupported('createImage'),
-    createEmbed: notSupported('createEmbed'),
-    createConnector: notSupported('createConnector'),
+    createCard(props = {}) {
+      // Miro's `assignee.userId` is the card's assignee; `fillBackground` is a look Grantboard does not draw.
+      const { assignee, style, ...rest } = props;
+      return create('createCard', {
+        ...rest,
+        ...(assignee?.userId ? { assigneeId: assignee.userId } : {}),
+        ...(style?.cardTheme ? { style: { cardTheme: style.cardTheme } } : {}),
+      });
+    },
+    createAppCard(props = {}) {
+      const { style, ...rest } = props;
+      return create('createAppCard', {
+        ...rest,
+        ...(style?.cardTheme ? { style: { fillColor: style.cardTheme } } : {}),
+      });
+    },
+    createImage: (props) => create('createImage', props),
+    createEmbed: (props) => create('createEmbed', props),
+    async createConnector(props) {
+      const { start, end, shape, style, captions } = props;
+      const params = Object.fromEntries(
+        Object.entries({ start, end, shape, style, captions }).filter(([, value]) => value !== undefined),
+      );
+      return wrap((await call('createConnector', params)) as ItemData);
+    },
     createTag: notSupported('createTag'),
     createPreview: notSupported('createPreview'),
     createGroup: notSupported('createGroup'),

@@ -41,6 +41,11 @@ export const createStickyNote: Takes<Board['createStickyNote'], Ours['createStic
 export const createShape: Takes<Board['createShape'], Ours['createShape']> = true;
 export const createText: Takes<Board['createText'], Ours['createText']> = true;
 export const createFrame: Takes<Board['createFrame'], Ours['createFrame']> = true;
+export const createCard: Takes<Board['createCard'], Ours['createCard']> = true;
+export const createAppCard: Takes<Board['createAppCard'], Ours['createAppCard']> = true;
+export const createImage: Takes<Board['createImage'], Ours['createImage']> = true;
+export const createEmbed: Takes<Board['createEmbed'], Ours['createEmbed']> = true;
+export const createConnector: Takes<Board['createConnector'], Ours['createConnector']> = true;
 export const getById: Takes<Board['getById'], Ours['getById']> = true;
 export const remove: Takes<Board['remove'], Ours['remove']> = true;
 export const openPanel: Takes<BoardUI['openPanel'], Ours['ui']['openPanel']> = true;

@@ -1,12 +1,14 @@
 import type { SdkItem } from '@grantboard/protocol';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { APP_CARD_STATUSES, CustomField } from '../api/schemas/cards.js';
 import { Coordinate, closed, ItemId, Size, StringEnum } from '../api/schemas/common.js';
+import { WebUrl } from '../api/schemas/item-parts.js';
 import { SHAPES, ShapeStyle } from '../api/schemas/shapes.js';
 import { Content, StickyNoteStyle } from '../api/schemas/sticky-notes.js';
 import { TextStyle } from '../api/schemas/texts.js';
 import type { Actor } from '../domain/board-roles.js';
-import { ValidationError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { ItemInput } from '../domain/item-types.js';
 import type { ItemRow } from '../domain/model.js';
 import type { Services } from '../domain/services.js';
@@ -72,12 +74,77 @@ export const FrameProps = Type.Object(
   closed,
 );
 
+const HexColor = Type.String({ pattern: '^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$' });
+const Placement = {
+  x: Type.Optional(Coordinate),
+  y: Type.Optional(Coordinate),
+  width: Type.Optional(Size),
+  height: Type.Optional(Size),
+  rotation: Type.Optional(Rotation),
+  parentId: Type.Optional(ItemId),
+};
+
+/** `createCard()`: the SDK sends Miro's `assignee.userId` as `assigneeId`. */
+export const CardProps = Type.Object(
+  {
+    title: Type.Optional(Content),
+    description: Type.Optional(Content),
+    assigneeId: Type.Optional(ItemId),
+    dueDate: Type.Optional(Type.String({ format: 'date-time' })),
+    style: Type.Optional(Type.Object({ cardTheme: Type.Optional(HexColor) }, closed)),
+    ...Placement,
+  },
+  closed,
+);
+
+/** `createAppCard()`: Miro's `style.cardTheme` is stored as the app card's `fillColor`. */
+export const AppCardProps = Type.Object(
+  {
+    title: Type.Optional(Content),
+    description: Type.Optional(Content),
+    fields: Type.Optional(Type.Array(CustomField, { maxItems: 50 })),
+    status: Type.Optional(StringEnum(APP_CARD_STATUSES)),
+    style: Type.Optional(Type.Object({ fillColor: Type.Optional(HexColor) }, closed)),
+    ...Placement,
+  },
+  closed,
+);
+
+/** `createImage({url})`: stored as given, never fetched by the server. */
+export const ImageProps = Type.Object(
+  { url: WebUrl, title: Type.Optional(Type.String({ maxLength: 1000 })), ...Placement },
+  closed,
+);
+
+/** `createEmbed({url, previewUrl, mode})`: drawn as a preview box; the board never loads the page. */
+export const EmbedProps = Type.Object(
+  {
+    url: WebUrl,
+    previewUrl: Type.Optional(WebUrl),
+    mode: Type.Optional(StringEnum(['inline', 'modal'])),
+    x: Type.Optional(Coordinate),
+    y: Type.Optional(Coordinate),
+    width: Type.Optional(Size),
+    height: Type.Optional(Size),
+    parentId: Type.Optional(ItemId),
+  },
+  closed,
+);
+
 /** What `item.sync()` sends: the fields the app changed, checked against the item's own type. */
 export const ItemChangesProps = Type.Object(
   {
     content: Type.Optional(Content),
     shape: Type.Optional(Type.String({ maxLength: 60 })),
-    title: Type.Optional(Type.String({ maxLength: 1000 })),
+    title: Type.Optional(Type.String({ maxLength: 6000 })),
+    description: Type.Optional(Content),
+    assigneeId: Type.Optional(ItemId),
+    dueDate: Type.Optional(Type.String({ maxLength: 40 })),
+    fields: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 50 })),
+    status: Type.Optional(Type.String({ maxLength: 40 })),
+    url: Type.Optional(Type.String({ maxLength: 2048 })),
+    previewUrl: Type.Optional(Type.String({ maxLength: 2048 })),
+    mode: Type.Optional(Type.String({ maxLength: 20 })),
     style: Type.Optional(Type.Object({}, { additionalProperties: true })),
     x: Type.Optional(Coordinate),
     y: Type.Optional(Coordinate),
@@ -95,7 +162,29 @@ const CHANGES_BY_TYPE: Record<string, TSchema> = {
   shape: Type.Omit(ShapeProps, ['parentId']),
   text: Type.Omit(TextProps, ['parentId']),
   frame: FrameProps,
+  card: Type.Omit(CardProps, ['parentId']),
+  app_card: Type.Omit(AppCardProps, ['parentId']),
+  image: Type.Omit(ImageProps, ['parentId', 'url']),
+  embed: Type.Omit(EmbedProps, ['parentId', 'url']),
 };
+
+/** The SDK's flat item fields that live in an item's `data`. */
+const DATA_FIELDS = [
+  'content',
+  'shape',
+  'title',
+  'description',
+  'assigneeId',
+  'dueDate',
+  'fields',
+  'status',
+  'url',
+  'previewUrl',
+  'mode',
+] as const;
+
+/** The item types the SDK creates and edits in all their fields. */
+export type SdkItemType = 'sticky_note' | 'shape' | 'text' | 'frame' | 'card' | 'app_card' | 'image' | 'embed';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -122,6 +211,12 @@ export function presentSdkItem(item: ItemRow): SdkItem {
   if (typeof data.content === 'string') out.content = data.content;
   if (typeof data.shape === 'string') out.shape = data.shape;
   if (typeof data.title === 'string') out.title = data.title;
+  for (const field of ['description', 'assigneeId', 'dueDate', 'status', 'previewUrl', 'mode'] as const) {
+    if (typeof data[field] === 'string') out[field] = data[field] as string;
+  }
+  if (Array.isArray(data.fields)) out.fields = data.fields as Record<string, unknown>[];
+  const url = data.imageUrl ?? data.url;
+  if (typeof url === 'string') out.url = url;
   if (item.rotation !== null) out.rotation = item.rotation;
   return out;
 }
@@ -135,9 +230,7 @@ function position(props: { x?: number | undefined; y?: number | undefined }): It
 function itemInput(props: ItemChangesProps & { parentId?: string }): ItemInput {
   const input: ItemInput = {};
   const data: Record<string, unknown> = {};
-  if (props.content !== undefined) data.content = props.content;
-  if (props.shape !== undefined) data.shape = props.shape;
-  if (props.title !== undefined) data.title = props.title;
+  for (const field of DATA_FIELDS) if (props[field] !== undefined) data[field] = props[field];
   if (Object.keys(data).length > 0) input.data = data;
   if (props.style !== undefined) input.style = props.style;
   const at = position(props);
@@ -167,6 +260,83 @@ function checkChanges(type: string, schema: TSchema, changes: ItemChangesProps):
   throw new ValidationError(`A ${type} cannot take this ${field}: ${first?.message ?? 'not valid'}.`, field);
 }
 
+type Connector = Awaited<ReturnType<Services['connectors']['get']>>;
+
+/** Miro's Web SDK connector end: the item, and a snap side or a relative position (0 to 1). */
+export const ConnectorEnd = Type.Object(
+  {
+    item: ItemId,
+    snapTo: Type.Optional(StringEnum(['auto', 'top', 'right', 'bottom', 'left'])),
+    position: Type.Optional(
+      Type.Object({ x: Type.Number({ minimum: 0, maximum: 1 }), y: Type.Number({ minimum: 0, maximum: 1 }) }, closed),
+    ),
+  },
+  closed,
+);
+
+/** `createConnector({start, end, shape, style, captions})`. */
+export const ConnectorProps = Type.Object(
+  {
+    start: ConnectorEnd,
+    end: ConnectorEnd,
+    shape: Type.Optional(StringEnum(['straight', 'elbowed', 'curved'])),
+    style: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 40 }))),
+    captions: Type.Optional(
+      Type.Array(
+        Type.Object({ content: Content, position: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })) }, closed),
+        {
+          maxItems: 20,
+        },
+      ),
+    ),
+  },
+  closed,
+);
+export type ConnectorProps = Static<typeof ConnectorProps>;
+
+const percent = (value: number) => `${Math.round(value * 1000) / 10}%`;
+const fraction = (value: string) => Number.parseFloat(value) / 100;
+
+/** A connector in the Web SDK's shape: its ends name items; it has no box of its own. */
+export function presentSdkConnector(connector: Connector): SdkItem {
+  const end = (e: Connector['start']) => ({
+    item: e.itemId,
+    ...(e.snapTo === undefined ? {} : { snapTo: e.snapTo }),
+    ...(e.position === undefined ? {} : { position: { x: fraction(e.position.x), y: fraction(e.position.y) } }),
+  });
+  return {
+    id: connector.id,
+    type: 'connector',
+    x: 0,
+    y: 0,
+    width: 0,
+    height: 0,
+    origin: 'center',
+    relativeTo: 'canvas_center',
+    parentId: null,
+    start: end(connector.start),
+    end: end(connector.end),
+    shape: connector.shape,
+    style: connector.style,
+    captions: connector.captions.map((c) => ({
+      content: c.content,
+      ...(c.position === undefined ? {} : { position: fraction(c.position) }),
+    })),
+    createdAt: iso(connector.createdAt),
+    createdBy: connector.createdBy,
+    modifiedAt: iso(connector.modifiedAt),
+    modifiedBy: connector.modifiedBy,
+  };
+}
+
+function connectorEnd(end: Static<typeof ConnectorEnd>) {
+  return {
+    id: end.item,
+    ...(end.snapTo === undefined ? {} : { snapTo: end.snapTo }),
+    ...(end.position === undefined ? {} : { position: { x: percent(end.position.x), y: percent(end.position.y) } }),
+  };
+}
+
 /**
  * Item operations in the Web SDK's shapes, on the same domain services as the REST API: board roles
  * apply the same way, whether the board page or an app acts for the user.
@@ -181,19 +351,48 @@ export function sdkItems(services: Services) {
         out.push(...page.items.map(presentSdkItem));
         cursor = page.cursor;
       } while (cursor !== undefined);
+      // Connectors are items to the SDK, as on Miro.
+      do {
+        const page = await services.connectors.list(actor, boardId, { limit: 50, cursor });
+        out.push(...page.connectors.map(presentSdkConnector));
+        cursor = page.cursor;
+      } while (cursor !== undefined);
       return out;
     },
 
+    async createConnector(actor: Actor, boardId: string, props: ConnectorProps): Promise<SdkItem> {
+      const created = await services.connectors.create(actor, boardId, {
+        startItem: connectorEnd(props.start),
+        endItem: connectorEnd(props.end),
+        ...(props.shape === undefined ? {} : { shape: props.shape }),
+        ...(props.style === undefined ? {} : { style: props.style }),
+        ...(props.captions === undefined
+          ? {}
+          : {
+              captions: props.captions.map((c) => ({
+                content: c.content,
+                ...(c.position === undefined ? {} : { position: percent(c.position) }),
+              })),
+            }),
+      });
+      return presentSdkConnector(created);
+    },
+
     async get(actor: Actor, boardId: string, itemId: string): Promise<SdkItem> {
-      return presentSdkItem(await services.items.get(actor, boardId, itemId));
+      try {
+        return presentSdkItem(await services.items.get(actor, boardId, itemId));
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        return presentSdkConnector(await services.connectors.get(actor, boardId, itemId));
+      }
     },
 
     async createStickyNote(actor: Actor, boardId: string, props: StickyNoteProps): Promise<SdkItem> {
       return presentSdkItem(await services.items.create(actor, boardId, 'sticky_note', itemInput(props)));
     },
 
-    /** Creates a shape, text or frame from the SDK's flat props (checked by the caller's schema). */
-    async create(actor: Actor, boardId: string, type: 'shape' | 'text' | 'frame', props: ItemChangesProps) {
+    /** Creates an item from the SDK's flat props (checked by the caller's schema). */
+    async create(actor: Actor, boardId: string, type: Exclude<SdkItemType, 'sticky_note'>, props: ItemChangesProps) {
       return presentSdkItem(await services.items.create(actor, boardId, type, itemInput(props)));
     },
 
@@ -203,7 +402,7 @@ export function sdkItems(services: Services) {
       const schema = CHANGES_BY_TYPE[current.type];
       if (schema) {
         checkChanges(current.type, schema, changes);
-        const type = current.type as 'sticky_note' | 'shape' | 'text' | 'frame';
+        const type = current.type as SdkItemType;
         return presentSdkItem(await services.items.update(actor, boardId, itemId, type, itemInput(changes)));
       }
       const others = Object.keys(changes).filter((key) => key !== 'x' && key !== 'y');
@@ -219,7 +418,12 @@ export function sdkItems(services: Services) {
     },
 
     async remove(actor: Actor, boardId: string, itemId: string): Promise<void> {
-      await services.items.delete(actor, boardId, itemId);
+      try {
+        await services.items.delete(actor, boardId, itemId);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        await services.connectors.delete(actor, boardId, itemId);
+      }
     },
   };
 }

@@ -9,9 +9,16 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors
 import type { App, BoardView, UserRow } from '../domain/model.js';
 import { signIdToken } from './id-token.js';
 import {
+  AppCardProps,
+  CardProps,
+  ConnectorProps,
+  type ConnectorProps as ConnectorPropsType,
+  EmbedProps,
   FrameProps,
+  ImageProps,
   type ItemChangesProps,
   ItemChangesProps as ItemChangesSchema,
+  type SdkItemType,
   ShapeProps,
   StickyNoteProps,
   type StickyNoteProps as StickyNotePropsType,
@@ -152,7 +159,7 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
   }
   const byIds = async (actor: Actor, boardId: string, ids: Set<string>) =>
     (await items.list(actor, boardId)).filter((item) => ids.has(item.id));
-  const create = (type: 'shape' | 'text' | 'frame', params: TSchema): MethodDefinition => ({
+  const create = (type: Exclude<SdkItemType, 'sticky_note'>, params: TSchema): MethodDefinition => ({
     level: 2,
     params,
     async handle({ actor, board, params }) {
@@ -260,6 +267,17 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
     createText: create('text', TextProps),
     createShape: create('shape', ShapeProps),
     createFrame: create('frame', FrameProps),
+    createCard: create('card', CardProps),
+    createAppCard: create('app_card', AppCardProps),
+    createImage: create('image', ImageProps),
+    createEmbed: create('embed', EmbedProps),
+    createConnector: {
+      level: 2,
+      params: ConnectorProps,
+      async handle({ actor, board, params }) {
+        return items.createConnector(actor, board.id, params as ConnectorPropsType);
+      },
+    },
     sync: {
       level: 2,
       params: SyncParams,

@@ -67,6 +67,12 @@ body.full .top-inner { max-width: none; }
 .shape-left_arrow { clip-path: polygon(100% 30%, 35% 30%, 35% 0, 0 50%, 35% 100%, 35% 70%, 100% 70%); }
 .shape-left_right_arrow { clip-path: polygon(0 50%, 25% 0, 25% 30%, 75% 30%, 75% 0, 100% 50%, 75% 100%, 75% 70%, 25% 70%, 25% 100%); }
 .shape-cloud, .shape-can { border-radius: 40% / 30%; }
+.item-card, .item-app_card { background: #fff; border: 2px solid #2d9bf0; border-left-width: 8px; border-radius: 6px; padding: 8px 10px; box-shadow: 0 1px 4px rgba(26,27,37,.15); cursor: pointer; }
+.item-card .item-body, .item-app_card .item-body { margin: 0; font-size: 14px; white-space: pre-wrap; overflow: hidden; max-height: 100%; }
+.item-card .item-body::first-line, .item-app_card .item-body::first-line { font-weight: 600; }
+.item-image, .item-embed, .item-document { background: #f6f7fb; border: 2px dashed #a9adbf; border-radius: 6px; display: flex; align-items: center; justify-content: center; text-align: center; padding: 8px; cursor: pointer; }
+.item-image .item-body, .item-embed .item-body, .item-document .item-body { margin: 0; font-size: 13px; color: var(--muted); overflow-wrap: anywhere; }
+.connector-layer { position: absolute; left: 0; top: 0; overflow: visible; pointer-events: none; }
 .rubber-band { position: absolute; border: 1px solid var(--focus); background: rgba(66,98,255,.12); pointer-events: none; }
 
 .app-toolbar { display: flex; gap: 6px; align-items: center; padding-left: 10px; border-left: 1px solid var(--line); }

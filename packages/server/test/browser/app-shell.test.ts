@@ -10,7 +10,7 @@ import { CHROMIUM, launchBrowser, SCREENSHOTS, seriousViolations, startServer } 
 /**
  * The app shell in real Chromium (ARCHITECTURE.md decision 17): an app written as Miro's examples
  * are runs headless when the board opens, its toolbar icon opens its panel, and the panel turns the
- * selection into shapes (with item metadata), drops a note onto the board, shows a notification and opens a modal with
+ * selection into shapes (with item metadata), drags an image from its panel onto the board, shows a notification and opens a modal with
  * data — each result checked through the REST API. A removed scope and a missing one stop the
  * matching calls and events at once.
  */
@@ -126,7 +126,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app shell in Chromium', () => {
     await expect.poll(() => page.locator('.item-shape.shape-round_rectangle').count()).toBe(2);
   });
 
-  it('selects with a rubber band, and drops a note dragged from the panel onto the board', async () => {
+  it('selects with a rubber band, and drops an image dragged from the panel onto the board', async () => {
     const canvas = (await page.locator('#canvas').boundingBox())!;
     await page.keyboard.down('Shift');
     await page.mouse.move(canvas.x + 5, canvas.y + 5);
@@ -142,10 +142,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the app shell in Chromium', () => {
     await page.mouse.move(canvas.x + 200, canvas.y + 150, { steps: 8 });
     await page.mouse.up();
     await expect.poll(() => panel().locator('#status').textContent()).toMatch(/^Dropped at /);
-    const notes = await restItems('sticky_note');
-    expect(notes.map((n) => n.data.content)).toEqual(['Dropped note']);
+    const images = (await api.call('GET', `/v2/boards/${enc(boardId)}/items?type=image&limit=50`)).json().data;
+    expect(images.map((i: { data: { imageUrl: string } }) => i.data.imageUrl)).toEqual([`${app.url}/picture.svg`]);
     const [x, y] = (await panel().locator('#status').textContent())!.replace('Dropped at ', '').split(',').map(Number);
-    expect(notes[0]!.position).toMatchObject({ x, y });
+    expect(images[0].position).toMatchObject({ x, y });
+    // Drawn as a preview box naming the picture (the board loads no image from an app's origin).
+    await expect.poll(() => page.getByRole('group', { name: /^Image: picture\.svg/ }).count()).toBe(1);
   });
 
   it('shows the app’s notification, and opens a modal with data that reports back when closed', async () => {
@@ -165,7 +167,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app shell in Chromium', () => {
   it('stops selection events and reads at once when boards:read is taken away', async () => {
     await t.services.apps.update(shapeMaker.id, { scopes: ['boards:write'] }, null);
     const before = refused.length;
-    await page.getByRole('group', { name: 'Sticky note: Dropped note' }).click();
+    await page.getByRole('group', { name: /^Image: picture\.svg/ }).click();
     await expect.poll(() => refused.length).toBeGreaterThan(before);
     expect(refused.at(-1)).toBe(
       "Did not deliver selection:update to Shape Maker: Method 'on('selection:update')' requires scope 'boards:read'",
@@ -175,7 +177,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app shell in Chromium', () => {
     await expect
       .poll(() => panel().locator('#status').textContent())
       .toBe("Method 'getSelection' requires scope 'boards:read'");
-    expect((await restItems('sticky_note')).length).toBe(1);
+    expect((await restItems('shape')).length).toBe(2);
     await t.services.apps.update(shapeMaker.id, { scopes: ['boards:read', 'boards:write'] }, null);
   });
 

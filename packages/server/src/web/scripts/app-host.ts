@@ -51,7 +51,16 @@ export interface ShellPage {
   boardPoint(clientX: number, clientY: number): { x: number; y: number } | undefined;
 }
 
-const CREATES = new Set(['createStickyNote', 'createText', 'createShape', 'createFrame']);
+const CREATES = new Set([
+  'createStickyNote',
+  'createText',
+  'createShape',
+  'createFrame',
+  'createCard',
+  'createAppCard',
+  'createImage',
+  'createEmbed',
+]);
 
 type Call = { id: number; method: string; params?: Record<string, unknown> };
 

@@ -20,6 +20,41 @@ const NUDGE = 20;
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
+/** Colours are Miro's hex strings, checked by the server's schema; only those are applied. */
+const hex = (value: unknown) => (typeof value === 'string' && /^#[0-9a-fA-F]{6,8}$/.test(value) ? value : '');
+
+/** Where a URL points, for a preview box (the board never loads images or embedded pages). */
+function urlLabel(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    const parsed = new URL(url);
+    const name = parsed.pathname.split('/').filter(Boolean).at(-1);
+    return name ? `${decodeURIComponent(name)} (${parsed.host})` : parsed.host;
+  } catch {
+    return '';
+  }
+}
+
+/** The text an item shows: cards their title and description, images and embeds where they point. */
+function itemText(item: SdkItem): string {
+  switch (item.type) {
+    case 'frame':
+      return plainText(item.title);
+    case 'card':
+      return [plainText(item.title), plainText(item.description)].filter(Boolean).join('\n');
+    case 'app_card': {
+      const fields = (item.fields ?? []).map((field) => String(field.value ?? '')).filter(Boolean);
+      return [plainText(item.title), fields.join(' · ')].filter(Boolean).join('\n');
+    }
+    case 'image':
+      return `Image: ${plainText(item.title) || urlLabel(item.url)}`;
+    case 'embed':
+      return `Embed: ${urlLabel(item.url)}`;
+    default:
+      return plainText(item.content);
+  }
+}
+
 export class BoardCanvas {
   private readonly items = new Map<string, SdkItem>();
   private readonly elements = new Map<string, HTMLElement>();
@@ -249,6 +284,7 @@ export class BoardCanvas {
   private bounds() {
     let out: { left: number; top: number; right: number; bottom: number } | undefined;
     for (const item of this.items.values()) {
+      if (item.type === 'connector') continue;
       const b = this.box(item);
       out = {
         left: Math.min(out?.left ?? b.left, b.left),
@@ -265,9 +301,43 @@ export class BoardCanvas {
     this.onZoom(this.zoom);
   }
 
+  /** Connectors: lines between the centres of the items they join, redrawn with them. */
+  private readonly lines = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+
+  private drawConnectors(connectors: SdkItem[]): void {
+    const svg = this.lines;
+    svg.setAttribute('class', 'connector-layer');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('width', '1');
+    svg.setAttribute('height', '1');
+    const paths: SVGLineElement[] = [];
+    for (const connector of connectors) {
+      const from = connector.start && this.items.get(connector.start.item);
+      const to = connector.end && this.items.get(connector.end.item);
+      if (!from || !to) continue;
+      const a = this.box(from);
+      const b = this.box(to);
+      const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+      line.setAttribute('x1', String(a.left + a.width / 2));
+      line.setAttribute('y1', String(a.top + a.height / 2));
+      line.setAttribute('x2', String(b.left + b.width / 2));
+      line.setAttribute('y2', String(b.top + b.height / 2));
+      line.setAttribute('stroke', hex(connector.style?.strokeColor) || '#1a1a1a');
+      line.setAttribute('stroke-width', String(Number(connector.style?.strokeWidth ?? 2) || 2));
+      line.dataset.connectorId = connector.id;
+      paths.push(line);
+    }
+    svg.replaceChildren(...paths);
+    this.world.append(svg);
+  }
+
   private draw(): void {
-    // Frames first, so everything else sits on top of them.
-    const ordered = this.all().sort((a, b) => Number(b.type === 'frame') - Number(a.type === 'frame'));
+    const connectors = this.all().filter((item) => item.type === 'connector');
+    // Frames first, so everything else sits on top of them; connectors are lines, drawn after.
+    const ordered = this.all()
+      .filter((item) => item.type !== 'connector')
+      .sort((a, b) => Number(b.type === 'frame') - Number(a.type === 'frame'));
+    this.drawConnectors(connectors);
     for (const item of ordered) {
       let element = this.elements.get(item.id);
       if (!element) {
@@ -299,7 +369,7 @@ export class BoardCanvas {
     element.style.top = `${b.top}px`;
     element.style.width = `${b.width}px`;
     element.style.height = `${b.height}px`;
-    const text = plainText(item.type === 'frame' ? item.title : item.content);
+    const text = itemText(item);
     (element.firstElementChild as HTMLElement).textContent = item.type === 'frame' ? text || 'Frame' : text;
     const selected = this.selection.has(item.id) ? ' selected' : '';
     if (item.type === 'sticky_note') {
@@ -309,16 +379,20 @@ export class BoardCanvas {
     } else if (item.type === 'shape') {
       const shape = String(item.shape ?? 'rectangle').replace(/[^a-z_]/g, '');
       element.className = `item item-shape shape-${shape}${selected}`;
-      // Colours are Miro's hex strings, checked by the server's schema; only those are applied.
-      const hex = (value: unknown) => (typeof value === 'string' && /^#[0-9a-fA-F]{6,8}$/.test(value) ? value : '');
       element.style.backgroundColor = hex(item.style?.fillColor);
       element.style.borderColor = hex(item.style?.borderColor);
       element.style.color = hex(item.style?.color);
       element.setAttribute('aria-label', `Shape (${shape.replaceAll('_', ' ')}): ${text || 'empty'}`);
+    } else if (item.type === 'card' || item.type === 'app_card') {
+      element.className = `item item-${item.type}${selected}`;
+      element.style.borderColor = hex(item.style?.cardTheme ?? item.style?.fillColor);
+      element.setAttribute('aria-label', `${item.type === 'card' ? 'Card' : 'App card'}: ${text || 'untitled'}`);
     } else {
       element.className = `item item-${item.type.replace(/[^a-z_]/g, '')}${selected}`;
       const kind = item.type === 'frame' ? 'Frame' : item.type === 'text' ? 'Text' : item.type.replaceAll('_', ' ');
-      element.setAttribute('aria-label', `${kind}: ${text || 'empty'}`);
+      // Images and embeds name themselves ("Image: …").
+      const label = item.type === 'image' || item.type === 'embed' ? text : `${kind}: ${text || 'empty'}`;
+      element.setAttribute('aria-label', label);
     }
     if (typeof item.rotation === 'number' && item.rotation !== 0)
       element.style.transform = `rotate(${item.rotation}deg)`;
@@ -495,6 +569,7 @@ export class BoardCanvas {
       const right = left + r.width / this.zoom;
       const bottom = top + r.height / this.zoom;
       const hit = this.all()
+        .filter((item) => item.type !== 'connector')
         .filter((item) => {
           const b = this.box(item);
           return b.left < right && b.left + b.width > left && b.top < bottom && b.top + b.height > top;

@@ -23,7 +23,7 @@ miro.board.ui.on('icon:click', async () => {
 <button type="button" id="shapes">Turn into shapes</button>
 <button type="button" id="notify">Notify</button>
 <button type="button" id="modal">Open modal</button>
-<div class="miro-draggable" id="drag-me" data-content="Dropped note">Drag me onto the board</div>
+<img class="miro-draggable" id="drag-me" src="/picture.svg" alt="A picture to drag onto the board" draggable="false" width="120" height="80">
 <p id="status"></p>
 </body></html>`,
     '/panel.js': `
@@ -46,8 +46,9 @@ $('shapes').addEventListener('click', async () => {
 });
 board.ui.on('drop', async ({ x, y, target }) => {
   try {
-    const note = await board.createStickyNote({ content: target.dataset.content, x, y });
-    await board.viewport.zoomTo(note);
+    if (!(target instanceof HTMLImageElement)) return;
+    const image = await board.createImage({ x, y, url: target.src });
+    await board.viewport.zoomTo(image);
     show('Dropped at ' + Math.round(x) + ',' + Math.round(y));
   } catch (error) { show(error.message); }
 });
@@ -56,6 +57,8 @@ $('modal').addEventListener('click', async () => {
   const { waitForClose } = await board.ui.openModal({ url: 'modal.html', width: 420, height: 280, data: { count: 3 } });
   show('Modal closed: ' + (await waitForClose()));
 });`,
+    '/picture.svg':
+      '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><rect width="120" height="80" fill="#4262ff"/></svg>',
     '/modal.html': `${head('Shape Maker modal')}<script src="/modal.js" defer></script></head><body>
 <h1 id="count">…</h1><button type="button" id="done">Done</button></body></html>`,
     '/modal.js': `
@@ -74,7 +77,11 @@ export async function shapeMakerServer(grantboard: string): Promise<{ url: strin
       return;
     }
     response.writeHead(200, {
-      'content-type': path.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8',
+      'content-type': path.endsWith('.js')
+        ? 'text/javascript; charset=utf-8'
+        : path.endsWith('.svg')
+          ? 'image/svg+xml'
+          : 'text/html; charset=utf-8',
       'content-security-policy': `frame-ancestors ${grantboard}`,
     });
     response.end(body);
