@@ -23,6 +23,9 @@ export interface Config {
   signInMaxFailuresPerAccount: number;
   signInMaxFailuresPerAddress: number;
   signInThrottleWindowSeconds: number;
+  /** Password checks (scrypt) one process runs at once, and how many more may wait their turn. */
+  signInConcurrentPasswordChecks: number;
+  signInQueuedPasswordChecks: number;
   idTokenIssuer: string;
   logLevel: string;
   dbPoolMax: number;
@@ -145,6 +148,18 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       'SIGNIN_THROTTLE_WINDOW_SECONDS',
       DEFAULTS.signInThrottleWindowSeconds,
       1,
+    ),
+    signInConcurrentPasswordChecks: integer(
+      merged,
+      'SIGNIN_CONCURRENT_PASSWORD_CHECKS',
+      DEFAULTS.signInConcurrentPasswordChecks,
+      1,
+    ),
+    signInQueuedPasswordChecks: integer(
+      merged,
+      'SIGNIN_QUEUED_PASSWORD_CHECKS',
+      DEFAULTS.signInQueuedPasswordChecks,
+      0,
     ),
     idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
     logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,

@@ -25,6 +25,13 @@ export const DEFAULTS = {
   signInMaxFailuresPerAddress: 30,
   /** `SIGNIN_THROTTLE_WINDOW_SECONDS`: how far back failed sign-ins count, and so how long a lock lasts at most. */
   signInThrottleWindowSeconds: 15 * 60,
+  /**
+   * `SIGNIN_CONCURRENT_PASSWORD_CHECKS`: password checks (scrypt, ~32 MiB and tens of milliseconds
+   * each) one process runs at once; libuv's thread pool has 4 threads, shared with file and DNS work.
+   */
+  signInConcurrentPasswordChecks: 2,
+  /** `SIGNIN_QUEUED_PASSWORD_CHECKS`: checks that may wait for a slot; past that a sign-in is told to try again. */
+  signInQueuedPasswordChecks: 32,
   /** `ID_TOKEN_ISSUER`: `iss` of Web SDK id tokens; `miro` so existing app back ends verify them unchanged. */
   idTokenIssuer: 'miro',
   /** `LOG_LEVEL`: pino log level. */

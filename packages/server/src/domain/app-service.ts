@@ -226,6 +226,11 @@ export function appService(
       return { revokedFamilies: result.revokedFamilies };
     },
 
+    /** Every app, or a developer team's apps: for the operator's CLI. */
+    list(teamId?: string): Promise<App[]> {
+      return repos.apps.list(teamId);
+    },
+
     /** The app with this client id; anything that is not a client id is not looked up. */
     async find(clientId: string): Promise<App | undefined> {
       return isNumericId(clientId) || isMetadataDocumentUrl(clientId) ? repos.apps.findById(clientId) : undefined;

@@ -10,6 +10,9 @@ export class ValidationError extends Error {
 
 export class NotFoundError extends Error {}
 
+/** Too busy to do this now (a bound on costly work is reached); the same request may be repeated shortly. */
+export class BusyError extends Error {}
+
 export class ForbiddenError extends Error {}
 
 /** The user's role on a board does not allow the action, whatever the token's scopes. */

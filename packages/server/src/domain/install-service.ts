@@ -156,8 +156,11 @@ export function installService({ repos, clock }: ServiceContext) {
       return installation?.scopes.filter((scope) => app.scopes.includes(scope));
     },
 
-    /** A team's installed apps, oldest install first, with who installed each and how many users authorized it. */
-    list(teamId: string): Promise<InstallationSummary[]> {
+    /**
+     * A team's installed apps (every team's, for the operator's CLI), oldest install first, with who
+     * installed each and how many users authorized it.
+     */
+    list(teamId?: string): Promise<InstallationSummary[]> {
       return repos.installations.list(teamId);
     },
 

@@ -1,10 +1,13 @@
 import { accountService } from './account-service.js';
+import { appDataService } from './app-data-service.js';
 import { appService } from './app-service.js';
 import { authorizationService } from './authorization-service.js';
 import { boardAppService } from './board-app-service.js';
 import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
 import { clientMetadataService } from './client-metadata-service.js';
+import { connectorService } from './connector-service.js';
+import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
 import { registrationService } from './registration-service.js';
@@ -18,6 +21,7 @@ import { tokenService } from './token-service.js';
 
 export function createServices(context: ServiceContext) {
   const boards = boardService(context);
+  const items = itemService(context, boards);
   return {
     accounts: accountService(context),
     apps: appService(context, clientMetadataService(context, context.fetchDocument)),
@@ -25,9 +29,12 @@ export function createServices(context: ServiceContext) {
     installs: installService(context),
     tokens: tokenService(context),
     boards,
-    items: itemService(context, boards),
+    items,
+    appData: appDataService(context, boards, items),
     boardMembers: boardMemberService(context, boards),
     tags: tagService(context, boards),
+    connectors: connectorService(context, boards),
+    groups: groupService(context, boards),
     boardApps: boardAppService(context),
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),

@@ -17,6 +17,11 @@ export function teamService({ repos }: ServiceContext) {
       return isNumericId(teamId) ? repos.teams.membership(teamId, userId) : undefined;
     },
 
+    /** The team's first admin, who stands in as the creator of an app the operator registers. */
+    async firstAdmin(teamId: string): Promise<string | undefined> {
+      return (await repos.teams.members(teamId)).find((m) => m.role === 'admin')?.id;
+    },
+
     /** A team's name, e.g. an app's developer team on a consent page. */
     async name(teamId: string | null): Promise<string | undefined> {
       return teamId === null ? undefined : (await repos.teams.findById(teamId))?.name;

@@ -151,6 +151,12 @@ export interface SignInFailuresTable {
   at: number;
 }
 
+/** A row per throttled key, locked while an attempt counts and reserves (migration 012). */
+export interface SignInLocksTable {
+  key: string;
+  at: number;
+}
+
 /** Board roles, weakest first (Miro's vocabulary). */
 export type BoardRole = 'viewer' | 'commenter' | 'editor' | 'coowner' | 'owner';
 
@@ -199,6 +205,8 @@ export interface ItemsTable {
   created_at: number;
   modified_by: string;
   modified_at: number;
+  /** The app that created the item (app cards are "owned" by it); null when made on the board page. */
+  created_by_app: string | null;
 }
 
 export interface TagsTable {
@@ -215,6 +223,60 @@ export interface ItemTagsTable {
   item_id: string;
   tag_id: string;
   created_at: number;
+}
+
+export interface ConnectorsTable {
+  id: string;
+  board_id: string;
+  start_item_id: string;
+  end_item_id: string;
+  /** JSON `{snapTo}` or `{position: {x, y}}` (percentages as strings, Miro's `RelativeOffset`). */
+  start_point: string;
+  end_point: string;
+  /** straight, elbowed or curved. */
+  shape: string;
+  /** JSON array of Miro's captions. */
+  captions: string;
+  /** JSON object: the connector's `style` as on the wire. */
+  style: string;
+  created_by: string;
+  created_at: number;
+  modified_by: string;
+  modified_at: number;
+}
+
+export interface ItemGroupsTable {
+  id: string;
+  board_id: string;
+  created_at: number;
+}
+
+export interface GroupItemsTable {
+  /** An item is in one group at most. */
+  item_id: string;
+  board_id: string;
+  group_id: string;
+  /** The item's place in the group's list, as the request gave it. */
+  position: number;
+}
+
+/** A Web SDK app's value under one key, for one item (`item_app_data`) or board (`board_app_data`). */
+export interface ItemAppDataTable {
+  item_id: string;
+  app_id: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  modified_at: number;
+}
+
+export interface BoardAppDataTable {
+  board_id: string;
+  app_id: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  modified_at: number;
 }
 
 export interface Tables {
@@ -235,5 +297,11 @@ export interface Tables {
   items: ItemsTable;
   tags: TagsTable;
   item_tags: ItemTagsTable;
+  connectors: ConnectorsTable;
+  item_groups: ItemGroupsTable;
+  group_items: GroupItemsTable;
+  item_app_data: ItemAppDataTable;
+  board_app_data: BoardAppDataTable;
   sign_in_failures: SignInFailuresTable;
+  sign_in_locks: SignInLocksTable;
 }
