@@ -66,6 +66,7 @@ describe.each(DIALECTS)('an MCP agent with dynamic registration on %s', (dialect
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
       [
+        'create_connector',
         'create_shape',
         'create_sticky_note',
         'create_text',
@@ -86,8 +87,20 @@ describe.each(DIALECTS)('an MCP agent with dynamic registration on %s', (dialect
     });
     expect(created.isError).toBeUndefined();
     const items = (await rest.call('GET', `/v2/boards/${enc(board)}/items`)).json();
-    expect(items.data).toHaveLength(1);
     expect(items.data[0]).toMatchObject({ type: 'sticky_note', data: { content: 'Written by an agent' } });
+    const second = await client.callTool({
+      name: 'create_text',
+      arguments: { boardId: board, content: 'A second item', x: 400, y: 20 },
+    });
+    const ids = [created, second].map((result) => /(\d+) on board/.exec(JSON.stringify(result.content))![1]!);
+    const connected = await client.callTool({
+      name: 'create_connector',
+      arguments: { boardId: board, startItemId: ids[0], endItemId: ids[1], caption: 'leads to' },
+    });
+    expect(connected.isError).toBeUndefined();
+    const connectors = (await rest.call('GET', `/v2/boards/${enc(board)}/connectors`)).json();
+    expect(connectors.data).toHaveLength(1);
+    expect(connectors.data[0]).toMatchObject({ startItem: { id: ids[0] }, endItem: { id: ids[1] } });
     const text = await client.callTool({ name: 'get_board_items', arguments: { boardId: board } });
     expect(JSON.stringify(text.content)).toContain('Written by an agent');
 
