@@ -6,6 +6,7 @@ import { DIALECTS } from './helpers/dialects.js';
 import { consentOverHttp } from './helpers/http-consent.js';
 import { startListeningApp } from './helpers/listening-app.js';
 import { AGENT_REDIRECT, connectAgent, MemoryAgentProvider, startAuthorization } from './helpers/mcp-agent.js';
+import { signIn } from './helpers/web.js';
 
 type Listening = TestApp & { url: string };
 
@@ -140,6 +141,12 @@ describe.each(DIALECTS)('an MCP agent with dynamic registration on %s', (dialect
       const { client } = await authorizeAgent(t, provider);
       await client.listTools();
       const appId = provider.information!.client_id;
+      // The team's admin sees the agent, marked as not verified, with a way to remove it.
+      const admin = await signIn(t.app, t.seed.alice.email);
+      const page = (await admin.get(`/teams/${t.seed.teamId}/apps`)).body;
+      expect(page).toContain('<h2 id="agents-title">Agents</h2>');
+      expect(page).toContain(`Registered itself (client id <code>${appId}</code>)`);
+      expect(page).toContain(`/teams/${t.seed.teamId}/apps/${appId}/uninstall`);
       if (how === 'revoke') {
         expect(await t.services.tokens.revokeGrant({ userId: t.seed.alice.id, appId, teamId: t.seed.teamId })).toBe(1);
       } else {

@@ -143,3 +143,49 @@ describe.each(DIALECTS)('RFC 8707 resource indicators on %s', (dialect) => {
     );
   });
 });
+
+describe.each(DIALECTS)('/mcp rate limits on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Two level-2 tool calls (100 credits each) fit; the third does not.
+    t = await startTestApp(dialect, { RATE_LIMIT_CREDITS_PER_MINUTE: '250' });
+  });
+  afterAll(() => t?.close());
+
+  it('spends the REST API budget per user per app and answers 429 with Retry-After when it is gone', async () => {
+    const code = await issueCode(t, { resources: [`${t.config.publicUrl}/mcp`] });
+    const token = (
+      await tokenRequest(t.app, {
+        grant_type: 'authorization_code',
+        client_id: t.seed.expiringApp.id,
+        client_secret: t.seed.expiringSecret,
+        code,
+        redirect_uri: REDIRECT_URI,
+      })
+    ).json().access_token;
+    const call = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/mcp',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        payload: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'move_item', arguments: { boardId: 'none', itemId: '1', x: 0, y: 0 } },
+        }),
+      });
+    const first = await call();
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['x-ratelimit-limit']).toBe('250');
+    expect(first.headers['x-ratelimit-remaining']).toBe('150');
+    expect((await call()).statusCode).toBe(200);
+    const refused = await call();
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
