@@ -5,6 +5,7 @@ import { apiPlugin } from './api/plugin.js';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config/config.js';
 import { createServices } from './domain/services.js';
+import { withTestDenials } from './domain/test-rate-denials.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import type { DocumentFetcher } from './lib/document-fetch.js';
 import { loggerOptions } from './lib/log.js';
@@ -44,17 +45,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   const clock = deps.clock ?? systemClock;
   const repos = createRepositories(deps.database.db);
-  const rateLimiter =
+  const baseLimiter =
     deps.rateLimiter ??
     createRateLimiter(config, clock, (error) =>
       app.log.warn({ err: error }, 'rate limiter unavailable: request let through'),
     );
-  if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
+  if (!deps.rateLimiter) app.addHook('onClose', () => baseLimiter.close());
+  const services = createServices({ config, repos, clock, fetchDocument: deps.documentFetcher });
+  // Test controls (ARCHITECTURE.md decision 18) may refuse a user of an app with 429 on demand.
+  const rateLimiter = config.testControls ? withTestDenials(baseLimiter, services.testControls) : baseLimiter;
   const context: AppContext = {
     config,
     database: deps.database,
     repos,
-    services: createServices({ config, repos, clock, fetchDocument: deps.documentFetcher }),
+    services,
     clock,
     rateLimiter,
     metrics: createMetrics(),

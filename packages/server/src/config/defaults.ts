@@ -62,4 +62,14 @@ export const DEFAULTS = {
    * private addresses (local development and tests); refused when `NODE_ENV=production`.
    */
   clientMetadataAllowPrivate: false,
+  /**
+   * `GRANTBOARD_TEST_CONTROLS`: `on` enables the test controls (expire a token now, fail the next
+   * token requests, force 429s, move an app's clock; ARCHITECTURE.md decision 18); `force` also
+   * with `NODE_ENV=production`, with a warning at start.
+   */
+  testControls: 'off' as 'off' | 'on' | 'force',
+  /** `GRANTBOARD_ADMIN_TOKENS`: comma-separated bearer tokens for `/admin/v1` (none: the admin API is closed). */
+  adminTokens: '',
+  /** `GRANTBOARD_FIXTURES`: a fixtures file (JSON) loaded at start, as `grantboard serve --fixtures FILE`. */
+  fixtures: undefined as string | undefined,
 } as const;

@@ -17,17 +17,22 @@ import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import { tagService } from './tag-service.js';
 import { teamService } from './team-service.js';
+import { testControlsService } from './test-controls-service.js';
 import { tokenService } from './token-service.js';
 
 export function createServices(context: ServiceContext) {
   const boards = boardService(context);
   const items = itemService(context, boards);
+  const authorization = authorizationService(context);
+  const installs = installService(context);
+  const tokens = tokenService(context);
   return {
     accounts: accountService(context),
     apps: appService(context, clientMetadataService(context, context.fetchDocument)),
-    authorization: authorizationService(context),
-    installs: installService(context),
-    tokens: tokenService(context),
+    authorization,
+    installs,
+    tokens,
+    testControls: testControlsService(context, { tokens, installs, authorization }),
     boards,
     items,
     appData: appDataService(context, boards, items),

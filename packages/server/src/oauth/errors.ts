@@ -87,6 +87,13 @@ export class AccessDenied extends OAuthError {
 export class TemporarilyUnavailable extends OAuthError {
   readonly code = 'temporarily_unavailable';
   override readonly status = 503;
+  /** Seconds for `Retry-After`; the server's default when absent. */
+  constructor(
+    description: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(description);
+  }
 }
 
 /** Too many token requests for one client (ARCHITECTURE.md decision 13); retryable. */

@@ -56,7 +56,8 @@ export async function oauthPlugin(app: FastifyInstance, context: AppContext): Pr
     if (oauthError.detail)
       request.log.info({ oauthError: oauthError.code, detail: oauthError.detail }, 'oauth request refused');
     if (oauthError instanceof TooManyRequests) retryAfter(reply, oauthError.retryAfterSeconds);
-    if (oauthError instanceof TemporarilyUnavailable) retryAfter(reply, UNAVAILABLE_RETRY_SECONDS);
+    if (oauthError instanceof TemporarilyUnavailable)
+      retryAfter(reply, oauthError.retryAfterSeconds ?? UNAVAILABLE_RETRY_SECONDS);
     if (oauthError instanceof InvalidClient && oauthError.triedBasic) {
       reply.header('www-authenticate', 'Basic realm="grantboard", charset="UTF-8"');
     }

@@ -279,6 +279,24 @@ export interface BoardAppDataTable {
   modified_at: number;
 }
 
+/** Test controls: the next `remaining` token requests of an app fail (ARCHITECTURE.md decision 18). */
+export interface TestTokenFaultsTable {
+  app_id: string;
+  /** `invalid_grant`, `temporarily_unavailable` or `delay`. */
+  kind: string;
+  remaining: number;
+  retry_after_seconds: number;
+  delay_ms: number;
+  created_at: number;
+}
+
+/** Test controls: the REST API and the Web SDK answer 429 to a user of an app until `until`. */
+export interface TestRateDenialsTable {
+  app_id: string;
+  user_id: string;
+  until: number;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -304,4 +322,6 @@ export interface Tables {
   board_app_data: BoardAppDataTable;
   sign_in_failures: SignInFailuresTable;
   sign_in_locks: SignInLocksTable;
+  test_token_faults: TestTokenFaultsTable;
+  test_rate_denials: TestRateDenialsTable;
 }

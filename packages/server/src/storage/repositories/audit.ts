@@ -17,7 +17,10 @@ export type AuditEventType =
   | 'app_deleted'
   | 'team_settings_changed'
   | 'client_registered'
-  | 'agent_bound';
+  | 'agent_bound'
+  | 'tokens_issued_for_test'
+  | 'code_issued_for_test'
+  | 'test_control_used';
 
 /** An audit event with the names of the people and app it mentions, for the audit log page. */
 export interface NamedAuditEvent extends AuditEventRow {

@@ -15,6 +15,7 @@ import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
 import { tagsRepository } from './tags.js';
 import { teamsRepository } from './teams.js';
+import { testControlsRepository } from './test-controls.js';
 import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
 
@@ -38,6 +39,7 @@ export function createRepositories(db: Kysely<Tables>) {
     appData: appDataRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
+    testControls: testControlsRepository(db),
   };
 }
 
