@@ -6,6 +6,7 @@ import { DIALECTS } from './helpers/dialects.js';
 import { consentOverHttp } from './helpers/http-consent.js';
 import { startListeningApp } from './helpers/listening-app.js';
 import { AGENT_REDIRECT, connectAgent, MemoryAgentProvider, startAuthorization } from './helpers/mcp-agent.js';
+import { signIn } from './helpers/web.js';
 
 type Listening = TestApp & { url: string };
 
@@ -66,6 +67,7 @@ describe.each(DIALECTS)('an MCP agent with dynamic registration on %s', (dialect
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
       [
+        'create_connector',
         'create_shape',
         'create_sticky_note',
         'create_text',
@@ -86,8 +88,20 @@ describe.each(DIALECTS)('an MCP agent with dynamic registration on %s', (dialect
     });
     expect(created.isError).toBeUndefined();
     const items = (await rest.call('GET', `/v2/boards/${enc(board)}/items`)).json();
-    expect(items.data).toHaveLength(1);
     expect(items.data[0]).toMatchObject({ type: 'sticky_note', data: { content: 'Written by an agent' } });
+    const second = await client.callTool({
+      name: 'create_text',
+      arguments: { boardId: board, content: 'A second item', x: 400, y: 20 },
+    });
+    const ids = [created, second].map((result) => /(\d+) on board/.exec(JSON.stringify(result.content))![1]!);
+    const connected = await client.callTool({
+      name: 'create_connector',
+      arguments: { boardId: board, startItemId: ids[0], endItemId: ids[1], caption: 'leads to' },
+    });
+    expect(connected.isError).toBeUndefined();
+    const connectors = (await rest.call('GET', `/v2/boards/${enc(board)}/connectors`)).json();
+    expect(connectors.data).toHaveLength(1);
+    expect(connectors.data[0]).toMatchObject({ startItem: { id: ids[0] }, endItem: { id: ids[1] } });
     const text = await client.callTool({ name: 'get_board_items', arguments: { boardId: board } });
     expect(JSON.stringify(text.content)).toContain('Written by an agent');
 
@@ -127,6 +141,12 @@ describe.each(DIALECTS)('an MCP agent with dynamic registration on %s', (dialect
       const { client } = await authorizeAgent(t, provider);
       await client.listTools();
       const appId = provider.information!.client_id;
+      // The team's admin sees the agent, marked as not verified, with a way to remove it.
+      const admin = await signIn(t.app, t.seed.alice.email);
+      const page = (await admin.get(`/teams/${t.seed.teamId}/apps`)).body;
+      expect(page).toContain('<h2 id="agents-title">Agents</h2>');
+      expect(page).toContain(`Registered itself (client id <code>${appId}</code>)`);
+      expect(page).toContain(`/teams/${t.seed.teamId}/apps/${appId}/uninstall`);
       if (how === 'revoke') {
         expect(await t.services.tokens.revokeGrant({ userId: t.seed.alice.id, appId, teamId: t.seed.teamId })).toBe(1);
       } else {

@@ -268,6 +268,8 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
         introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         scopes_supported: expect.arrayContaining(['boards:read', 'boards:write', 'identity:read', 'team:read']),
         authorization_response_iss_parameter_supported: true,
+        registration_endpoint: `${issuer}/oauth/register`,
+        client_id_metadata_document_supported: true,
       });
     });
 

@@ -22,6 +22,11 @@ export interface RegisteredClient {
  */
 export function registrationService({ config, repos, clock }: ServiceContext) {
   return {
+    /** The agents installed in a team, for its admins to see and uninstall (team settings). */
+    installedIn(teamId: string): Promise<App[]> {
+      return repos.apps.agentsInstalledIn(teamId);
+    },
+
     async register(metadata: unknown): Promise<RegisteredClient> {
       const agent: AgentMetadata = readAgentMetadata(metadata);
       const now = clock.now();

@@ -162,6 +162,29 @@ export const BOARD_TOOLS: BoardTool[] = [
     })),
   },
   {
+    name: 'create_connector',
+    title: 'Connect two items',
+    description: 'Draws a connector line from one item to another on a board, with an optional caption.',
+    scope: 'boards:write',
+    level: 2,
+    input: {
+      boardId,
+      startItemId: itemId,
+      endItemId: itemId,
+      caption: z.string().min(1).max(200).optional(),
+      shape: z.enum(['straight', 'elbowed', 'curved']).optional(),
+    },
+    async run(services, actor, args) {
+      const connector = await services.connectors.create(actor, args.boardId as string, {
+        startItem: { id: args.startItemId as string },
+        endItem: { id: args.endItemId as string },
+        ...(args.shape === undefined ? {} : { shape: args.shape as string }),
+        ...(args.caption === undefined ? {} : { captions: [{ content: args.caption as string }] }),
+      });
+      return `Created connector ${connector.id} from item ${connector.start.itemId} to item ${connector.end.itemId}.`;
+    },
+  },
+  {
     name: 'update_item',
     title: 'Change an item’s text',
     description: 'Replaces the text of a sticky note, text or shape.',

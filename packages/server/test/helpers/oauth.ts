@@ -16,6 +16,8 @@ export async function issueCode(
     redirectUri?: string;
     scopes?: string[];
     codeChallenge?: string;
+    /** RFC 8707 resources of the authorization request. */
+    resources?: string[];
   } = {},
 ): Promise<string> {
   const app = options.app ?? t.seed.expiringApp;
@@ -25,6 +27,7 @@ export async function issueCode(
       redirectUri: options.redirectUri ?? REDIRECT_URI,
       scopes: options.scopes ?? app.scopes,
       codeChallenge: options.codeChallenge,
+      resources: options.resources ?? [],
     },
     options.userId ?? t.seed.alice.id,
     options.teamId ?? t.seed.teamId,

@@ -190,6 +190,18 @@ export function appsRepository(db: Kysely<Tables>) {
       const rows = await query.execute();
       return rows.map(({ installed_app_id, ...row }) => ({ app: toApp(row), installed: installed_app_id !== null }));
     },
+    /** The agents (self-registered or metadata-document clients) installed in a team, by name. */
+    async agentsInstalledIn(teamId: string): Promise<App[]> {
+      const rows = await db
+        .selectFrom('apps')
+        .innerJoin('installations as i', 'i.app_id', 'apps.id')
+        .selectAll('apps')
+        .where('i.team_id', '=', teamId)
+        .where('apps.registration', 'is not', null)
+        .orderBy('apps.name')
+        .execute();
+      return rows.map(toApp);
+    },
     /**
      * Binds a self-registered agent to the team of its first authorization (compare-and-set: only
      * while it is of no team, or already of this one), and stops its registration from expiring.

@@ -8,6 +8,7 @@ import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
 import { link, ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';
 import { errorPage } from './error-page.js';
+import { agentsSection } from './team-agents.js';
 
 export interface TeamView {
   user: SignedIn;
@@ -70,7 +71,9 @@ export function teamAppsPages(app: FastifyInstance, context: AppContext, session
     if (!view) return reply;
     const admin = view.role === 'admin';
     const installations = await services.installs.list(view.team.id);
+    const agents = await services.registrations.installedIn(view.team.id);
     const body = html`${teamHeader(view, 'apps')}
+${agentsSection(view.team.id, agents, admin)}
 <section class="card" aria-labelledby="installed-title">
   <h2 id="installed-title">Installed apps</h2>
   ${admin ? '' : html`<p class="muted">Only team admins can uninstall apps. Ask an admin of ${view.team.name}.</p>`}
