@@ -37,6 +37,10 @@ export interface Config {
   metricsToken: string | undefined;
   tokenRequestsPerMinute: number;
   production: boolean;
+  /** Whether `/demo/callback` is served: for apps registered with it (`auto`), always, or never. */
+  demoCallback: 'auto' | 'on' | 'off';
+  /** How long a graceful shutdown waits for requests in flight before it closes their connections. */
+  shutdownTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +54,15 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
     throw new ConfigError(`${name} must be a whole number of at least ${min}, not '${raw}'.`);
   }
   return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')}, not '${raw}'.`);
+  }
+  return raw as T;
 }
 
 function parseSecretKey(raw: string, name = 'GRANTBOARD_SECRET_KEY'): Buffer {
@@ -167,6 +180,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     tokenRequestsPerMinute: integer(merged, 'TOKEN_REQUESTS_PER_MINUTE', DEFAULTS.tokenRequestsPerMinute, 0),
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
     production,
+    demoCallback: oneOf(merged, 'DEMO_CALLBACK', ['auto', 'on', 'off'] as const, DEFAULTS.demoCallback),
+    shutdownTimeoutSeconds: integer(merged, 'SHUTDOWN_TIMEOUT_SECONDS', DEFAULTS.shutdownTimeoutSeconds, 1),
   };
 }
 
