@@ -63,4 +63,23 @@ export const DEFAULTS = {
   rateLimitWindowSeconds: 60,
   /** `RATE_LIMIT_KEY_PREFIX`: prefix of the Redis keys holding the counters (when `REDIS_URL` is set). */
   rateLimitKeyPrefix: 'grantboard:ratelimit:',
+  /** `REGISTRATION_TTL_SECONDS`: an agent's RFC 7591 registration no user has authorized is deleted after this. */
+  registrationTtlSeconds: 24 * 3600,
+  /** `REGISTRATIONS_PER_HOUR`: dynamic client registrations per client address per hour (0: unlimited). */
+  registrationsPerHour: 20,
+  /**
+   * `CLIENT_METADATA_ALLOW_PRIVATE`: `on` lets client metadata documents be fetched from loopback and
+   * private addresses (local development and tests); refused when `NODE_ENV=production`.
+   */
+  clientMetadataAllowPrivate: false,
+  /**
+   * `GRANTBOARD_TEST_CONTROLS`: `on` enables the test controls (expire a token now, fail the next
+   * token requests, force 429s, move an app's clock; ARCHITECTURE.md decision 18); `force` also
+   * with `NODE_ENV=production`, with a warning at start.
+   */
+  testControls: 'off' as 'off' | 'on' | 'force',
+  /** `GRANTBOARD_ADMIN_TOKENS`: comma-separated bearer tokens for `/admin/v1` (none: the admin API is closed). */
+  adminTokens: '',
+  /** `GRANTBOARD_FIXTURES`: a fixtures file (JSON) loaded at start, as `grantboard serve --fixtures FILE`. */
+  fixtures: undefined as string | undefined,
 } as const;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../schema.js';
+import { appDataRepository } from './app-data.js';
 import { appsRepository } from './apps.js';
 import { auditRepository } from './audit.js';
 import { boardMembersRepository } from './board-members.js';
@@ -14,6 +15,7 @@ import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
 import { tagsRepository } from './tags.js';
 import { teamsRepository } from './teams.js';
+import { testControlsRepository } from './test-controls.js';
 import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
 
@@ -34,8 +36,10 @@ export function createRepositories(db: Kysely<Tables>) {
     tags: tagsRepository(db),
     connectors: connectorsRepository(db),
     groups: groupsRepository(db),
+    appData: appDataRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
+    testControls: testControlsRepository(db),
   };
 }
 
