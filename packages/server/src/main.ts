@@ -35,7 +35,8 @@ function warnAboutProductionSettings(app: FastifyInstance, config: Config): void
 /**
  * Migrates, builds and listens. The first SIGTERM or SIGINT stops accepting connections, lets the
  * requests in flight finish, stops the janitor and closes the database, then exits with code 0
- * (docs/operations.md); a second signal exits at once with code 1.
+ * (docs/operations.md). Requests still in flight after `SHUTDOWN_TIMEOUT_SECONDS` have their
+ * connections closed, and the exit code is 1; a second signal exits at once with code 1.
  */
 export async function serve(config: Config): Promise<FastifyInstance> {
   const database = openDatabase(config.databaseUrl, { poolMax: config.dbPoolMax });
@@ -63,6 +64,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   webhooks.start();
 
   let closing = false;
+  let deadlinePassed = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) {
       app.log.warn({ signal }, 'second signal: exiting without waiting for requests in flight');
@@ -70,11 +72,28 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     }
     closing = true;
     app.log.info({ signal }, 'shutting down: no new connections, waiting for requests in flight');
+    // The drain has a deadline (SHUTDOWN_TIMEOUT_SECONDS): a request that never ends must not keep a
+    // stopping process alive until the orchestrator kills it without a word.
+    const deadline = setTimeout(() => {
+      deadlinePassed = true;
+      app.server.getConnections((_error, open) => {
+        app.log.error(
+          { signal, timeoutSeconds: config.shutdownTimeoutSeconds, openConnections: open },
+          'shutdown deadline passed: closing the connections still open',
+        );
+        app.server.closeAllConnections();
+        process.exitCode = 1;
+        // The close goes on (the database is closed after the connections); exit even if it does not end.
+        setTimeout(() => process.exit(1), 1000).unref();
+      });
+    }, config.shutdownTimeoutSeconds * 1000);
+    deadline.unref();
     app.close().then(
       () => {
+        clearTimeout(deadline);
         app.log.info({ signal }, 'stopped');
         // Exit once the log lines are written; a handle left open must not keep the process alive.
-        process.exitCode = 0;
+        process.exitCode = deadlinePassed ? 1 : 0;
         setTimeout(() => process.exit(), 1000).unref();
       },
       (error: unknown) => {

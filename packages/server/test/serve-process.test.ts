@@ -141,6 +141,39 @@ describe('grantboard serve', { timeout: 60_000 }, () => {
     },
   );
 
+  it('closes a request held open past SHUTDOWN_TIMEOUT_SECONDS, says so, and exits 1', async () => {
+    const databasePath = freshDatabase();
+    const server = await startServerProcess({ DATABASE_URL: `sqlite:${databasePath}`, SHUTDOWN_TIMEOUT_SECONDS: '1' });
+    const port = Number(new URL(server.url).port);
+    // A form whose body never arrives in full: the request stays in flight for ever.
+    const held = connect(port, '127.0.0.1');
+    await once(held, 'connect');
+    const response = readResponse(held);
+    held.write(
+      `POST /oauth/introspect HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\ntoken=`,
+    );
+    await server.waitForOutput(/"url":"\/oauth\/introspect"/);
+
+    const exit = server.stop('SIGTERM');
+    await server.waitForOutput(/shutdown deadline passed/);
+    // The server closed the connection without answering.
+    expect(await response).toBe('');
+    expect(await exit).toEqual({ code: 1, signal: null });
+    const deadline = server
+      .output()
+      .split('\n')
+      .find((line) => line.includes('shutdown deadline passed'));
+    expect(JSON.parse(deadline!)).toMatchObject({
+      level: 50,
+      signal: 'SIGTERM',
+      timeoutSeconds: 1,
+      openConnections: 1,
+      msg: 'shutdown deadline passed: closing the connections still open',
+    });
+    // The database was still closed properly after the connections.
+    expect(existsSync(`${databasePath}-wal`)).toBe(false);
+  });
+
   it('starts and stops as the release check runs it: exit code 0 and nothing that looks like an error', async () => {
     const server = await startServerProcess({
       DATABASE_URL: `sqlite:${freshDatabase()}`,

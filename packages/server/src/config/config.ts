@@ -45,6 +45,10 @@ export interface Config {
   /** Client metadata documents may come from loopback and private addresses (never in production). */
   clientMetadataAllowPrivate: boolean;
   production: boolean;
+  /** Whether `/demo/callback` is served: for apps registered with it (`auto`), always, or never. */
+  demoCallback: 'auto' | 'on' | 'off';
+  /** How long a graceful shutdown waits for requests in flight before it closes their connections. */
+  shutdownTimeoutSeconds: number;
   /**
    * Test controls (ARCHITECTURE.md decision 18): `GRANTBOARD_TEST_CONTROLS=on`, refused with
    * `NODE_ENV=production` unless `force`.
@@ -67,6 +71,15 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
     throw new ConfigError(`${name} must be a whole number of at least ${min}, not '${raw}'.`);
   }
   return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')}, not '${raw}'.`);
+  }
+  return raw as T;
 }
 
 function parseSecretKey(raw: string, name = 'GRANTBOARD_SECRET_KEY'): Buffer {
@@ -193,6 +206,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     registrationsPerHour: integer(merged, 'REGISTRATIONS_PER_HOUR', DEFAULTS.registrationsPerHour, 0),
     clientMetadataAllowPrivate: clientMetadataAllowPrivate(merged.CLIENT_METADATA_ALLOW_PRIVATE, production),
     production,
+    demoCallback: oneOf(merged, 'DEMO_CALLBACK', ['auto', 'on', 'off'] as const, DEFAULTS.demoCallback),
+    shutdownTimeoutSeconds: integer(merged, 'SHUTDOWN_TIMEOUT_SECONDS', DEFAULTS.shutdownTimeoutSeconds, 1),
     testControls: testControlsSetting(merged.GRANTBOARD_TEST_CONTROLS, production, warn),
     adminTokenDigests: (merged.GRANTBOARD_ADMIN_TOKENS ?? '')
       .split(',')

@@ -32,6 +32,16 @@ export const DEFAULTS = {
   signInConcurrentPasswordChecks: 2,
   /** `SIGNIN_QUEUED_PASSWORD_CHECKS`: checks that may wait for a slot; past that a sign-in is told to try again. */
   signInQueuedPasswordChecks: 32,
+  /**
+   * `DEMO_CALLBACK`: `/demo/callback`, the demo apps' redirect URI, is served for the apps registered
+   * with it (`auto`: the ones `grantboard demo` creates), for any request (`on`), or never (`off`).
+   */
+  demoCallback: 'auto' as 'auto' | 'on' | 'off',
+  /**
+   * `SHUTDOWN_TIMEOUT_SECONDS`: how long SIGTERM/SIGINT waits for requests in flight; past it their
+   * connections are closed and the process exits with code 1.
+   */
+  shutdownTimeoutSeconds: 10,
   /** `ID_TOKEN_ISSUER`: `iss` of Web SDK id tokens; `miro` so existing app back ends verify them unchanged. */
   idTokenIssuer: 'miro',
   /** `LOG_LEVEL`: pino log level. */

@@ -243,6 +243,11 @@ export function appService(
       return repos.apps.list(teamId);
     },
 
+    /** The apps that registered this exact redirect URI (the demo apps, for `/demo/callback`). */
+    withRedirectUri(uri: string): Promise<App[]> {
+      return repos.apps.withRedirectUri(uri);
+    },
+
     /** The app with this client id; anything that is not a client id is not looked up. */
     async find(clientId: string): Promise<App | undefined> {
       return isNumericId(clientId) || isMetadataDocumentUrl(clientId) ? repos.apps.findById(clientId) : undefined;

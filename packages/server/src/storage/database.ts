@@ -229,9 +229,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return (
     typeof message === 'string' &&
-    // The last: a plan refused inside a transaction after a migration (see withNamedStatements); the
-    // retry prepares it anew.
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|cached plan must not change result type/.test(
+    // A plan refused inside a transaction after a migration (see withNamedStatements); the retry
+    // prepares it anew. A handle already closed (Kysely's "driver has already been destroyed",
+    // better-sqlite3's "connection is not open", pg's ended pool) — during a shutdown, or after the
+    // database was closed under the server — cannot answer either: 503, like a database that is down.
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|cached plan must not change result type|driver has already been destroyed|The database connection is not open|Cannot use a pool after calling end on the pool/.test(
       message,
     )
   );

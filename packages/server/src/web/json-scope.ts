@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toApiError } from '../api/error-handler.js';
 import { ApiError } from '../api/errors.js';
 import { typeboxValidatorCompiler } from '../api/validation.js';
-import { noStore } from '../http/responses.js';
+import { UNAVAILABLE_RETRY_SECONDS } from '../http/failures.js';
+import { noStore, retryAfter } from '../http/responses.js';
 import { secretsEqual } from '../lib/compare.js';
 import type { Sessions, SignedIn } from './session.js';
 
@@ -23,6 +24,7 @@ export function jsonUser(request: FastifyRequest): SignedIn {
 }
 
 function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  if (error.status === 503) retryAfter(reply, UNAVAILABLE_RETRY_SECONDS);
   return noStore(reply.code(error.status))
     .header('content-type', 'application/json; charset=utf-8')
     .send(error.toBody());

@@ -14,6 +14,7 @@ import { appsPages } from './pages/apps.js';
 import { authorizePages } from './pages/authorize.js';
 import { boardPages } from './pages/board.js';
 import { boardInstallPages } from './pages/board-install.js';
+import { demoCallbackPages } from './pages/demo-callback.js';
 import { errorPage } from './pages/error-page.js';
 import { homePage, homePages } from './pages/home.js';
 import { orgAppsPages } from './pages/org-apps.js';
@@ -26,6 +27,7 @@ import { ROUTES } from './routes.js';
 import { sessions as createSessions } from './session.js';
 import { staticScripts } from './static-scripts.js';
 import { ICON, STYLESHEET } from './stylesheet.js';
+import { refuseInvalidText } from './text-inputs.js';
 
 /**
  * Server-rendered pages: sign-in, the install & authorize (consent) page, the developer console,
@@ -35,6 +37,13 @@ import { ICON, STYLESHEET } from './stylesheet.js';
 export async function webPlugin(app: FastifyInstance, context: AppContext): Promise<void> {
   await app.register(cookie);
   const sessions = createSessions(context);
+  // Pages take HTML forms only; the JSON scope sets its own parser. Anything else is a 415 page.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+  // Every query value, path parameter and field, checked once for every page and JSON endpoint.
+  app.addHook('preValidation', refuseInvalidText);
   // Set before any route or scope is registered, so the signed-in scope inherits it.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     // Domain refusals that a page did not handle itself: a sentence fit to show.
@@ -44,6 +53,14 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
     const failure = classifyFailure(error, request);
     switch (failure.kind) {
       case 'client':
+        if (failure.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+          return errorPage(
+            reply,
+            415,
+            'Unsupported form encoding',
+            'Grantboard’s forms are sent as application/x-www-form-urlencoded, as a browser sends them.',
+          );
+        }
         return errorPage(reply, failure.status, 'Bad request', 'The request could not be understood.');
       case 'unavailable':
         retryAfter(reply, UNAVAILABLE_RETRY_SECONDS);
@@ -82,6 +99,7 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
   signInPages(app, context, sessions);
   authorizePages(app, context, sessions);
   homePages(app, context);
+  demoCallbackPages(app, context, sessions);
   await signedInScope(app, sessions, (scope) => {
     homePage(scope, context, sessions);
     appsPages(scope, context, sessions);

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { type OutboxEvent, writeOutbox } from '../outbox.js';
 import { prepare } from '../prepared.js';
 import type { AppsTable, ClientRegistration, Tables } from '../schema.js';
@@ -115,6 +115,18 @@ export function appsRepository(db: Kysely<Tables>) {
       let query = db.selectFrom('apps').selectAll().orderBy('created_at');
       if (teamId !== undefined) query = query.where('team_id', '=', teamId);
       return (await query.execute()).map(toApp);
+    },
+    /** The apps that registered this exact redirect URI. */
+    async withRedirectUri(uri: string): Promise<App[]> {
+      // Narrowed in SQL by the quoted URI in the JSON array (LIKE's wildcards escaped), decided exactly here.
+      const pattern = `%${JSON.stringify(uri).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = await db
+        .selectFrom('apps')
+        .selectAll()
+        .where(sql<boolean>`redirect_uris like ${pattern} escape '\\'`)
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toApp).filter((app) => app.redirectUris.includes(uri));
     },
     /** The apps of every developer team the user belongs to, with the team's name, in one query. */
     async ofMember(userId: string): Promise<{ app: App; teamName: string }[]> {

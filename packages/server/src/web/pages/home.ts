@@ -52,7 +52,7 @@ export function homePage(app: FastifyInstance, { services, config }: AppContext,
   });
 }
 
-/** Public pages: where a Web SDK install ends, and the demo apps' redirect URI. */
+/** Public pages: where a Web SDK install ends. */
 export function homePages(app: FastifyInstance, { config }: AppContext): void {
   const names = cookieNames(config.publicUrl);
   // Where the browser lands after an app's back end finished Web SDK authorization (wire spec §7.2).
@@ -69,25 +69,5 @@ export function homePages(app: FastifyInstance, { config }: AppContext): void {
       title: 'App installed',
       body: html`<div class="card"><h1>App installed</h1><p>The app is installed and authorized. You can close this window.</p></div>`,
     });
-  });
-
-  // The demo apps' redirect URI: shows the code and how to exchange it, for trying the flow with curl.
-  app.get('/demo/callback', async (request, reply) => {
-    const query = request.query as Record<string, string | undefined>;
-    const exchange = `curl -s -X POST '${config.publicUrl}${PATHS.token}' \\
-  -d grant_type=authorization_code \\
-  -d client_id='${query.client_id ?? ''}' \\
-  -d client_secret="$CLIENT_SECRET" \\
-  -d code='${query.code ?? ''}' \\
-  -d redirect_uri='${config.publicUrl}/demo/callback'`;
-    const body = query.error
-      ? html`<div class="card"><h1>Authorization ended</h1><p class="error" role="alert"><code>${query.error}</code>: ${query.error_description ?? ''}</p></div>`
-      : html`<div class="card">
-  <h1>Authorization code received</h1>
-  <p>This is the demo apps' redirect URI. A real app's back end would now exchange the code for tokens within 10 minutes:</p>
-  <pre>${exchange}</pre>
-  <p class="muted">Team <code>${query.team_id ?? ''}</code> · state <code>${query.state ?? '(none)'}</code> · issuer <code>${query.iss ?? ''}</code></p>
-</div>`;
-    return sendPage(reply, { title: 'Demo callback', body });
   });
 }
