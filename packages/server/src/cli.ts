@@ -325,7 +325,7 @@ const COMMANDS: Record<string, Command> = {
       let createdBy = o['created-by'] as string | undefined;
       if (!createdBy) {
         // The developer team's first admin stands in as the app's creator.
-        createdBy = (await env.repos.teams.members(teamId)).find((m) => m.role === 'admin')?.id;
+        createdBy = await env.services.teams.firstAdmin(teamId);
         if (!createdBy)
           throw new ValidationError(`Team ${teamId} has no admin to own the app; pass --created-by USER_ID.`);
       }
@@ -352,7 +352,7 @@ const COMMANDS: Record<string, Command> = {
     options: { team: { type: 'string' } },
     database: 'read',
     async run(env, o) {
-      const apps = await env.repos.apps.list(o.team as string | undefined);
+      const apps = await env.services.apps.list(o.team as string | undefined);
       const docs = apps.map((a) => appDocument(a, env, false));
       print(
         !!o.json,
@@ -372,7 +372,7 @@ const COMMANDS: Record<string, Command> = {
     database: 'read',
     async run(env, o, positionals) {
       const id = appIdArgument(positionals, 'show');
-      const app = await env.repos.apps.findById(id);
+      const app = await env.services.apps.find(id);
       if (!app) throw new NotFoundError(`There is no app with client id ${id}.`);
       const doc = appDocument(app, env, true);
       print(!!o.json, doc, JSON.stringify(doc, null, 2));
@@ -442,7 +442,7 @@ const COMMANDS: Record<string, Command> = {
     options: { team: { type: 'string' } },
     database: 'read',
     async run(env, o) {
-      const rows = await env.repos.installations.list(o.team as string | undefined);
+      const rows = await env.services.installs.list(o.team as string | undefined);
       const docs = rows.map((r) => ({
         appId: r.appId,
         appName: r.appName,

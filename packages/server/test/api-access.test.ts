@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../src/api/plugin.js';
 import type { AppContext } from '../src/app-context.js';
-import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody } from './helpers/api.js';
+import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody, startApi } from './helpers/api.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
@@ -17,8 +17,7 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
   let shape: string;
   let tag: string;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
-    alice = await apiAs(t);
+    ({ t, alice } = await startApi(dialect));
     board = await createBoard(alice, { name: 'Private plans' });
     sticky = await createSticky(alice, board);
     text = (await alice.call('POST', `/v2/boards/${enc(board)}/texts`, { data: { content: 't' } })).json().id;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody } from './helpers/api.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody, startApi } from './helpers/api.js';
+import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 const NOW = '2026-11-29T12:00:00.000Z';
@@ -10,8 +10,7 @@ describe.each(DIALECTS)('boards API on %s', (dialect) => {
   let t: TestApp;
   let alice: ApiCaller;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
-    alice = await apiAs(t);
+    ({ t, alice } = await startApi(dialect));
   });
   afterAll(() => t?.close());
 

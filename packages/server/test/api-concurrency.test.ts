@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiCaller, apiAs, createBoard, enc } from './helpers/api.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { type ApiCaller, createBoard, enc, startApi } from './helpers/api.js';
+import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 describe.each(DIALECTS)('API under concurrent requests on %s', (dialect) => {
   let t: TestApp;
   let alice: ApiCaller;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
-    alice = await apiAs(t);
+    ({ t, alice } = await startApi(dialect));
   });
   afterAll(() => t?.close());
 

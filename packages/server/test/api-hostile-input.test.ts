@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiCaller, apiAs, createBoard, createSticky, enc } from './helpers/api.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { type ApiCaller, createSticky, enc, startBoardApi } from './helpers/api.js';
+import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 /** Enough runs to find shape mistakes, few enough to keep the file fast on two shared cores. */
@@ -49,10 +49,7 @@ describe.each(DIALECTS)('hostile input on %s', (dialect) => {
   let board: string;
   let path: string;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
-    alice = await apiAs(t);
-    board = await createBoard(alice, { name: 'Target' });
-    path = `/v2/boards/${enc(board)}`;
+    ({ t, alice, board, path } = await startBoardApi(dialect, 'Target'));
   });
   afterAll(() => t?.close());
 

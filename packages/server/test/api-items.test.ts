@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody } from './helpers/api.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { type ApiCaller, createBoard, createSticky, enc, errorBody, startBoardApi } from './helpers/api.js';
+import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 const NOW = '2026-11-29T12:00:00.000Z';
@@ -12,10 +12,7 @@ describe.each(DIALECTS)('items API on %s', (dialect) => {
   let board: string;
   let path: string;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
-    alice = await apiAs(t);
-    board = await createBoard(alice, { name: 'Items' });
-    path = `/v2/boards/${enc(board)}`;
+    ({ t, alice, board, path } = await startBoardApi(dialect, 'Items'));
   });
   afterAll(() => t?.close());
 

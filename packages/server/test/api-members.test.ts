@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiCaller, apiAs, createBoard, enc, errorBody } from './helpers/api.js';
-import { PASSWORD, startTestApp, type TestApp } from './helpers/app.js';
+import { type ApiCaller, apiAs, enc, errorBody, startBoardApi } from './helpers/api.js';
+import { PASSWORD, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 const BASE = 'http://localhost:3000';
@@ -13,9 +13,7 @@ describe.each(DIALECTS)('board members API on %s', (dialect) => {
   let members: string;
   const extra: { id: string; email: string }[] = [];
   beforeAll(async () => {
-    t = await startTestApp(dialect);
-    alice = await apiAs(t);
-    board = await createBoard(alice, { name: 'Team space' });
+    ({ t, alice, board } = await startBoardApi(dialect, 'Team space'));
     members = `/v2/boards/${enc(board)}/members`;
     for (const name of ['Carol', 'Dan', 'Erin']) {
       const user = await t.services.accounts.createUser({

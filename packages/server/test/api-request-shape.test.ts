@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../src/api/plugin.js';
 import type { AppContext } from '../src/app-context.js';
-import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody } from './helpers/api.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { type ApiCaller, createSticky, enc, errorBody, startBoardApi } from './helpers/api.js';
+import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 /** ARCHITECTURE.md decision 16: strict where a mistake costs data, lenient where Miro is. */
@@ -12,10 +12,7 @@ describe.each(DIALECTS)('what a REST request may carry, on %s', (dialect) => {
   let board: string;
   let path: string;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
-    alice = await apiAs(t);
-    board = await createBoard(alice, { name: 'Shape' });
-    path = `/v2/boards/${enc(board)}`;
+    ({ t, alice, board, path } = await startBoardApi(dialect, 'Shape'));
   });
   afterAll(() => t?.close());
 

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { MiroApi } from '@mirohq/miro-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody } from './helpers/api.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { type ApiCaller, apiAs, createBoard, createSticky, enc, errorBody, startBoardApi } from './helpers/api.js';
+import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 const BASE = 'http://localhost:3000';
@@ -14,10 +14,7 @@ describe.each(DIALECTS)('tags on %s', (dialect) => {
   let path: string;
   let miro: MiroApi;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
-    alice = await apiAs(t);
-    board = await createBoard(alice, { name: 'Tagged' });
-    path = `/v2/boards/${enc(board)}`;
+    ({ t, alice, board, path } = await startBoardApi(dialect, 'Tagged'));
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     miro = new MiroApi(alice.token, `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`);
   });

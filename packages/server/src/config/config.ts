@@ -23,6 +23,9 @@ export interface Config {
   signInMaxFailuresPerAccount: number;
   signInMaxFailuresPerAddress: number;
   signInThrottleWindowSeconds: number;
+  /** Password checks (scrypt) one process runs at once, and how many more may wait their turn. */
+  signInConcurrentPasswordChecks: number;
+  signInQueuedPasswordChecks: number;
   idTokenIssuer: string;
   logLevel: string;
   dbPoolMax: number;
@@ -33,6 +36,10 @@ export interface Config {
   janitorIntervalSeconds: number;
   metricsToken: string | undefined;
   tokenRequestsPerMinute: number;
+  registrationTtlSeconds: number;
+  registrationsPerHour: number;
+  /** Client metadata documents may come from loopback and private addresses (never in production). */
+  clientMetadataAllowPrivate: boolean;
   production: boolean;
   /**
    * Test controls (ARCHITECTURE.md decision 18): `GRANTBOARD_TEST_CONTROLS=on`, refused with
@@ -153,6 +160,18 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       DEFAULTS.signInThrottleWindowSeconds,
       1,
     ),
+    signInConcurrentPasswordChecks: integer(
+      merged,
+      'SIGNIN_CONCURRENT_PASSWORD_CHECKS',
+      DEFAULTS.signInConcurrentPasswordChecks,
+      1,
+    ),
+    signInQueuedPasswordChecks: integer(
+      merged,
+      'SIGNIN_QUEUED_PASSWORD_CHECKS',
+      DEFAULTS.signInQueuedPasswordChecks,
+      0,
+    ),
     idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
     logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,
     dbPoolMax: integer(merged, 'DB_POOL_MAX', DEFAULTS.dbPoolMax, 1),
@@ -162,6 +181,9 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     metricsToken: merged.METRICS_TOKEN || DEFAULTS.metricsToken,
     tokenRequestsPerMinute: integer(merged, 'TOKEN_REQUESTS_PER_MINUTE', DEFAULTS.tokenRequestsPerMinute, 0),
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
+    registrationTtlSeconds: integer(merged, 'REGISTRATION_TTL_SECONDS', DEFAULTS.registrationTtlSeconds, 60),
+    registrationsPerHour: integer(merged, 'REGISTRATIONS_PER_HOUR', DEFAULTS.registrationsPerHour, 0),
+    clientMetadataAllowPrivate: clientMetadataAllowPrivate(merged.CLIENT_METADATA_ALLOW_PRIVATE, production),
     production,
     testControls: testControlsSetting(merged.GRANTBOARD_TEST_CONTROLS, production, warn),
     adminTokenDigests: (merged.GRANTBOARD_ADMIN_TOKENS ?? '')
@@ -171,6 +193,13 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       .map(adminTokenDigest),
     fixturesPath: merged.GRANTBOARD_FIXTURES || undefined,
   };
+}
+
+function clientMetadataAllowPrivate(raw: string | undefined, production: boolean): boolean {
+  if (raw === undefined || raw === '' || raw === 'off') return DEFAULTS.clientMetadataAllowPrivate;
+  if (raw !== 'on') throw new ConfigError(`CLIENT_METADATA_ALLOW_PRIVATE must be 'on' or 'off', not '${raw}'.`);
+  if (production) throw new ConfigError('CLIENT_METADATA_ALLOW_PRIVATE=on is refused when NODE_ENV=production.');
+  return true;
 }
 
 /** Admin tokens are kept as digests only (docs/security.md); at least 32 characters each. */

@@ -17,9 +17,14 @@ export function teamService({ repos }: ServiceContext) {
       return isNumericId(teamId) ? repos.teams.membership(teamId, userId) : undefined;
     },
 
+    /** The team's first admin, who stands in as the creator of an app the operator registers. */
+    async firstAdmin(teamId: string): Promise<string | undefined> {
+      return (await repos.teams.members(teamId)).find((m) => m.role === 'admin')?.id;
+    },
+
     /** A team's name, e.g. an app's developer team on a consent page. */
-    async name(teamId: string): Promise<string | undefined> {
-      return (await repos.teams.findById(teamId))?.name;
+    async name(teamId: string | null): Promise<string | undefined> {
+      return teamId === null ? undefined : (await repos.teams.findById(teamId))?.name;
     },
 
     /** The team's audit log, newest first: team admins only. */

@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
-import type { TestApp } from './app.js';
+import type { Dialect } from '../../src/storage/database.js';
+import { startTestApp, type TestApp } from './app.js';
 import { obtainTokens } from './oauth.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -66,4 +67,27 @@ export async function createSticky(
 
 export function errorBody(status: number, code: string, message: string, context?: Record<string, unknown>) {
   return { status, code, message, type: 'error', ...(context === undefined ? {} : { context }) };
+}
+
+/** Where most REST API suites start: the seeded app and Alice's read-write caller. */
+export interface ApiStart {
+  t: TestApp;
+  alice: ApiCaller;
+}
+
+/** An `ApiStart` with a board of Alice's and its `/v2/boards/{id}` path. */
+export interface BoardApiStart extends ApiStart {
+  board: string;
+  path: string;
+}
+
+export async function startApi(dialect: Dialect, overrides: Record<string, string> = {}): Promise<ApiStart> {
+  const t = await startTestApp(dialect, overrides);
+  return { t, alice: await apiAs(t) };
+}
+
+export async function startBoardApi(dialect: Dialect, boardName: string): Promise<BoardApiStart> {
+  const { t, alice } = await startApi(dialect);
+  const board = await createBoard(alice, { name: boardName });
+  return { t, alice, board, path: `/v2/boards/${enc(board)}` };
 }

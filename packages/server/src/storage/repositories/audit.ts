@@ -16,6 +16,8 @@ export type AuditEventType =
   | 'app_updated'
   | 'app_deleted'
   | 'team_settings_changed'
+  | 'client_registered'
+  | 'agent_bound'
   | 'tokens_issued_for_test'
   | 'code_issued_for_test'
   | 'test_control_used';

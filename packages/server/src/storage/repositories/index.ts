@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../schema.js';
+import { appDataRepository } from './app-data.js';
 import { appsRepository } from './apps.js';
 import { auditRepository } from './audit.js';
 import { boardMembersRepository } from './board-members.js';
 import { boardsRepository } from './boards.js';
 import { codesRepository } from './codes.js';
+import { connectorsRepository } from './connectors.js';
+import { groupsRepository } from './groups.js';
 import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
@@ -31,6 +34,9 @@ export function createRepositories(db: Kysely<Tables>) {
     boardMembers: boardMembersRepository(db),
     items: itemsRepository(db),
     tags: tagsRepository(db),
+    connectors: connectorsRepository(db),
+    groups: groupsRepository(db),
+    appData: appDataRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
     testControls: testControlsRepository(db),
