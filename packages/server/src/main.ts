@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
+import { createServices } from './domain/services.js';
+import { loadFixtures, readFixtures } from './fixtures/load.js';
+import { systemClock } from './lib/clock.js';
 import { openDatabase } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { createRepositories, type Repositories } from './storage/repositories/index.js';
@@ -35,8 +38,19 @@ function warnAboutProductionSettings(app: FastifyInstance, config: Config): void
  * (docs/operations.md); a second signal exits at once with code 1.
  */
 export async function serve(config: Config): Promise<FastifyInstance> {
+  // A bad fixtures file stops the start before anything is opened (docs/testing.md).
+  const fixtures = config.fixturesPath === undefined ? undefined : readFixtures(config.fixturesPath);
   const database = openDatabase(config.databaseUrl, { poolMax: config.dbPoolMax });
   await migrateToLatest(database.db);
+  if (fixtures) {
+    const services = createServices({ config, repos: createRepositories(database.db), clock: systemClock });
+    try {
+      await loadFixtures(services, fixtures, config.fixturesPath);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
   const app = await buildApp(config, { database });
   let janitor: NodeJS.Timeout | undefined;
   // Fastify accepts hooks only before it listens. Its own onClose, which waits for the requests in
