@@ -145,6 +145,25 @@ describe.each(DIALECTS)('the admin API (/admin/v1) on %s', (dialect) => {
     expect(issued.statusCode).toBe(200);
   });
 
+  it('loads fixtures, idempotently, and names the place of a bad reference', async () => {
+    const fixtures = {
+      users: [{ email: 'fx@example.com', password: 'long enough', name: 'Fx' }],
+      teams: [{ name: 'Fx team', members: [{ email: 'fx@example.com', role: 'admin' }] }],
+    };
+    expect((await admin(t, 'POST', '/fixtures', fixtures)).statusCode).toBe(204);
+    expect((await admin(t, 'POST', '/fixtures', fixtures)).statusCode).toBe(204);
+    expect((await t.services.accounts.listUsers()).filter((u) => u.email === 'fx@example.com')).toHaveLength(1);
+    const bad = await admin(t, 'POST', '/fixtures', {
+      ...fixtures,
+      teams: [{ name: 'Fx team', members: [{ email: 'nobody@example.com', role: 'admin' }] }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toEqual({
+      code: 'invalid',
+      message: 'the request body at /teams/0/members/0/email: no user with email nobody@example.com in /users.',
+    });
+  });
+
   it('publishes its OpenAPI document, built from the route declarations', async () => {
     const doc = (await admin(t, 'GET', '/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');

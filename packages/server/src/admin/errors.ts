@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../api/errors.js';
 import { ForbiddenError, InvalidScopeError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { FixturesError } from '../fixtures/load.js';
 import { classifyFailure, UNAVAILABLE_RETRY_SECONDS } from '../http/failures.js';
 import { noStore, retryAfter } from '../http/responses.js';
 
@@ -20,6 +21,7 @@ function describe(error: unknown, request: FastifyRequest): { status: number; bo
   const body = (code: string, message: string, field?: string): AdminErrorBody => ({
     error: { code, message, ...(field ? { field } : {}) },
   });
+  if (error instanceof FixturesError) return { status: 400, body: body('invalid', error.message) };
   if (error instanceof AdminUnauthorized) return { status: 401, body: body('unauthorized', error.message) };
   if (error instanceof ValidationError) return { status: 400, body: body('invalid', error.message, error.field) };
   if (error instanceof InvalidScopeError) return { status: 400, body: body('invalid', error.message, 'scopes') };

@@ -1,6 +1,8 @@
 import type { AppContext } from '../app-context.js';
 import type { App } from '../domain/model.js';
 import type { TokenFault } from '../domain/test-controls-service.js';
+import { loadFixtures } from '../fixtures/load.js';
+import { FixturesFile } from '../fixtures/schema.js';
 import { type AdminRoute, defineAdminRoute } from './route.js';
 import * as S from './schemas.js';
 
@@ -239,6 +241,16 @@ export function adminRoutes({ services }: AppContext): AdminRoute[] {
       status: 204,
       schema: { body: S.ClockAdvance },
       handle: ({ body }) => controls.advanceClock(body.appId, body.seconds),
+    }),
+    defineAdminRoute({
+      method: 'POST',
+      url: '/fixtures',
+      operationId: 'loadFixtures',
+      summary: 'Load a fixtures document (docs/testing.md); idempotent',
+      tag: 'Fixtures',
+      status: 204,
+      schema: { body: FixturesFile },
+      handle: ({ body }) => loadFixtures(services, body, 'the request body'),
     }),
   ];
   return routes as AdminRoute[];
