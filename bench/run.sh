@@ -24,3 +24,6 @@ export MINT_REFRESH=${MINT_REFRESH:-120000} MINT_CODES=${MINT_CODES:-120000}
 export RESULTS=$root/bench/results
 mkdir -p "$RESULTS"
 "$work/run.sh" "${1:-all}" "${2:-floor-fastify,node-oauth2-server,oidc-provider,grantboard-sqlite,grantboard-sqlite-board,grantboard-sqlite-2p,grantboard-postgres,grantboard-postgres-board,grantboard-postgres-2p}"
+
+# Cold start on an in-memory database with fixtures, to /readyz (docs/testing.md).
+(cd "$root" && node bench/cold-start.mjs) | tee "$RESULTS/cold-start.json"

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { adminPlugin } from './admin/plugin.js';
 import { apiFrameworkErrors } from './api/framework-errors.js';
 import { apiPlugin } from './api/plugin.js';
 import type { AppContext } from './app-context.js';
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(async (scope) => webPlugin(scope, context));
   await app.register(async (scope) => apiPlugin(scope, context));
   await app.register(async (scope) => mcpPlugin(scope, context));
+  if (config.adminTokenDigests.length > 0) await app.register(async (scope) => adminPlugin(scope, context));
 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({

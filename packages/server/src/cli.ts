@@ -6,6 +6,7 @@ import type { AppChanges } from './domain/app-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js';
 import { createServices, type Services } from './domain/services.js';
 import type { TokenFault } from './domain/test-controls-service.js';
+import { FixturesError } from './fixtures/load.js';
 import { systemClock } from './lib/clock.js';
 import { serve } from './main.js';
 import { type Database, DatabaseNotFoundError, openDatabase } from './storage/database.js';
@@ -15,7 +16,7 @@ import { createRepositories, type Repositories } from './storage/repositories/in
 
 const USAGE = `Usage: grantboard <command> [options]
 
-  serve                                  migrate, then serve HTTP (configured by environment)
+  serve [--fixtures FILE]                migrate, load the fixtures (JSON, docs/testing.md), then serve HTTP
   migrate                                apply pending database migrations
   demo                                   seed demo data once and print how to try it
   users create --email E --password P --name N
@@ -560,6 +561,14 @@ async function demo(): Promise<void> {
   });
 }
 
+function parseServeArgs(args: string[]) {
+  try {
+    return parseArgs({ args, options: { fixtures: { type: 'string' } }, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 /** Runs a CLI command; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [first, second] = argv;
@@ -569,7 +578,9 @@ export async function main(argv: string[]): Promise<number> {
       return first ? 0 : 2;
     }
     if (first === 'serve') {
-      await serve(loadConfig());
+      const { values } = parseServeArgs(argv.slice(1));
+      const config = loadConfig();
+      await serve(values.fixtures ? { ...config, fixturesPath: values.fixtures } : config);
       return 0;
     }
     if (first === 'migrate') {
@@ -618,6 +629,7 @@ function describeFailure(error: unknown): { code: string; message: string } {
   if (error instanceof NotFoundError) return { code: 'not_found', message };
   if (error instanceof ForbiddenError) return { code: 'forbidden', message };
   if (error instanceof ConfigError) return { code: 'config', message };
+  if (error instanceof FixturesError) return { code: 'fixtures', message };
   if (error instanceof DatabaseNotFoundError)
     return {
       code: 'no_database',

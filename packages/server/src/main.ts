@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import { createServices } from './domain/services.js';
+import { loadFixtures, readFixtures } from './fixtures/load.js';
 import { systemClock } from './lib/clock.js';
 import { openDatabase } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
@@ -39,8 +40,20 @@ function warnAboutProductionSettings(app: FastifyInstance, config: Config): void
  * connections closed, and the exit code is 1; a second signal exits at once with code 1.
  */
 export async function serve(config: Config): Promise<FastifyInstance> {
+  // A bad fixtures file stops the start before anything is opened (docs/testing.md).
+  const fixtures = config.fixturesPath === undefined ? undefined : readFixtures(config.fixturesPath);
   const database = openDatabase(config.databaseUrl, { poolMax: config.dbPoolMax });
   await migrateToLatest(database.db);
+  const repos = createRepositories(database.db);
+  const services = createServices({ config, repos, clock: systemClock });
+  if (fixtures) {
+    try {
+      await loadFixtures(services, fixtures, config.fixturesPath);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
   const app = await buildApp(config, { database });
   let janitor: NodeJS.Timeout | undefined;
   let webhooks: WebhookWorker | undefined;
@@ -58,8 +71,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     await app.close();
     throw error;
   }
-  janitor = scheduleJanitor(app, config, createRepositories(database.db));
-  const services = createServices({ config, repos: createRepositories(database.db), clock: systemClock });
+  janitor = scheduleJanitor(app, config, repos);
   webhooks = webhookWorker({ services, config, clock: systemClock, log: app.log });
   webhooks.start();
 

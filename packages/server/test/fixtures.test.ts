@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliJson } from './helpers/cli.js';
+import { startServerProcess } from './helpers/server-process.js';
+
+const CLIENT_ID = '3458764500000000042';
+const CLIENT_SECRET = `gbs_${'C'.repeat(43)}`;
+
+const FIXTURES = {
+  users: [
+    { email: 'dev@example.com', password: 'long enough', name: 'Dev' },
+    { email: 'pat@example.com', password: 'long enough', name: 'Pat' },
+  ],
+  teams: [
+    {
+      name: 'Design',
+      members: [
+        { email: 'dev@example.com', role: 'admin' },
+        { email: 'pat@example.com', role: 'member' },
+      ],
+    },
+  ],
+  apps: [
+    {
+      name: 'Reporter',
+      team: 'Design',
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      expiring: true,
+      redirectUris: ['http://127.0.0.1:9/cb'],
+      scopes: ['boards:read'],
+      installations: [{ team: 'Design', by: 'dev@example.com' }],
+    },
+  ],
+};
+
+/** A token request with the fixed credentials: invalid_grant (not invalid_client) proves the app and its secret. */
+async function clientKnown(url: string): Promise<string> {
+  const response = await fetch(`${url}/v1/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: 'not-a-code',
+      redirect_uri: 'http://127.0.0.1:9/cb',
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    }),
+  });
+  return ((await response.json()) as { error: string }).error;
+}
+
+describe('fixtures (GRANTBOARD_FIXTURES)', { timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'grantboard-fixtures-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    return path;
+  };
+
+  it('loads into an in-memory database: ready at once, with the fixed client id and secret', async () => {
+    const server = await startServerProcess({
+      DATABASE_URL: 'sqlite::memory:',
+      GRANTBOARD_FIXTURES: file('memory.json', FIXTURES),
+    });
+    try {
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      expect(await clientKnown(server.url)).toBe('invalid_grant');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('is idempotent across restarts on the same database', async () => {
+    const env = {
+      DATABASE_URL: `sqlite:${join(dir, 'restart.db')}`,
+      GRANTBOARD_FIXTURES: file('restart.json', FIXTURES),
+    };
+    for (let start = 0; start < 2; start++) {
+      const server = await startServerProcess(env);
+      try {
+        expect(await clientKnown(server.url)).toBe('invalid_grant');
+      } finally {
+        await server.stop();
+      }
+    }
+    expect(cliJson<unknown[]>(['users', 'list'], env)).toHaveLength(2);
+    expect(cliJson<unknown[]>(['teams', 'list'], env)).toHaveLength(1);
+    const apps = cliJson<{ clientId: string }[]>(['apps', 'list'], env);
+    expect(apps.map((a) => a.clientId)).toEqual([CLIENT_ID]);
+    expect(cliJson<{ authorizedUsers: number }[]>(['installs', 'list'], env)).toHaveLength(1);
+    expect(cliJson<{ clientSecret: string }>(['apps', 'show', CLIENT_ID], env).clientSecret).toBe(CLIENT_SECRET);
+  });
+
+  it('refuses a bad file at start with a message naming the place', async () => {
+    const cases: [unknown, RegExp][] = [
+      ['{"users": [', /not valid JSON/],
+      [{ ...FIXTURES, apps: [{ ...FIXTURES.apps[0], expiring: 'yes' }] }, /at \/apps\/0\/expiring: Expected boolean/],
+      [{ ...FIXTURES, apps: [{ ...FIXTURES.apps[0], team: 'Nope' }] }, /at \/apps\/0\/team: no team named Nope/],
+      [{ ...FIXTURES, colour: 'red' }, /at \/colour: Unexpected property/],
+      [{ ...FIXTURES, apps: [{ ...FIXTURES.apps[0], scopes: ['boards:fly'] }] }, /at \/apps\/0\/scopes: .*boards:fly/],
+    ];
+    for (const [index, [content, message]] of cases.entries()) {
+      const path = file(`bad-${index}.json`, content);
+      const started = startServerProcess({ DATABASE_URL: 'sqlite::memory:', GRANTBOARD_FIXTURES: path });
+      await expect(started).rejects.toThrow(message);
+      await expect(started).rejects.toThrow(path);
+    }
+  });
+});
