@@ -35,7 +35,10 @@ function warnAboutProductionSettings(app: FastifyInstance, config: Config): void
  * (docs/operations.md); a second signal exits at once with code 1.
  */
 export async function serve(config: Config): Promise<FastifyInstance> {
-  const database = openDatabase(config.databaseUrl, { poolMax: config.dbPoolMax });
+  const database = openDatabase(config.databaseUrl, {
+    poolMax: config.dbPoolMax,
+    tokenCacheSize: config.tokenCacheSize,
+  });
   await migrateToLatest(database.db);
   const app = await buildApp(config, { database });
   let janitor: NodeJS.Timeout | undefined;
@@ -52,7 +55,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     await app.close();
     throw error;
   }
-  janitor = scheduleJanitor(app, config, createRepositories(database.db));
+  janitor = scheduleJanitor(app, config, createRepositories(database.db, database.tokenCache));
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {

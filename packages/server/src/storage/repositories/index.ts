@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../schema.js';
+import type { TokenCache } from '../token-cache.js';
 import { appsRepository } from './apps.js';
 import { auditRepository } from './audit.js';
 import { boardMembersRepository } from './board-members.js';
@@ -17,15 +18,16 @@ import { teamsRepository } from './teams.js';
 import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
 
-export function createRepositories(db: Kysely<Tables>) {
-  const statements = tokenStatements(db);
+/** `tokenCache`: the database's validated-token cache (`Database.tokenCache`); none without it. */
+export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache) {
+  const statements = tokenStatements(db, { announceFamilies: tokenCache?.announcesFamilies ?? false });
   return {
     users: usersRepository(db),
     teams: teamsRepository(db),
     apps: appsRepository(db),
     installations: installationsRepository(db),
     codes: codesRepository(db, statements),
-    tokens: tokensRepository(db, statements),
+    tokens: tokensRepository(db, statements, tokenCache),
     audit: auditRepository(db),
     sessions: sessionsRepository(db),
     boards: boardsRepository(db),

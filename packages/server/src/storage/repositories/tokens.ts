@@ -1,6 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { prepare } from '../prepared.js';
 import type { Tables, TokenFamiliesTable } from '../schema.js';
+import { createTokenCache, FAMILY_NOTICE, FAMILY_SCOPED, type TokenCache } from '../token-cache.js';
 import { splitScopes } from './apps.js';
 
 /** A token family: one grant of app × user × team × scopes, whose tokens live and die together. */
@@ -115,7 +116,10 @@ class RotationRefused<E> {
  * The token statements on the hot paths (every token check, rotation and code redemption),
  * prepared once per database: building and compiling them anew each time cost more than running them.
  */
-export function tokenStatements(db: Kysely<Tables>) {
+export function tokenStatements(
+  db: Kysely<Tables>,
+  options: { announceFamilies: boolean } = { announceFamilies: false },
+) {
   return {
     insertFamily: prepare(
       db,
@@ -188,6 +192,7 @@ export function tokenStatements(db: Kysely<Tables>) {
         .select([
           'a.expires_at as expiresAt',
           'f.created_at as createdAt',
+          'f.id as familyId',
           'f.scopes as scopes',
           'u.id as userId',
           'u.name as userName',
@@ -237,13 +242,18 @@ export function tokenStatements(db: Kysely<Tables>) {
     narrowFamily: prepare(db, (db, familyId: string, scopes: string) =>
       db.updateTable('token_families').set({ scopes }).where('id', '=', familyId),
     ),
-    revokeAccessOfFamily: prepare(db, (db, familyId: string, now: number) =>
-      db
+    // The rotation evicts this one family from the token cache itself, and on PostgreSQL the
+    // statement announces it to the other processes in the same round trip (storage/token-cache.ts).
+    revokeAccessOfFamily: prepare(db, (db, familyId: string, now: number) => {
+      const update = db
         .updateTable('access_tokens')
         .set({ revoked_at: now })
         .where('family_id', '=', familyId)
-        .where('revoked_at', 'is', null),
-    ),
+        .where('revoked_at', 'is', null);
+      return (
+        options.announceFamilies ? update.returning(sql<string>`${sql.raw(FAMILY_NOTICE)}`.as('notice')) : update
+      ).modifyEnd(sql.raw(FAMILY_SCOPED));
+    }),
   };
 }
 
@@ -270,7 +280,11 @@ export async function insertTokenSet(
     await statements.insertRefresh(executor, set.refresh.digest, family.id, set.refresh.expiresAt, family.createdAt);
 }
 
-export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements) {
+export function tokensRepository(
+  db: Kysely<Tables>,
+  statements: TokenStatements,
+  cache: TokenCache = createTokenCache(0),
+) {
   return {
     issue(set: TokenSet): Promise<void> {
       return db.transaction().execute((trx) => insertTokenSet(statements, trx, set));
@@ -278,8 +292,15 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
 
     /** The grant behind an access token, if the token is known and neither it nor its family is revoked. */
     async findAccess(digest: string): Promise<AccessGrant | undefined> {
+      const key = `a${digest}`;
+      const cached = cache.get(key) as AccessGrant | undefined;
+      if (cached) return cached;
+      const ticket = cache.ticket();
       const row = (await statements.findAccess(db, digest)).rows[0];
-      return row && { ...row, scopes: splitScopes(row.scopes) };
+      if (!row) return undefined;
+      const grant = { ...row, scopes: splitScopes(row.scopes) };
+      cache.set(ticket, key, grant.familyId, grant);
+      return grant;
     },
 
     /** A live (unrotated, unexpired) refresh token of a live family. */
@@ -302,15 +323,21 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
      * app), in one query; undefined when the token is unknown or revoked.
      */
     async findAccessWithContext(digest: string): Promise<AccessContext | undefined> {
+      const key = `c${digest}`;
+      const cached = cache.get(key) as AccessContext | undefined;
+      if (cached) return cached;
+      const ticket = cache.ticket();
       const row = (await statements.findAccessWithContext(db, digest)).rows[0];
       if (!row) return undefined;
-      const { installerId, installerName, ...rest } = row;
-      return {
+      const { installerId, installerName, familyId, ...rest } = row;
+      const context = {
         ...rest,
         scopes: splitScopes(row.scopes),
         createdById: installerId ?? row.userId,
         createdByName: installerName ?? row.userName,
       };
+      cache.set(ticket, key, familyId, context);
+      return context;
     },
 
     /**
@@ -356,11 +383,16 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
             family.scopes = decision.scopes;
           }
           await statements.revokeAccessOfFamily(trx, family.id, now);
+          cache.evictFamily(family.id);
           await statements.insertAccess(trx, request.access.digest, family.id, request.access.expiresAt, now);
           await statements.insertRefresh(trx, request.refresh.digest, family.id, request.refresh.expiresAt, now);
           return family;
         });
-        if (rotated) return { kind: 'rotated', family: rotated };
+        if (rotated) {
+          // Again after the commit: a check on another connection may have read the old token before it.
+          cache.evictFamily(rotated.id);
+          return { kind: 'rotated', family: rotated };
+        }
       } catch (error) {
         if (error instanceof RotationRefused) return { kind: 'rejected', error: error.error as E };
         throw error;
