@@ -62,7 +62,7 @@ const database = openDatabase(config.databaseUrl, {
   tokenCacheSize: config.tokenCacheSize,
 });
 await migrateToLatest(database.db);
-const repos = createRepositories(database.db, database.tokenCache);
+const repos = createRepositories(database.db, database.tokenCache, database.dialect);
 const services = createServices({ config, repos, clock: systemClock });
 
 const user = await services.accounts.createUser({

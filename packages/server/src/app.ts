@@ -39,7 +39,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     frameworkErrors: apiFrameworkErrors,
   });
   const clock = deps.clock ?? systemClock;
-  const repos = createRepositories(deps.database.db, deps.database.tokenCache);
+  const repos = createRepositories(deps.database.db, deps.database.tokenCache, deps.database.dialect);
   const rateLimiter =
     deps.rateLimiter ??
     createRateLimiter(config, clock, (error) =>

@@ -373,7 +373,7 @@ async function withEnvironment<T>(
           `The database is not up to date (pending migrations: ${pending.join(', ')}): run \`grantboard migrate\` first.`,
         );
     }
-    const repos = createRepositories(database.db, database.tokenCache);
+    const repos = createRepositories(database.db, database.tokenCache, database.dialect);
     return await run({ config, database, repos, services: createServices({ config, repos, clock: systemClock }) });
   } finally {
     await database.close();

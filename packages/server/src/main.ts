@@ -55,7 +55,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     await app.close();
     throw error;
   }
-  janitor = scheduleJanitor(app, config, createRepositories(database.db, database.tokenCache));
+  janitor = scheduleJanitor(app, config, createRepositories(database.db, database.tokenCache, database.dialect));
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {

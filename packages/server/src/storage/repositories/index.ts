@@ -19,7 +19,7 @@ import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
 
 /** `tokenCache`: the database's validated-token cache (`Database.tokenCache`); none without it. */
-export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache) {
+export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache, dialect?: 'sqlite' | 'postgres') {
   const statements = tokenStatements(db, { announceFamilies: tokenCache?.announcesFamilies ?? false });
   return {
     users: usersRepository(db),
@@ -27,7 +27,7 @@ export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache) 
     apps: appsRepository(db),
     installations: installationsRepository(db),
     codes: codesRepository(db, statements),
-    tokens: tokensRepository(db, statements, tokenCache),
+    tokens: tokensRepository(db, statements, tokenCache, dialect),
     audit: auditRepository(db),
     sessions: sessionsRepository(db),
     boards: boardsRepository(db),

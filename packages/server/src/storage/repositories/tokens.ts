@@ -64,6 +64,8 @@ export interface RotationRequest {
   refresh: { digest: string; expiresAt: number };
   /** The response to replay within the grace window, sealed under a key derived from the old refresh token. */
   replaySealed: string;
+  /** The client asked for a (possibly narrower) scope: only then may the family's scopes change. */
+  scopeRequested: boolean;
 }
 
 /** Decides, inside the rotation's transaction, the scopes of the new pair; an error rolls the rotation back. */
@@ -280,11 +282,70 @@ export async function insertTokenSet(
     await statements.insertRefresh(executor, set.refresh.digest, family.id, set.refresh.expiresAt, family.createdAt);
 }
 
+/**
+ * PostgreSQL: a rotation that keeps the family's scopes as one statement, one round trip, atomic on
+ * its own: the compare-and-set, the revocation of the family's access tokens (announced to the other
+ * processes' token caches), the new pair, and the family's fields back. Every part sees the snapshot
+ * from before the statement, so the new access token is not among those revoked; two racing
+ * rotations of one token serialize on its row, and the loser's `marked` is empty, so it writes nothing.
+ */
+function rotateInOneStatement(db: Kysely<Tables>, request: RotationRequest) {
+  const { now } = request;
+  return sql<{
+    family_id: string;
+    user_id: string;
+    team_id: string;
+    scopes: string;
+    code_digest: string | null;
+    created_at: number;
+  }>`with marked as (
+  update refresh_tokens set rotated_at = ${now}, replaced_by = ${request.refresh.digest}, replay_sealed = ${request.replaySealed}
+  where digest = ${request.digest} and rotated_at is null and expires_at > ${now}
+    and exists (select 1 from token_families f where f.id = refresh_tokens.family_id and f.app_id = ${request.appId} and f.revoked_at is null)
+  returning family_id
+), revoked as (
+  update access_tokens set revoked_at = ${now}
+  where family_id = (select family_id from marked) and revoked_at is null
+  returning ${sql.raw(FAMILY_NOTICE)}
+), new_access as (
+  insert into access_tokens (digest, family_id, expires_at, created_at, revoked_at)
+  select ${request.access.digest}, family_id, ${request.access.expiresAt}, ${now}, null from marked
+), new_refresh as (
+  insert into refresh_tokens (digest, family_id, expires_at, created_at, rotated_at, replaced_by, replay_sealed)
+  select ${request.refresh.digest}, family_id, ${request.refresh.expiresAt}, ${now}, null, null, null from marked
+)
+select f.id as family_id, f.user_id, f.team_id, f.scopes, f.code_digest, f.created_at, (select count(*) from revoked) as revoked
+from token_families f join marked m on f.id = m.family_id ${sql.raw(FAMILY_SCOPED)}`.execute(db);
+}
+
 export function tokensRepository(
   db: Kysely<Tables>,
   statements: TokenStatements,
   cache: TokenCache = createTokenCache(0),
+  dialect: 'sqlite' | 'postgres' = 'sqlite',
 ) {
+  /** Why a rotation's compare-and-set matched nothing: what tells a parallel retry from a replay. */
+  async function rotationRefused(request: RotationRequest): Promise<RotationResult<never>> {
+    const previous = await db
+      .selectFrom('refresh_tokens as r')
+      .innerJoin('token_families as f', 'f.id', 'r.family_id')
+      .leftJoin('refresh_tokens as next', 'next.digest', 'r.replaced_by')
+      .selectAll('f')
+      .select(['r.rotated_at as rotatedAt', 'r.replay_sealed as replaySealed', 'next.rotated_at as nextRotatedAt'])
+      .where('r.digest', '=', request.digest)
+      .executeTakeFirst();
+    if (!previous || previous.rotatedAt === null || previous.app_id !== request.appId) return { kind: 'invalid' };
+    const familyLive = previous.revoked_at === null;
+    return {
+      kind: 'already_rotated',
+      family: toFamily(previous),
+      familyLive,
+      rotatedAt: previous.rotatedAt,
+      replaySealed: previous.replaySealed,
+      successorLive: previous.nextRotatedAt === null && familyLive,
+    };
+  }
+
   return {
     issue(set: TokenSet): Promise<void> {
       return db.transaction().execute((trx) => insertTokenSet(statements, trx, set));
@@ -353,6 +414,25 @@ export function tokensRepository(
       decide: (family: Family) => ScopeDecision<E>,
     ): Promise<RotationResult<E>> {
       const { now } = request;
+      if (dialect === 'postgres' && !request.scopeRequested) {
+        const row = (await rotateInOneStatement(db, request)).rows[0];
+        if (row) {
+          cache.evictFamily(row.family_id);
+          return {
+            kind: 'rotated',
+            family: {
+              id: row.family_id,
+              appId: request.appId,
+              userId: row.user_id,
+              teamId: row.team_id,
+              scopes: splitScopes(row.scopes),
+              codeDigest: row.code_digest,
+              createdAt: Number(row.created_at),
+            },
+          };
+        }
+        return rotationRefused(request);
+      }
       try {
         const rotated = await db.transaction().execute(async (trx) => {
           const marked = (
@@ -397,25 +477,7 @@ export function tokensRepository(
         if (error instanceof RotationRefused) return { kind: 'rejected', error: error.error as E };
         throw error;
       }
-
-      const previous = await db
-        .selectFrom('refresh_tokens as r')
-        .innerJoin('token_families as f', 'f.id', 'r.family_id')
-        .leftJoin('refresh_tokens as next', 'next.digest', 'r.replaced_by')
-        .selectAll('f')
-        .select(['r.rotated_at as rotatedAt', 'r.replay_sealed as replaySealed', 'next.rotated_at as nextRotatedAt'])
-        .where('r.digest', '=', request.digest)
-        .executeTakeFirst();
-      if (!previous || previous.rotatedAt === null || previous.app_id !== request.appId) return { kind: 'invalid' };
-      const familyLive = previous.revoked_at === null;
-      return {
-        kind: 'already_rotated',
-        family: toFamily(previous),
-        familyLive,
-        rotatedAt: previous.rotatedAt,
-        replaySealed: previous.replaySealed,
-        successorLive: previous.nextRotatedAt === null && familyLive,
-      };
+      return rotationRefused(request);
     },
 
     /** Revokes a family (its access and refresh tokens at once); false when it was already revoked. */
