@@ -79,7 +79,7 @@ describe.runIf(DIALECTS.includes('postgres'))('PostgreSQL named statements', () 
     const before = await statementRuns();
     const next = await services.tokens.refresh(data.expiringApp, refreshToken, undefined);
     expect(await statementRuns()).toBe(before + 1);
-    expect((await services.tokens.checkAccess(next.access_token)).kind).toBe('valid');
+    expect((await services.tokens.context(next.access_token)).kind).toBe('valid');
     await expect(services.tokens.refresh(data.expiringApp, refreshToken, undefined)).rejects.toThrow();
   });
 });

@@ -536,6 +536,39 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       await sdk(alice, watcher, 'remove', { id: note.id });
     });
 
+    it('keeps each app’s item metadata and board app data apart, and lets only editors write them', async () => {
+      const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Tagged' })).json().result;
+      const set = await sdk(alice, watcher, 'setMetadata', { id: note.id, key: 'source', value: { from: 'list' } });
+      expect(set.json().result).toEqual({ source: { from: 'list' } });
+      // Parallel writes of different keys both land.
+      await Promise.all(
+        ['a', 'b', 'c'].map((key) => sdk(alice, watcher, 'setMetadata', { id: note.id, key, value: key })),
+      );
+      expect((await sdk(alice, watcher, 'getMetadata', { id: note.id })).json().result).toEqual({
+        a: 'a',
+        b: 'b',
+        c: 'c',
+        source: { from: 'list' },
+      });
+      expect((await sdk(alice, watcher, 'getMetadata', { id: note.id, key: 'a' })).json().result).toBe('a');
+      // Another app sees none of it.
+      expect((await sdk(alice, stickyList, 'getMetadata', { id: note.id })).json().result).toEqual({});
+      await sdk(alice, watcher, 'setMetadata', { id: note.id, key: 'a', value: null });
+      expect((await sdk(alice, watcher, 'getMetadata', { id: note.id, key: 'a' })).json().result).toBeNull();
+      expect((await sdk(alice, watcher, 'setAppData', { key: 'theme', value: 'dark' })).json().result).toEqual({
+        theme: 'dark',
+      });
+      expect((await sdk(alice, watcher, 'getAppData', { key: 'theme' })).json().result).toBe('dark');
+      const big = await sdk(alice, watcher, 'setAppData', { key: 'big', value: 'x'.repeat(7000) });
+      expect(big.statusCode).toBe(400);
+      // A viewer's app reads the board but cannot write its metadata.
+      const viewer = await sdk(bob, stickyList, 'setMetadata', { id: note.id, key: 'k', value: 1 });
+      expect(viewer.statusCode).toBe(403);
+      expect((await sdk(alice, watcher, 'getMetadata', { id: '999' })).statusCode).toBe(404);
+      await sdk(alice, watcher, 'remove', { id: note.id });
+      expect(await t.repos.appData.all({ itemId: note.id }, watcher.id)).toEqual({});
+    });
+
     it('delivers an event with the items as the server has them, and refuses it once the scope is gone', async () => {
       const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Server copy' })).json().result;
       const delivered = await deliver(alice, watcher, { event: 'items:create', itemIds: [note.id] });

@@ -18,28 +18,45 @@
  * This file is a classic script: no imports or exports, one global.
  */
 
+/**
+ * An item's own read-only fields, which Miro's typings let an app pass back (e.g. a spread item):
+ * the SDK drops them before sending, as Miro does.
+ */
+interface MiroReadOnlyFields {
+  readonly type?: string | undefined;
+  readonly id?: string | undefined;
+  origin?: 'center' | undefined;
+  relativeTo?: unknown;
+  readonly groupId?: string | undefined;
+  readonly createdAt?: string | undefined;
+  readonly createdBy?: string | undefined;
+  readonly modifiedAt?: string | undefined;
+  readonly modifiedBy?: string | undefined;
+  readonly connectorIds?: unknown;
+  /** Not supported yet: a non-empty value is refused (`notSupported`). */
+  linkedTo?: string | undefined;
+  /** Not supported yet: a non-empty value is refused (`notSupported`). */
+  tagIds?: string[] | undefined;
+}
+
 /** Position and size, as Miro's SDK has them: the centre of the item, the board centre is 0, 0. */
-interface MiroPlacement {
+interface MiroPlacement extends MiroReadOnlyFields {
   /** Relative to the frame's top-left when `parentId` is set. */
-  x?: number;
-  y?: number;
-  width?: number;
-  height?: number;
-  rotation?: number;
+  x?: number | undefined;
+  y?: number | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  rotation?: number | undefined;
   /** A frame to place the item in. */
-  parentId?: string;
+  readonly parentId?: string | null | undefined;
 }
 
 /** Fields of a sticky note an app sets when creating one (a sticky note takes a width or a height). */
 interface MiroStickyNoteProps extends Omit<MiroPlacement, 'rotation'> {
-  content?: string;
-  shape?: 'square' | 'rectangle';
-  style?: {
-    fillColor?: string;
-    textAlign?: 'left' | 'center' | 'right';
-    textAlignVertical?: 'top' | 'middle' | 'bottom';
-  };
-  tagIds?: string[];
+  content?: string | undefined;
+  shape?: 'square' | 'rectangle' | undefined;
+  /** `fillColor` (Miro's sticky note colours), `textAlign`, `textAlignVertical`. */
+  style?: Record<string, unknown> | undefined;
 }
 
 /** Miro's shape types. */
@@ -67,19 +84,25 @@ type MiroShapeType =
   | 'right_brace';
 
 interface MiroShapeProps extends MiroPlacement {
-  content?: string;
-  shape?: MiroShapeType | (string & {});
-  style?: Record<string, unknown>;
+  content?: string | undefined;
+  shape?: MiroShapeType | (string & {}) | undefined;
+  /** Miro's shape style: `fillColor`, `borderColor`, `color`, `fontSize`, … (hex colours). */
+  style?: Record<string, unknown> | undefined;
 }
 
 interface MiroTextProps extends Omit<MiroPlacement, 'height'> {
-  content?: string;
-  style?: Record<string, unknown>;
+  content?: string | undefined;
+  style?: Record<string, unknown> | undefined;
 }
 
-interface MiroFrameProps extends Omit<MiroPlacement, 'rotation' | 'parentId'> {
-  title?: string;
-  style?: { fillColor?: string };
+interface MiroFrameProps extends Omit<MiroPlacement, 'rotation'> {
+  title?: string | undefined;
+  style?: { fillColor?: string | undefined } | undefined;
+  /** Read only, as in Miro. */
+  readonly childrenIds?: string[] | undefined;
+  /** Only Miro's custom frames exist on Grantboard boards. */
+  format?: unknown;
+  showContent?: boolean | undefined;
 }
 
 /** A board item as the SDK returns it. Change its fields, then call `sync()` to save them. */
@@ -104,6 +127,10 @@ interface MiroBoardItem {
   readonly modifiedBy: string;
   /** Saves the changes made to this object since it was read or last synced. */
   sync(): Promise<void>;
+  /** What this app stored with the item (`boards:read`): one key's value, or everything. */
+  getMetadata(key?: string): Promise<unknown>;
+  /** Stores a JSON value under a key (`boards:write`); `null` removes it. */
+  setMetadata(key: string, value: unknown): Promise<unknown>;
 }
 
 /** An error from an SDK call: `message` is a sentence (e.g. "Method 'createStickyNote' requires scope 'boards:write'"). */
@@ -199,7 +226,12 @@ interface MiroBoard {
   /** The current user; needs `identity:read`. */
   getUserInfo(): Promise<{ id: string; name: string; email: string }>;
   /** The board; needs `boards:read`. */
-  getInfo(): Promise<{ id: string; locale: string; createdAt: string; updatedAt: string }>;
+  getInfo(): Promise<{
+    readonly id: string;
+    readonly locale: 'en';
+    readonly createdAt: string;
+    readonly updatedAt: string;
+  }>;
   /** The users on the board (Grantboard knows of the current user only); needs `boards:read`. */
   getOnlineUsers(): Promise<{ id: string; name: string }[]>;
   /** Needs `boards:write`. */
@@ -232,10 +264,13 @@ interface MiroBoard {
   createPreview: MiroNotSupported;
   createGroup: MiroNotSupported;
   group: MiroNotSupported;
-  getMetadata: MiroNotSupported;
-  setMetadata: MiroNotSupported;
-  getAppData: MiroNotSupported;
-  setAppData: MiroNotSupported;
+  /** What this app stored with the item: one key's value, or everything. Needs `boards:read`. */
+  getMetadata(item: MiroItemRef, key?: string): Promise<unknown>;
+  /** Stores a JSON value under a key with the item (`null` removes it); answers everything. Needs `boards:write`. */
+  setMetadata<D = Record<string, unknown>>(item: MiroItemRef, key: string, value: unknown): Promise<D>;
+  /** What this app stored with the board. Needs `boards:read`. */
+  getAppData(key?: string): Promise<unknown>;
+  setAppData<D = Record<string, unknown>>(key: string, value: unknown): Promise<D>;
   bringToFront: MiroNotSupported;
   sendToBack: MiroNotSupported;
   bringInFrontOf: MiroNotSupported;
@@ -345,7 +380,7 @@ interface Window {
     });
   }
 
-  type ItemData = Omit<MiroBoardItem, 'sync'>;
+  type ItemData = Omit<MiroBoardItem, 'sync' | 'getMetadata' | 'setMetadata'>;
 
   function snapshot(item: ItemData): string[] {
     return EDITABLE.map((key) => JSON.stringify(item[key] ?? null));
@@ -371,8 +406,8 @@ interface Window {
         Object.assign(item, updated);
         synced = snapshot(item);
       },
-      getMetadata: notSupported('getMetadata'),
-      setMetadata: notSupported('setMetadata'),
+      getMetadata: (key?: string) => call('getMetadata', key === undefined ? { id: item.id } : { id: item.id, key }),
+      setMetadata: (key: string, value: unknown) => call('setMetadata', { id: item.id, key, value }),
       bringToFront: notSupported('bringToFront'),
       sendToBack: notSupported('sendToBack'),
       goToLink: notSupported('goToLink'),
@@ -448,6 +483,39 @@ interface Window {
     send({ drag: 'drop', x: event.clientX, y: event.clientY });
   });
 
+  /** Item fields the server takes; an item's read-only fields are dropped, unset ones too. */
+  const WRITABLE = new Set(['content', 'shape', 'style', 'x', 'y', 'width', 'height', 'rotation', 'parentId', 'title']);
+  const READ_ONLY = new Set([
+    'type',
+    'id',
+    'origin',
+    'relativeTo',
+    'groupId',
+    'createdAt',
+    'createdBy',
+    'modifiedAt',
+    'modifiedBy',
+    'connectorIds',
+    'childrenIds',
+    'format',
+    'showContent',
+  ]);
+
+  function propsFor(method: string, props: object): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(props)) {
+      if (value === undefined || value === null || READ_ONLY.has(key)) continue;
+      if (Array.isArray(value) && value.length === 0) continue;
+      if (!WRITABLE.has(key)) throw sdkError(`Method '${method}': ${key} is not supported`, 'notSupported', 0);
+      out[key] = value;
+    }
+    return out;
+  }
+
+  async function create(method: string, props: object): Promise<MiroBoardItem> {
+    return wrap((await call(method, propsFor(method, props))) as ItemData);
+  }
+
   const idOf = (item: MiroItemRef | string) => (typeof item === 'string' ? item : item.id);
   const idsOf = (items: MiroItemRef | MiroItemRef[]) => (Array.isArray(items) ? items.map(idOf) : [idOf(items)]);
 
@@ -502,18 +570,10 @@ interface Window {
     getUserInfo: () => call('getUserInfo') as ReturnType<MiroBoard['getUserInfo']>,
     getInfo: () => call('getInfo') as ReturnType<MiroBoard['getInfo']>,
     getOnlineUsers: () => call('getOnlineUsers') as ReturnType<MiroBoard['getOnlineUsers']>,
-    async createStickyNote(props = {}) {
-      return wrap((await call('createStickyNote', { ...props })) as ItemData);
-    },
-    async createText(props = {}) {
-      return wrap((await call('createText', { ...props })) as ItemData);
-    },
-    async createShape(props = {}) {
-      return wrap((await call('createShape', { ...props })) as ItemData);
-    },
-    async createFrame(props = {}) {
-      return wrap((await call('createFrame', { ...props })) as ItemData);
-    },
+    createStickyNote: (props = {}) => create('createStickyNote', props),
+    createText: (props = {}) => create('createText', props),
+    createShape: (props = {}) => create('createShape', props),
+    createFrame: (props = {}) => create('createFrame', props),
     async get(filter = {}) {
       return wrapAll(await call('get', { ...filter }));
     },
@@ -565,10 +625,10 @@ interface Window {
     createPreview: notSupported('createPreview'),
     createGroup: notSupported('createGroup'),
     group: notSupported('group'),
-    getMetadata: notSupported('getMetadata'),
-    setMetadata: notSupported('setMetadata'),
-    getAppData: notSupported('getAppData'),
-    setAppData: notSupported('setAppData'),
+    getMetadata: (item, key) => call('getMetadata', key === undefined ? { id: idOf(item) } : { id: idOf(item), key }),
+    setMetadata: (item, key, value) => call('setMetadata', { id: idOf(item), key, value }) as Promise<never>,
+    getAppData: (key) => call('getAppData', key === undefined ? {} : { key }),
+    setAppData: (key, value) => call('setAppData', { key, value }) as Promise<never>,
     bringToFront: notSupported('bringToFront'),
     sendToBack: notSupported('sendToBack'),
     bringInFrontOf: notSupported('bringInFrontOf'),
@@ -585,7 +645,8 @@ interface Window {
     experimental: unsupportedNamespace('experimental'),
   };
 
-  window.miro = {
+  // Assigned through a cast: an app's own typings (Miro's) may declare the global too.
+  (window as unknown as { miro: MiroSdk }).miro = {
     board,
     clientVersion: '2.17.2-grantboard',
     connected: host !== undefined && hostOrigin !== undefined,

@@ -93,6 +93,14 @@ const OpenModal = Type.Object(
   },
   closed,
 );
+const MetadataKey = Type.String({ minLength: 1, maxLength: 100 });
+const GetMetadata = Type.Object({ id: ItemId, key: Type.Optional(MetadataKey) }, closed);
+const SetMetadata = Type.Object({ id: ItemId, key: MetadataKey, value: Type.Unknown() }, closed);
+const GetAppData = Type.Object({ key: Type.Optional(MetadataKey) }, closed);
+const SetAppData = Type.Object({ key: MetadataKey, value: Type.Unknown() }, closed);
+/** Miro answers one key's value (undefined when unset) or, without a key, everything. */
+const pick = (data: Record<string, unknown>, key: string | undefined) =>
+  key === undefined ? data : (data[key] ?? null);
 const Result = Type.Object({ result: Type.Optional(Type.Unknown()) }, closed);
 
 const asList = (value: string | string[] | undefined) =>
@@ -266,6 +274,37 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
       async handle({ actor, board, params }) {
         await items.remove(actor, board.id, (params as { id: string }).id);
         return null;
+      },
+    },
+    getMetadata: {
+      level: 1,
+      params: GetMetadata,
+      async handle({ actor, board, params }) {
+        const { id, key } = params as { id: string; key?: string };
+        return pick(await services.appData.ofItem(actor, board.id, id), key);
+      },
+    },
+    setMetadata: {
+      level: 2,
+      params: SetMetadata,
+      async handle({ actor, board, params }) {
+        const { id, key, value } = params as { id: string; key: string; value: unknown };
+        return services.appData.setOnItem(actor, board.id, id, key, value);
+      },
+    },
+    getAppData: {
+      level: 1,
+      params: GetAppData,
+      async handle({ actor, board, params }) {
+        return pick(await services.appData.ofBoard(actor, board.id), (params as { key?: string }).key);
+      },
+    },
+    setAppData: {
+      level: 2,
+      params: SetAppData,
+      async handle({ actor, board, params }) {
+        const { key, value } = params as { key: string; value: unknown };
+        return services.appData.setOnBoard(actor, board.id, key, value);
       },
     },
     'viewport.get': onThePage(NoParams),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../schema.js';
 import type { TokenCache } from '../token-cache.js';
+import { appDataRepository } from './app-data.js';
 import { appsRepository } from './apps.js';
 import { auditRepository } from './audit.js';
 import { boardMembersRepository } from './board-members.js';
@@ -15,6 +16,7 @@ import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
 import { tagsRepository } from './tags.js';
 import { teamsRepository } from './teams.js';
+import { testControlsRepository } from './test-controls.js';
 import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
 
@@ -36,8 +38,10 @@ export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache, 
     tags: tagsRepository(db),
     connectors: connectorsRepository(db),
     groups: groupsRepository(db),
+    appData: appDataRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
+    testControls: testControlsRepository(db),
   };
 }
 

@@ -14,6 +14,8 @@ export interface Family {
   /** The code the family was issued from: a replay of that code revokes the family. */
   codeDigest: string | null;
   createdAt: number;
+  /** RFC 8707: the resource servers its tokens are for; null for the REST API alone (the default). */
+  audience: string[] | null;
 }
 
 /** What one grant issues: a family and its first access (and, for expiring apps, refresh) token. */
@@ -32,6 +34,8 @@ export interface AccessGrant {
   userId: string;
   teamId: string;
   scopes: string[];
+  /** RFC 8707: null for the REST API alone. */
+  audience: string[] | null;
 }
 
 /** An access token with the names its context shows (`GET /v1/oauth-token`). */
@@ -64,12 +68,15 @@ export interface RotationRequest {
   refresh: { digest: string; expiresAt: number };
   /** The response to replay within the grace window, sealed under a key derived from the old refresh token. */
   replaySealed: string;
-  /** The client asked for a (possibly narrower) scope: only then may the family's scopes change. */
+  /** The client asked for a (possibly narrower) scope or audience: only then may the family change. */
   scopeRequested: boolean;
 }
 
-/** Decides, inside the rotation's transaction, the scopes of the new pair; an error rolls the rotation back. */
-export type ScopeDecision<E> = { ok: true; scopes: string[] } | { ok: false; error: E };
+/**
+ * Decides, inside the rotation's transaction, the scopes (and, when narrowed, the RFC 8707 audience)
+ * of the new pair; an error rolls the rotation back.
+ */
+export type ScopeDecision<E> = { ok: true; scopes: string[]; audience?: string[] | null } | { ok: false; error: E };
 
 /** One app a user has authorized in one team, for the user's "Authorized apps" page. */
 export interface UserGrant {
@@ -106,7 +113,17 @@ function toFamily(row: Selectable<TokenFamiliesTable>): Family {
     scopes: splitScopes(row.scopes),
     codeDigest: row.code_digest,
     createdAt: row.created_at,
+    audience: splitAudience(row.audience),
   };
+}
+
+/** Audiences are stored space-separated, like scopes; null is the default (the REST API). */
+export function splitAudience(audience: string | null): string[] | null {
+  return audience === null ? null : audience.split(' ').filter(Boolean);
+}
+
+function joinAudience(audience: string[] | null): string | null {
+  return audience === null ? null : audience.join(' ');
 }
 
 /** Thrown inside a rotation's transaction to roll it back when the scope decision refuses. */
@@ -134,6 +151,7 @@ export function tokenStatements(
         scopes: string,
         codeDigest: string | null,
         createdAt: number,
+        audience: string | null,
       ) =>
         db.insertInto('token_families').values({
           id,
@@ -145,6 +163,7 @@ export function tokenStatements(
           created_at: createdAt,
           revoked_at: null,
           revoked_reason: null,
+          audience,
         }),
     ),
     insertAccess: prepare(db, (db, digest: string, familyId: string, expiresAt: number | null, createdAt: number) =>
@@ -175,6 +194,7 @@ export function tokenStatements(
           'f.user_id as userId',
           'f.team_id as teamId',
           'f.scopes as scopes',
+          'f.audience as audience',
         ])
         .where('a.digest', '=', digest)
         .where('a.revoked_at', 'is', null)
@@ -238,11 +258,12 @@ export function tokenStatements(
               family().select('f.scopes').as('scopes'),
               family().select('f.code_digest').as('code_digest'),
               family().select('f.created_at').as('created_at'),
+              family().select('f.audience').as('audience'),
             ];
           }),
     ),
-    narrowFamily: prepare(db, (db, familyId: string, scopes: string) =>
-      db.updateTable('token_families').set({ scopes }).where('id', '=', familyId),
+    narrowFamily: prepare(db, (db, familyId: string, scopes: string, audience: string | null) =>
+      db.updateTable('token_families').set({ scopes, audience }).where('id', '=', familyId),
     ),
     // The rotation evicts this one family from the token cache itself, and on PostgreSQL the
     // statement announces it to the other processes in the same round trip (storage/token-cache.ts).
@@ -276,6 +297,7 @@ export async function insertTokenSet(
     family.scopes.join(' '),
     family.codeDigest,
     family.createdAt,
+    joinAudience(family.audience),
   );
   await statements.insertAccess(executor, set.access.digest, family.id, set.access.expiresAt, family.createdAt);
   if (set.refresh)
@@ -296,6 +318,7 @@ function rotateInOneStatement(db: Kysely<Tables>, request: RotationRequest) {
     user_id: string;
     team_id: string;
     scopes: string;
+    audience: string | null;
     code_digest: string | null;
     created_at: number;
   }>`with marked as (
@@ -314,7 +337,7 @@ function rotateInOneStatement(db: Kysely<Tables>, request: RotationRequest) {
   insert into refresh_tokens (digest, family_id, expires_at, created_at, rotated_at, replaced_by, replay_sealed)
   select ${request.refresh.digest}, family_id, ${request.refresh.expiresAt}, ${now}, null, null, null from marked
 )
-select f.id as family_id, f.user_id, f.team_id, f.scopes, f.code_digest, f.created_at, (select count(*) from revoked) as revoked
+select f.id as family_id, f.user_id, f.team_id, f.scopes, f.audience, f.code_digest, f.created_at, (select count(*) from revoked) as revoked
 from token_families f join marked m on f.id = m.family_id ${sql.raw(FAMILY_SCOPED)}`.execute(db);
 }
 
@@ -359,7 +382,7 @@ export function tokensRepository(
       const ticket = cache.ticket();
       const row = (await statements.findAccess(db, digest)).rows[0];
       if (!row) return undefined;
-      const grant = { ...row, scopes: splitScopes(row.scopes) };
+      const grant = { ...row, scopes: splitScopes(row.scopes), audience: splitAudience(row.audience) };
       cache.set(ticket, key, grant.familyId, grant);
       return grant;
     },
@@ -426,6 +449,7 @@ export function tokensRepository(
               userId: row.user_id,
               teamId: row.team_id,
               scopes: splitScopes(row.scopes),
+              audience: splitAudience(row.audience),
               codeDigest: row.code_digest,
               createdAt: Number(row.created_at),
             },
@@ -455,12 +479,18 @@ export function tokensRepository(
             scopes: splitScopes(marked.scopes!),
             codeDigest: marked.code_digest,
             createdAt: Number(marked.created_at),
+            audience: splitAudience(marked.audience ?? null),
           };
           const decision = decide(family);
           if (!decision.ok) throw new RotationRefused(decision.error);
-          if (decision.scopes.join(' ') !== family.scopes.join(' ')) {
-            await statements.narrowFamily(trx, family.id, decision.scopes.join(' '));
+          const audience = decision.audience ?? family.audience;
+          if (
+            decision.scopes.join(' ') !== family.scopes.join(' ') ||
+            joinAudience(audience) !== joinAudience(family.audience)
+          ) {
+            await statements.narrowFamily(trx, family.id, decision.scopes.join(' '), joinAudience(audience));
             family.scopes = decision.scopes;
+            family.audience = audience;
           }
           await statements.revokeAccessOfFamily(trx, family.id, now);
           cache.evictFamily(family.id);
