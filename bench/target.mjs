@@ -57,9 +57,12 @@ const serverEnv = {
   RATE_LIMIT_CREDITS_PER_MINUTE: '1000000000',
 };
 const config = loadConfig(serverEnv, () => {});
-const database = openDatabase(config.databaseUrl, { poolMax: config.dbPoolMax });
+const database = openDatabase(config.databaseUrl, {
+  poolMax: config.dbPoolMax,
+  tokenCacheSize: config.tokenCacheSize,
+});
 await migrateToLatest(database.db);
-const repos = createRepositories(database.db);
+const repos = createRepositories(database.db, database.tokenCache, database.dialect);
 const services = createServices({ config, repos, clock: systemClock });
 
 const user = await services.accounts.createUser({
@@ -79,8 +82,8 @@ const { app } = await services.apps.create({
   clientId: env.CLIENT_ID,
   clientSecret: env.CLIENT_SECRET,
 });
-await services.installs.install(app, team.id, user.id, env.SCOPE);
-const grant = { userId: user.id, teamId: team.id, scopes: env.SCOPE };
+await services.installs.install(app, team.id, user.id, env.SCOPE.split(' '));
+const grant = { userId: user.id, teamId: team.id, scopes: env.SCOPE.split(' ') };
 
 async function mint(count, one) {
   const out = [];

@@ -45,7 +45,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     frameworkErrors: apiFrameworkErrors,
   });
   const clock = deps.clock ?? systemClock;
-  const repos = createRepositories(deps.database.db);
+  const repos = createRepositories(deps.database.db, deps.database.tokenCache, deps.database.dialect);
   const baseLimiter =
     deps.rateLimiter ??
     createRateLimiter(config, clock, (error) =>

@@ -518,7 +518,12 @@ async function withEnvironment<T>(
   mode: 'create' | 'existing' | 'read' = 'create',
 ): Promise<T> {
   const config = loadConfig();
-  const database = openDatabase(config.databaseUrl, { poolMax: 2, mustExist: mode !== 'create' });
+  // No cache of its own: its revocations still reach the servers' caches (storage/token-cache.ts).
+  const database = openDatabase(config.databaseUrl, {
+    poolMax: 2,
+    mustExist: mode !== 'create',
+    tokenCacheSize: 0,
+  });
   try {
     if (mode !== 'read') await migrateToLatest(database.db);
     else {
@@ -528,7 +533,7 @@ async function withEnvironment<T>(
           `The database is not up to date (pending migrations: ${pending.join(', ')}): run \`grantboard migrate\` first.`,
         );
     }
-    const repos = createRepositories(database.db);
+    const repos = createRepositories(database.db, database.tokenCache, database.dialect);
     return await run({ config, database, repos, services: createServices({ config, repos, clock: systemClock }) });
   } finally {
     await database.close();

@@ -42,9 +42,12 @@ function warnAboutProductionSettings(app: FastifyInstance, config: Config): void
 export async function serve(config: Config): Promise<FastifyInstance> {
   // A bad fixtures file stops the start before anything is opened (docs/testing.md).
   const fixtures = config.fixturesPath === undefined ? undefined : readFixtures(config.fixturesPath);
-  const database = openDatabase(config.databaseUrl, { poolMax: config.dbPoolMax });
+  const database = openDatabase(config.databaseUrl, {
+    poolMax: config.dbPoolMax,
+    tokenCacheSize: config.tokenCacheSize,
+  });
   await migrateToLatest(database.db);
-  const repos = createRepositories(database.db);
+  const repos = createRepositories(database.db, database.tokenCache, database.dialect);
   const services = createServices({ config, repos, clock: systemClock });
   if (fixtures) {
     try {

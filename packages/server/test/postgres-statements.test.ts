@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../src/domain/services.js';
+import { systemClock } from '../src/lib/clock.js';
 import { type Database, isDatabaseUnavailable, openDatabase } from '../src/storage/database.js';
 import { createRepositories } from '../src/storage/repositories/index.js';
+import { seed, testConfig } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { DIALECTS } from './helpers/dialects.js';
 
@@ -25,6 +28,14 @@ describe.runIf(DIALECTS.includes('postgres'))('PostgreSQL named statements', () 
     await admin.connect();
     await admin.query(statement);
     await admin.end();
+  }
+
+  /** Runs of named statements on the one connection, leaving out this query itself. */
+  async function statementRuns(): Promise<number> {
+    const { rows } = await sql<{ runs: number }>`
+      select coalesce(sum(generic_plans + custom_plans), 0)::int as runs from pg_prepared_statements
+      where statement not like '%pg_prepared_statements%'`.execute(database.db);
+    return rows[0]!.runs;
   }
 
   it('plans the token check once per connection and reuses the plan', async () => {
@@ -51,5 +62,24 @@ describe.runIf(DIALECTS.includes('postgres'))('PostgreSQL named statements', () 
     expect(refused).toMatchObject({ code: '0A000' });
     expect(isDatabaseUnavailable(refused)).toBe(true); // answered 503 with Retry-After
     await expect(database.db.transaction().execute(readTeams)).resolves.toBeDefined();
+  });
+
+  // Last: it seeds the database the tests above expect empty.
+  it('rotates a refresh token in one statement, one round trip', async () => {
+    const repos = createRepositories(database.db, database.tokenCache, 'postgres');
+    const services = createServices({
+      config: testConfig({ DATABASE_URL: scratch.url, REFRESH_REUSE_GRACE_SECONDS: '0' }),
+      repos,
+      clock: systemClock,
+    });
+    const data = await seed(services);
+    const grant = { userId: data.alice.id, teamId: data.teamId, scopes: ['boards:read'] };
+    let refreshToken = (await services.tokens.issue(data.expiringApp, grant)).refresh_token!;
+    refreshToken = (await services.tokens.refresh(data.expiringApp, refreshToken, undefined)).refresh_token!;
+    const before = await statementRuns();
+    const next = await services.tokens.refresh(data.expiringApp, refreshToken, undefined);
+    expect(await statementRuns()).toBe(before + 1);
+    expect((await services.tokens.context(next.access_token)).kind).toBe('valid');
+    await expect(services.tokens.refresh(data.expiringApp, refreshToken, undefined)).rejects.toThrow();
   });
 });

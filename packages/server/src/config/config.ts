@@ -29,6 +29,7 @@ export interface Config {
   idTokenIssuer: string;
   logLevel: string;
   dbPoolMax: number;
+  tokenCacheSize: number;
   /** REST API credits per user per app per window (Miro: 100,000 a minute). */
   rateLimitCreditsPerMinute: number;
   rateLimitWindowSeconds: number;
@@ -192,6 +193,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
     logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,
     dbPoolMax: integer(merged, 'DB_POOL_MAX', DEFAULTS.dbPoolMax, 1),
+    tokenCacheSize: integer(merged, 'TOKEN_CACHE_SIZE', DEFAULTS.tokenCacheSize, 0),
     rateLimitCreditsPerMinute: integer(merged, 'RATE_LIMIT_CREDITS_PER_MINUTE', DEFAULTS.rateLimitCreditsPerMinute, 1),
     rateLimitWindowSeconds: integer(merged, 'RATE_LIMIT_WINDOW_SECONDS', DEFAULTS.rateLimitWindowSeconds, 1),
     rateLimitKeyPrefix: merged.RATE_LIMIT_KEY_PREFIX || DEFAULTS.rateLimitKeyPrefix,

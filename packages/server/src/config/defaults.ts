@@ -54,6 +54,8 @@ export const DEFAULTS = {
   tokenRequestsPerMinute: 30_000,
   /** `DB_POOL_MAX`: PostgreSQL connections per server process. */
   dbPoolMax: 10,
+  /** `TOKEN_CACHE_SIZE`: validated access tokens kept per process (storage/token-cache.ts); 0: none. */
+  tokenCacheSize: 10_000,
   /**
    * `RATE_LIMIT_CREDITS_PER_MINUTE`: the REST API budget per user per app (ARCHITECTURE.md decision
    * 13, Miro's figure). Each request spends its route's level: 1 → 50, 2 → 100, 3 → 500, 4 → 2000.

@@ -274,6 +274,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
           access: { digest: digest(accessToken), expiresAt: accessExpiresAt },
           refresh: { digest: digest(nextRefresh), expiresAt: now + refreshTtl },
           replaySealed: seal(replayKey, JSON.stringify(payload), refreshDigest),
+          scopeRequested: scope !== undefined || resources.length > 0,
         },
         scopeFor(scope, resources),
       );

@@ -26,17 +26,27 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
 /**
  * Records request durations and serves `GET /metrics`. With `token` set, the endpoint wants
  * `Authorization: Bearer <token>`, so it can sit on a public port.
  */
 export function metricsRoutes(app: FastifyInstance, metrics: Metrics, token: string | undefined): void {
+  // One labelled child per method × route × status class, looked up by a string key: prom-client
+  // hashes the label object on every `observe`, which on the token-check routes cost more than the
+  // observation itself. Routes are the registered patterns, so the set is bounded.
+  const children = new Map<string, ReturnType<Metrics['requests']['labels']>>();
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.requests.observe(
-      { method: request.method, route, status: `${Math.floor(reply.statusCode / 100)}xx` },
-      reply.elapsedTime / 1000,
-    );
+    const status = STATUS_CLASSES[Math.floor(reply.statusCode / 100)] ?? 'other';
+    const key = `${request.method} ${status} ${route}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      child = metrics.requests.labels({ method: request.method, route, status });
+      children.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
   });
   app.get('/metrics', async (request, reply) => {
     if (token !== undefined) {

@@ -10,15 +10,19 @@ import {
   type PostgresPoolClient,
   type SqliteDatabase,
   SqliteDialect,
+  type SqliteStatement,
 } from 'kysely';
 import pg from 'pg';
 import type { Tables } from './schema.js';
+import { type CacheFreshness, createTokenCache, isTokenWrite, TOKEN_CHANNEL, type TokenCache } from './token-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Database {
   db: Kysely<Tables>;
   dialect: Dialect;
+  /** The validated-token cache of this process, kept fresh by this database (storage/token-cache.ts). */
+  tokenCache: TokenCache;
   /** Whether the database answers; for `/readyz`. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -28,7 +32,11 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Refuse to create a SQLite file that is not there (commands that only read or change records). */
   mustExist?: boolean;
+  /** Entries of the validated-token cache (`TOKEN_CACHE_SIZE`); 0 turns it off. */
+  tokenCacheSize?: number;
 }
+
+const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
 
 /** `mustExist` was asked for and there is no SQLite file at the path. */
 export class DatabaseNotFoundError extends Error {
@@ -45,12 +53,12 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (options.mustExist && path !== ':memory:' && !existsSync(path)) throw new DatabaseNotFoundError(path);
-    return openSqlite(path);
+    return openSqlite(path, options.tokenCacheSize ?? DEFAULT_TOKEN_CACHE_SIZE);
   }
-  return openPostgres(url, options.poolMax ?? 10);
+  return openPostgres(url, options.poolMax ?? 10, options.tokenCacheSize ?? DEFAULT_TOKEN_CACHE_SIZE);
 }
 
-function openSqlite(path: string): Database {
+function openSqlite(path: string, tokenCacheSize: number): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which in WAL mode keeps every
@@ -73,10 +81,28 @@ function openSqlite(path: string): Database {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path);
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // Another connection's commit (another process on the file) changes `data_version`; this
+  // connection's own commits do not, and are seen by the driver instead (withStatementCache).
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  let seenVersion = dataVersion.get();
+  const freshness: CacheFreshness = {
+    changedElsewhere() {
+      const version = dataVersion.get();
+      if (version === seenVersion) return false;
+      seenVersion = version;
+      return true;
+    },
+    maxAgeMs: () => undefined,
+    announcesFamilies: false,
+  };
+  const tokenCache = createTokenCache(tokenCacheSize, freshness);
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite, tokenCache) }),
+  });
   return {
     db,
     dialect: 'sqlite',
+    tokenCache,
     ping: async () => sqlite.open,
     close: async () => {
       await checkpointer?.terminate();
@@ -116,7 +142,7 @@ const KEPT_STATEMENTS = 500;
  * tables, planning cost more than running it. Names are per SQL text and shared by every
  * connection; only data statements are named (transaction control and DDL are not).
  */
-function withNamedStatements(pool: pg.Pool): PostgresPool {
+function withNamedStatements(pool: pg.Pool, tokenCache: TokenCache): PostgresPool {
   const names = new Map<string, string>();
   let next = 0;
   const nameOf = (sql: string) => {
@@ -131,12 +157,25 @@ function withNamedStatements(pool: pg.Pool): PostgresPool {
   return {
     async connect() {
       const client = await pool.connect();
+      // A token write inside a transaction empties the cache again when the transaction ends: a
+      // check on another connection may have read the old row before the commit.
+      let wroteTokens = false;
       // Kysely passes a cursor instead of SQL only when the dialect is given one; this one is not.
       const named: Pick<PostgresPoolClient, 'release'> & { query: (sql: string, values: unknown[]) => unknown } = {
         async query(sql, values) {
           const name = nameOf(sql);
           try {
-            return await client.query({ text: sql, values, name });
+            const result = await client.query({ text: sql, values, name });
+            if (isTokenWrite(sql)) {
+              tokenCache.clear();
+              // Delivered to every listening process when the transaction commits (or at once outside one).
+              await client.query({ text: NOTIFY_ALL, values: [TOKEN_CHANNEL, ''], name: 'gb_notify' });
+              wroteTokens = client.getTransactionStatus() !== 'I';
+            } else if (wroteTokens && /^\s*(commit|rollback)\b/i.test(sql)) {
+              wroteTokens = false;
+              tokenCache.clear();
+            }
+            return result;
           } catch (error) {
             // A migration that changed a table's columns under a running server: PostgreSQL refuses
             // a plan whose result columns changed ("cached plan must not change result type"). The
@@ -155,22 +194,47 @@ function withNamedStatements(pool: pg.Pool): PostgresPool {
   };
 }
 
+/** Token writes are announced to the other processes' caches on TOKEN_CHANNEL (storage/token-cache.ts). */
+const NOTIFY_ALL = 'select pg_notify($1, $2)';
+
 /**
  * Kysely prepares every query anew; the hot paths (token checks, rotation) run the same few SQL
  * strings over and over, so prepared statements are kept and reused. better-sqlite3 runs a statement
  * to completion synchronously, so one statement object is never used by two queries at once.
  */
-function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
-  const statements = new Map<string, BetterSqlite3.Statement>();
+function withStatementCache(sqlite: BetterSqlite3.Database, tokenCache: TokenCache): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (!statement) {
-        statement = sqlite.prepare(sql);
+        statement = isTokenWrite(sql) ? clearingCache(sqlite.prepare(sql), tokenCache) : sqlite.prepare(sql);
         if (statements.size < KEPT_STATEMENTS) statements.set(sql, statement);
       }
       return statement;
+    },
+  };
+}
+
+/**
+ * A statement that empties the token cache as it runs. Statements on the one SQLite connection run
+ * one at a time (Kysely queues them), so no check can read the old row between this and the commit.
+ */
+function clearingCache(statement: BetterSqlite3.Statement, tokenCache: TokenCache): SqliteStatement {
+  return {
+    reader: statement.reader,
+    all(parameters: ReadonlyArray<unknown>) {
+      tokenCache.clear();
+      return statement.all(parameters);
+    },
+    run(parameters: ReadonlyArray<unknown>) {
+      tokenCache.clear();
+      return statement.run(parameters);
+    },
+    iterate(parameters: ReadonlyArray<unknown>) {
+      tokenCache.clear();
+      return statement.iterate(parameters);
     },
   };
 }
@@ -183,16 +247,88 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-function openPostgres(url: string, max: number): Database {
+/**
+ * Listens for token writes of every process on the database (withNamedStatements sends them) and
+ * empties the cache on each. While not listening — before the first connection, after a drop —
+ * entries live at most `UNLISTENED_MAX_AGE_MS`, and the cache is emptied on every (re)connect,
+ * since notifications sent meanwhile are lost.
+ */
+function listenForTokenWrites(
+  url: string,
+  tokenCache: TokenCache,
+): { freshness: CacheFreshness; stop(): Promise<void> } {
+  let listening = false;
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5000 });
+    client = next;
+    const lost = () => {
+      if (client !== next) return;
+      listening = false;
+      client = undefined;
+      next.end().catch(() => {});
+      if (!stopped) retry = setTimeout(connect, 250).unref();
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    next.on('notification', (message) => {
+      const family = message.payload?.startsWith('family:') ? message.payload.slice('family:'.length) : undefined;
+      if (family === undefined) tokenCache.clear();
+      else tokenCache.evictFamily(family);
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${TOKEN_CHANNEL}`);
+      if (client !== next) return;
+      tokenCache.clear();
+      listening = true;
+    } catch {
+      lost();
+    }
+  };
+  void connect();
+  return {
+    freshness: {
+      changedElsewhere: () => false,
+      maxAgeMs: () => (listening ? undefined : UNLISTENED_MAX_AGE_MS),
+      announcesFamilies: true,
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      const last = client;
+      client = undefined;
+      listening = false;
+      await last?.end().catch(() => {});
+    },
+  };
+}
+
+/** docs/security.md: on PostgreSQL a revocation reaches every process's cache within one second. */
+const UNLISTENED_MAX_AGE_MS = 1000;
+
+function openPostgres(url: string, max: number, tokenCacheSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 5000 });
   // A dropped connection must not crash the process: pg emits 'error' on idle clients through the
   // pool, and on checked-out clients on the client itself (the query in flight rejects anyway).
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
+  // The cache is only consulted once it is created; the listener empties it as it connects.
+  let listener: ReturnType<typeof listenForTokenWrites> | undefined;
+  const tokenCache = createTokenCache(tokenCacheSize, {
+    changedElsewhere: () => false,
+    maxAgeMs: () => (listener ? listener.freshness.maxAgeMs() : UNLISTENED_MAX_AGE_MS),
+    // Even without a cache of its own (a CLI, `TOKEN_CACHE_SIZE=0`), a process announces: the others have one.
+    announcesFamilies: true,
+  });
+  if (tokenCacheSize > 0) listener = listenForTokenWrites(url, tokenCache);
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool, tokenCache) }) });
   return {
     db,
     dialect: 'postgres',
+    tokenCache,
     ping: async () => {
       try {
         await pool.query('select 1');
@@ -201,7 +337,10 @@ function openPostgres(url: string, max: number): Database {
         return false;
       }
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await listener?.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { tokenExpired, tokenInvalid, tokenNotProvided } from '../../api/errors.j
 import type { AppContext } from '../../app-context.js';
 import { noStore } from '../../http/responses.js';
 import { readAccessToken } from '../../lib/bearer.js';
+import { TOKEN_CONTEXT_SCHEMA } from './response-schemas.js';
 
 /**
  * `GET /v1/oauth-token`: who and what the token stands for. Needs no scope (ARCHITECTURE.md
@@ -11,7 +12,7 @@ import { readAccessToken } from '../../lib/bearer.js';
  * most to validate a token.
  */
 export function tokenContextEndpoint(app: FastifyInstance, { services }: AppContext): void {
-  app.get(PATHS.tokenContext, async (request, reply) => {
+  app.get(PATHS.tokenContext, { schema: TOKEN_CONTEXT_SCHEMA }, async (request, reply) => {
     const token = readAccessToken(request);
     if (token === undefined) throw tokenNotProvided();
     if (token === null) throw tokenInvalid();

@@ -7,6 +7,7 @@ import { OAuthError, TooManyRequests, UnsupportedGrantType } from '../errors.js'
 import { GRANTS } from '../grants/index.js';
 import { readParams } from '../params.js';
 import { applyTestFault } from '../test-faults.js';
+import { TOKEN_RESPONSE_SCHEMA } from './response-schemas.js';
 
 /** `POST /v1/oauth/token` (RFC 6749 §3.2): read parameters, authenticate the client, dispatch to the grant. */
 export function tokenEndpoint(
@@ -25,7 +26,7 @@ export function tokenEndpoint(
     }
   }
 
-  app.post(PATHS.token, async (request, reply) => {
+  app.post(PATHS.token, { schema: TOKEN_RESPONSE_SCHEMA }, async (request, reply) => {
     const params = readParams(request);
     const requested = params.get('grant_type');
     // Only known grant types become label values: a client cannot grow the metric without bound.

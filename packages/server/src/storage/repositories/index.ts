@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../schema.js';
+import type { TokenCache } from '../token-cache.js';
 import { appDataRepository } from './app-data.js';
 import { appsRepository } from './apps.js';
 import { auditRepository } from './audit.js';
@@ -21,15 +22,16 @@ import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
 import { webhooksRepository } from './webhooks.js';
 
-export function createRepositories(db: Kysely<Tables>) {
-  const statements = tokenStatements(db);
+/** `tokenCache`: the database's validated-token cache (`Database.tokenCache`); none without it. */
+export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache, dialect?: 'sqlite' | 'postgres') {
+  const statements = tokenStatements(db, { announceFamilies: tokenCache?.announcesFamilies ?? false });
   return {
     users: usersRepository(db),
     teams: teamsRepository(db),
     apps: appsRepository(db),
     installations: installationsRepository(db),
     codes: codesRepository(db, statements),
-    tokens: tokensRepository(db, statements),
+    tokens: tokensRepository(db, statements, tokenCache, dialect),
     audit: auditRepository(db),
     sessions: sessionsRepository(db),
     boards: boardsRepository(db),

@@ -1,7 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { type OutboxEvent, writeOutbox } from '../outbox.js';
 import { prepare } from '../prepared.js';
 import type { Tables, TokenFamiliesTable } from '../schema.js';
+import { createTokenCache, FAMILY_NOTICE, FAMILY_SCOPED, type TokenCache } from '../token-cache.js';
 import { splitScopes } from './apps.js';
 
 /** A token family: one grant of app × user × team × scopes, whose tokens live and die together. */
@@ -68,6 +69,8 @@ export interface RotationRequest {
   refresh: { digest: string; expiresAt: number };
   /** The response to replay within the grace window, sealed under a key derived from the old refresh token. */
   replaySealed: string;
+  /** The client asked for a (possibly narrower) scope or audience: only then may the family change. */
+  scopeRequested: boolean;
 }
 
 /**
@@ -133,7 +136,10 @@ class RotationRefused<E> {
  * The token statements on the hot paths (every token check, rotation and code redemption),
  * prepared once per database: building and compiling them anew each time cost more than running them.
  */
-export function tokenStatements(db: Kysely<Tables>) {
+export function tokenStatements(
+  db: Kysely<Tables>,
+  options: { announceFamilies: boolean } = { announceFamilies: false },
+) {
   return {
     insertFamily: prepare(
       db,
@@ -209,6 +215,7 @@ export function tokenStatements(db: Kysely<Tables>) {
         .select([
           'a.expires_at as expiresAt',
           'f.created_at as createdAt',
+          'f.id as familyId',
           'f.scopes as scopes',
           'u.id as userId',
           'u.name as userName',
@@ -259,13 +266,18 @@ export function tokenStatements(db: Kysely<Tables>) {
     narrowFamily: prepare(db, (db, familyId: string, scopes: string, audience: string | null) =>
       db.updateTable('token_families').set({ scopes, audience }).where('id', '=', familyId),
     ),
-    revokeAccessOfFamily: prepare(db, (db, familyId: string, now: number) =>
-      db
+    // The rotation evicts this one family from the token cache itself, and on PostgreSQL the
+    // statement announces it to the other processes in the same round trip (storage/token-cache.ts).
+    revokeAccessOfFamily: prepare(db, (db, familyId: string, now: number) => {
+      const update = db
         .updateTable('access_tokens')
         .set({ revoked_at: now })
         .where('family_id', '=', familyId)
-        .where('revoked_at', 'is', null),
-    ),
+        .where('revoked_at', 'is', null);
+      return (
+        options.announceFamilies ? update.returning(sql<string>`${sql.raw(FAMILY_NOTICE)}`.as('notice')) : update
+      ).modifyEnd(sql.raw(FAMILY_SCOPED));
+    }),
   };
 }
 
@@ -293,7 +305,71 @@ export async function insertTokenSet(
     await statements.insertRefresh(executor, set.refresh.digest, family.id, set.refresh.expiresAt, family.createdAt);
 }
 
-export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements) {
+/**
+ * PostgreSQL: a rotation that keeps the family's scopes as one statement, one round trip, atomic on
+ * its own: the compare-and-set, the revocation of the family's access tokens (announced to the other
+ * processes' token caches), the new pair, and the family's fields back. Every part sees the snapshot
+ * from before the statement, so the new access token is not among those revoked; two racing
+ * rotations of one token serialize on its row, and the loser's `marked` is empty, so it writes nothing.
+ */
+function rotateInOneStatement(db: Kysely<Tables>, request: RotationRequest) {
+  const { now } = request;
+  return sql<{
+    family_id: string;
+    user_id: string;
+    team_id: string;
+    scopes: string;
+    audience: string | null;
+    code_digest: string | null;
+    created_at: number;
+  }>`with marked as (
+  update refresh_tokens set rotated_at = ${now}, replaced_by = ${request.refresh.digest}, replay_sealed = ${request.replaySealed}
+  where digest = ${request.digest} and rotated_at is null and expires_at > ${now}
+    and exists (select 1 from token_families f where f.id = refresh_tokens.family_id and f.app_id = ${request.appId} and f.revoked_at is null)
+  returning family_id
+), revoked as (
+  update access_tokens set revoked_at = ${now}
+  where family_id = (select family_id from marked) and revoked_at is null
+  returning ${sql.raw(FAMILY_NOTICE)}
+), new_access as (
+  insert into access_tokens (digest, family_id, expires_at, created_at, revoked_at)
+  select ${request.access.digest}, family_id, ${request.access.expiresAt}, ${now}, null from marked
+), new_refresh as (
+  insert into refresh_tokens (digest, family_id, expires_at, created_at, rotated_at, replaced_by, replay_sealed)
+  select ${request.refresh.digest}, family_id, ${request.refresh.expiresAt}, ${now}, null, null, null from marked
+)
+select f.id as family_id, f.user_id, f.team_id, f.scopes, f.audience, f.code_digest, f.created_at, (select count(*) from revoked) as revoked
+from token_families f join marked m on f.id = m.family_id ${sql.raw(FAMILY_SCOPED)}`.execute(db);
+}
+
+export function tokensRepository(
+  db: Kysely<Tables>,
+  statements: TokenStatements,
+  cache: TokenCache = createTokenCache(0),
+  dialect: 'sqlite' | 'postgres' = 'sqlite',
+) {
+  /** Why a rotation's compare-and-set matched nothing: what tells a parallel retry from a replay. */
+  async function rotationRefused(request: RotationRequest): Promise<RotationResult<never>> {
+    const previous = await db
+      .selectFrom('refresh_tokens as r')
+      .innerJoin('token_families as f', 'f.id', 'r.family_id')
+      .leftJoin('refresh_tokens as next', 'next.digest', 'r.replaced_by')
+      .selectAll('f')
+      .select(['r.rotated_at as rotatedAt', 'r.replay_sealed as replaySealed', 'next.rotated_at as nextRotatedAt'])
+      .where('r.digest', '=', request.digest)
+      .executeTakeFirst();
+    if (!previous || previous.rotatedAt === null || previous.app_id !== request.appId) return { kind: 'invalid' };
+    const familyLive = previous.revoked_at === null;
+    return {
+      kind: 'already_rotated',
+      family: toFamily(previous),
+      familyLive,
+      rotatedAt: previous.rotatedAt,
+      replaySealed: previous.replaySealed,
+      successorLive: previous.nextRotatedAt === null && familyLive,
+    };
+  }
+
   return {
     issue(set: TokenSet, events: OutboxEvent[] = []): Promise<void> {
       return db.transaction().execute(async (trx) => {
@@ -304,8 +380,15 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
 
     /** The grant behind an access token, if the token is known and neither it nor its family is revoked. */
     async findAccess(digest: string): Promise<AccessGrant | undefined> {
+      const key = `a${digest}`;
+      const cached = cache.get(key) as AccessGrant | undefined;
+      if (cached) return cached;
+      const ticket = cache.ticket();
       const row = (await statements.findAccess(db, digest)).rows[0];
-      return row && { ...row, scopes: splitScopes(row.scopes), audience: splitAudience(row.audience) };
+      if (!row) return undefined;
+      const grant = { ...row, scopes: splitScopes(row.scopes), audience: splitAudience(row.audience) };
+      cache.set(ticket, key, grant.familyId, grant);
+      return grant;
     },
 
     /** A live (unrotated, unexpired) refresh token of a live family. */
@@ -328,15 +411,21 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
      * app), in one query; undefined when the token is unknown or revoked.
      */
     async findAccessWithContext(digest: string): Promise<AccessContext | undefined> {
+      const key = `c${digest}`;
+      const cached = cache.get(key) as AccessContext | undefined;
+      if (cached) return cached;
+      const ticket = cache.ticket();
       const row = (await statements.findAccessWithContext(db, digest)).rows[0];
       if (!row) return undefined;
-      const { installerId, installerName, ...rest } = row;
-      return {
+      const { installerId, installerName, familyId, ...rest } = row;
+      const context = {
         ...rest,
         scopes: splitScopes(row.scopes),
         createdById: installerId ?? row.userId,
         createdByName: installerName ?? row.userName,
       };
+      cache.set(ticket, key, familyId, context);
+      return context;
     },
 
     /**
@@ -352,6 +441,26 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
       decide: (family: Family) => ScopeDecision<E>,
     ): Promise<RotationResult<E>> {
       const { now } = request;
+      if (dialect === 'postgres' && !request.scopeRequested) {
+        const row = (await rotateInOneStatement(db, request)).rows[0];
+        if (row) {
+          cache.evictFamily(row.family_id);
+          return {
+            kind: 'rotated',
+            family: {
+              id: row.family_id,
+              appId: request.appId,
+              userId: row.user_id,
+              teamId: row.team_id,
+              scopes: splitScopes(row.scopes),
+              audience: splitAudience(row.audience),
+              codeDigest: row.code_digest,
+              createdAt: Number(row.created_at),
+            },
+          };
+        }
+        return rotationRefused(request);
+      }
       try {
         const rotated = await db.transaction().execute(async (trx) => {
           const marked = (
@@ -388,34 +497,21 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
             family.audience = audience;
           }
           await statements.revokeAccessOfFamily(trx, family.id, now);
+          cache.evictFamily(family.id);
           await statements.insertAccess(trx, request.access.digest, family.id, request.access.expiresAt, now);
           await statements.insertRefresh(trx, request.refresh.digest, family.id, request.refresh.expiresAt, now);
           return family;
         });
-        if (rotated) return { kind: 'rotated', family: rotated };
+        if (rotated) {
+          // Again after the commit: a check on another connection may have read the old token before it.
+          cache.evictFamily(rotated.id);
+          return { kind: 'rotated', family: rotated };
+        }
       } catch (error) {
         if (error instanceof RotationRefused) return { kind: 'rejected', error: error.error as E };
         throw error;
       }
-
-      const previous = await db
-        .selectFrom('refresh_tokens as r')
-        .innerJoin('token_families as f', 'f.id', 'r.family_id')
-        .leftJoin('refresh_tokens as next', 'next.digest', 'r.replaced_by')
-        .selectAll('f')
-        .select(['r.rotated_at as rotatedAt', 'r.replay_sealed as replaySealed', 'next.rotated_at as nextRotatedAt'])
-        .where('r.digest', '=', request.digest)
-        .executeTakeFirst();
-      if (!previous || previous.rotatedAt === null || previous.app_id !== request.appId) return { kind: 'invalid' };
-      const familyLive = previous.revoked_at === null;
-      return {
-        kind: 'already_rotated',
-        family: toFamily(previous),
-        familyLive,
-        rotatedAt: previous.rotatedAt,
-        replaySealed: previous.replaySealed,
-        successorLive: previous.nextRotatedAt === null && familyLive,
-      };
+      return rotationRefused(request);
     },
 
     /** Revokes a family (its access and refresh tokens at once); false when it was already revoked. */
