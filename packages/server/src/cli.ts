@@ -295,7 +295,11 @@ const COMMANDS: Record<
       print(
         !!o.json,
         { clientId: id, clientSecret },
-        `New client secret for app ${id}: ${clientSecret}\nThe old secret no longer works.`,
+        `New client secret for app ${id}: ${clientSecret}\n${
+          env.config.clientSecretOverlapSeconds > 0
+            ? `The previous secret keeps working for ${env.config.clientSecretOverlapSeconds} seconds.`
+            : 'The previous secret no longer works.'
+        }`,
       );
     },
   },

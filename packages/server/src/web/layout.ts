@@ -28,6 +28,8 @@ export interface PageOptions {
   scripts?: string[];
   /** The one origin the page may frame (an app on the board); no frames by default. */
   frameOrigin?: string | undefined;
+  /** Origins the page's images come from besides its own (apps' logos); hostnames only, checked by the domain. */
+  imageOrigins?: string[];
 }
 
 const NAV: { section: Section; href: string; label: string }[] = [
@@ -90,7 +92,9 @@ ${body}
  * The page's CSP. Pages without scripts allow none; a page with scripts allows only its own
  * origin's files (no inline script) and same-origin requests; a frame only from the one origin named.
  */
-export function contentSecurityPolicy(options: Pick<PageOptions, 'formTargets' | 'scripts' | 'frameOrigin'>): string {
+export function contentSecurityPolicy(
+  options: Pick<PageOptions, 'formTargets' | 'scripts' | 'frameOrigin' | 'imageOrigins'>,
+): string {
   const formAction = ["'self'", ...(options.formTargets ?? [])].join(' ');
   const scripts = options.scripts && options.scripts.length > 0;
   return [
@@ -98,7 +102,7 @@ export function contentSecurityPolicy(options: Pick<PageOptions, 'formTargets' |
     ...(scripts ? ["script-src 'self'", "connect-src 'self'"] : []),
     ...(options.frameOrigin ? [`frame-src ${options.frameOrigin}`] : []),
     "style-src 'self'",
-    "img-src 'self' data:",
+    ["img-src 'self' data:", ...new Set(options.imageOrigins ?? [])].join(' '),
     `form-action ${formAction}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",

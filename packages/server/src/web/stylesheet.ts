@@ -103,6 +103,18 @@ ul.scopes .scope-text { flex: 1; }
 .app-icon { flex: none; width: 52px; height: 52px; border-radius: 12px; background: var(--accent-soft); color: var(--accent-dark); display: flex; align-items: center; justify-content: center; font-size: 1.5rem; font-weight: 700; }
 .app-identity h1 { margin: 0; overflow-wrap: anywhere; }
 .app-identity p { margin: 2px 0 0; }
+.app-identity > div { min-width: 0; }
+img.app-icon { object-fit: cover; background: #fff; border: 1px solid var(--line); }
+.app-about { margin: 0 0 12px; }
+.app-description { white-space: pre-line; overflow-wrap: anywhere; margin: 0 0 8px; }
+.app-links { display: flex; flex-wrap: wrap; gap: 4px 18px; list-style: none; margin: 0; padding: 0; }
+.app-links li { overflow-wrap: anywhere; min-width: 0; }
+.field-error { color: var(--danger); font-weight: 600; font-size: .9rem; margin: 4px 0 8px; overflow-wrap: anywhere; }
+[aria-invalid="true"] { border-color: var(--danger); }
+textarea.short { min-height: 4.5em; }
+h4.scope-group { margin: 14px 0 4px; font-size: .9rem; color: var(--muted); }
+.error p { margin: 0; overflow-wrap: anywhere; }
+.error, .warning, .notice { overflow-wrap: anywhere; }
 .facts { list-style: none; padding: 0; margin: 16px 0; display: grid; gap: 8px; }
 .facts li { padding-left: 26px; position: relative; }
 .facts li::before { content: ""; position: absolute; left: 4px; top: .45em; width: 10px; height: 10px; border-radius: 50%; background: var(--accent); }
