@@ -87,7 +87,8 @@ export function appService({ config, repos, clock }: ServiceContext) {
 
   // One rule for every surface that names an app (console, CLI, registration): docs/security.md.
   function checkName(name: string): string {
-    const trimmed = name.trim();
+    // Only plain spaces are trimmed: any other character at either end is checked like the rest.
+    const trimmed = name.replace(/^ +| +$/g, '');
     const problem = appTextProblem(trimmed, { min: 1, max: 60 });
     if (problem) throw new ValidationError(`The app name ${problem}.`, 'name');
     return trimmed;

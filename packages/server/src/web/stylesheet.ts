@@ -31,7 +31,7 @@ main:focus { outline: none; }
 .signout { display: flex; gap: 12px; align-items: center; margin: 0 0 0 auto; }
 .who { color: var(--muted); }
 
-main { margin: 32px auto; padding: 0 16px; }
+main { margin: 32px auto; padding: 0 16px; overflow-wrap: break-word; }
 main.narrow { max-width: 600px; }
 main.wide { max-width: 1040px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 24px 28px; margin-bottom: 20px; }
@@ -98,6 +98,7 @@ ul.scopes { list-style: none; padding: 0; margin: 4px 0 12px; }
 ul.scopes li { display: flex; gap: 10px; align-items: baseline; padding: 8px 0; border-top: 1px solid var(--line); }
 ul.scopes li:first-child { border-top: none; }
 ul.scopes .scope-text { flex: 1; }
+ul.scopes code.tag { white-space: normal; overflow-wrap: anywhere; min-width: 0; max-width: 55%; }
 .scope-group { display: flex; align-items: center; gap: 8px; font-size: .95rem; margin: 16px 0 0; }
 .app-identity { display: flex; gap: 16px; align-items: center; margin-bottom: 12px; }
 .app-icon { flex: none; width: 52px; height: 52px; border-radius: 12px; background: var(--accent-soft); color: var(--accent-dark); display: flex; align-items: center; justify-content: center; font-size: 1.5rem; font-weight: 700; }

@@ -129,10 +129,11 @@ export function redirectUrisField(value: string, error?: FormError): Html {
 
 /** The description and links users see on the install & authorize page. */
 export function identityFields(values: IdentityValues, error?: FormError): Html {
+  // The logo may be a path on this origin, which a browser's type="url" check would refuse.
   const link = (control: string, label: string, value: string, hint: string) =>
     html`<label for="${control}">${label} <span class="muted">(optional)</span></label>
   <span class="hint" id="${control}-hint">${hint}</span>
-  <input id="${control}" name="${control}" type="url" value="${value}" spellcheck="false" autocapitalize="off" autocomplete="off"${describedBy(control, `${control}-hint`, error)}>
+  <input id="${control}" name="${control}" ${control === 'logo_url' ? html`type="text" inputmode="url"` : html`type="url"`} value="${value}" spellcheck="false" autocapitalize="off" autocomplete="off"${describedBy(control, `${control}-hint`, error)}>
   ${fieldError(control, error)}`;
   return html`<fieldset>
     <legend>What users see about the app</legend>
