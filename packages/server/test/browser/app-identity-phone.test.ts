@@ -93,4 +93,20 @@ describe.skipIf(!existsSync(CHROMIUM))('app identity on a phone in Chromium', ()
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('fits the REST API reference on a phone: tables stack, examples wrap', async () => {
+    await page.goto(`${t.url}/docs/api`);
+    expect(await page.getByRole('link', { name: '← Back to Grantboard' }).getAttribute('href')).toBe('/');
+    expect(await page.locator('#authorization').isVisible()).toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}api-reference-phone.png` });
+    expect(await overflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('shows browsers a 404 page that fits a phone', async () => {
+    const response = await page.goto(`${t.url}/no/such/page`);
+    expect(response?.status()).toBe(404);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Page not found');
+    expect(await overflow(page)).toBe(0);
+  });
 });
