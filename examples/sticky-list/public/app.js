@@ -66,6 +66,6 @@ try {
   $('who').textContent = error.message;
 }
 await refresh();
-for (const event of ['items:create', 'items:update', 'items:delete']) {
+for (const event of ['items:create', 'experimental:items:update', 'items:delete']) {
   board.ui.on(event, refresh).catch((error) => show(error.message, true));
 }

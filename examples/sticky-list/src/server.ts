@@ -23,6 +23,7 @@ interface StoredToken {
 const PUBLIC_DIR = new URL('../public/', import.meta.url);
 const FILES: Record<string, { file: string; type: string }> = {
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/headless.js': { file: 'headless.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
@@ -47,8 +48,9 @@ export function createStickyListServer(options: StickyListOptions): {
   const secret = new TextEncoder().encode(options.clientSecret);
   const tokens = new Map<string, StoredToken>();
 
-  async function page(response: ServerResponse): Promise<void> {
-    const template = await readFile(new URL('index.html', PUBLIC_DIR), 'utf8');
+  /** `index.html` is the App URL (headless); `panel.html` is what the icon opens. */
+  async function page(response: ServerResponse, name: 'index.html' | 'panel.html'): Promise<void> {
+    const template = await readFile(new URL(name, PUBLIC_DIR), 'utf8');
     response.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
@@ -135,7 +137,8 @@ export function createStickyListServer(options: StickyListOptions): {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', options.publicUrl);
     const handle = async () => {
-      if (request.method === 'GET' && url.pathname === '/') return page(response);
+      if (request.method === 'GET' && url.pathname === '/') return page(response, 'index.html');
+      if (request.method === 'GET' && url.pathname === '/panel.html') return page(response, 'panel.html');
       if (request.method === 'GET' && url.pathname === '/callback') return callback(url, response);
       if (request.method === 'GET' && url.pathname === '/api/me') return me(request, response);
       const file = request.method === 'GET' ? FILES[url.pathname] : undefined;

@@ -1,4 +1,4 @@
-/** OAuth 2.0 error codes (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 7009 §2.2.1). */
+/** OAuth 2.0 error codes (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 7009 §2.2.1; RFC 8707 §2; RFC 7591 §3.2.2). */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
   'invalid_client',
@@ -13,6 +13,9 @@ export const OAUTH_ERROR_CODES = [
   'temporarily_unavailable',
   'invalid_token',
   'insufficient_scope',
+  'invalid_target',
+  'invalid_redirect_uri',
+  'invalid_client_metadata',
 ] as const;
 
 export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];

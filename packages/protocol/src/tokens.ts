@@ -38,5 +38,11 @@ export const PATHS = {
   revoke: '/oauth/revoke',
   introspect: '/oauth/introspect',
   metadata: '/.well-known/oauth-authorization-server',
+  /** RFC 9728 protected resource metadata; the MCP server's is the same path suffixed with `/mcp`. */
+  resourceMetadata: '/.well-known/oauth-protected-resource',
+  /** RFC 7591 dynamic client registration. */
+  register: '/oauth/register',
+  /** The MCP server (Streamable HTTP). */
+  mcp: '/mcp',
   appInstallCompleted: '/app-install-completed',
 } as const;

@@ -13,19 +13,48 @@ export const WEB_SDK_PATHS = {
 } as const;
 
 /**
- * Every SDK method the host answers, with the scope the app's installation must hold (null: none).
- * `subscribe` is what `miro.board.ui.on('items:…')` sends: item events carry board content.
+ * Every SDK method the host answers, with the scope the app's installation must hold (null: none,
+ * but the app must still be installed in the board's team). Names are Miro's, with the namespace
+ * (`viewport.`, `ui.`, `notifications.`) where Miro's SDK has one. `subscribe` is what
+ * `miro.board.ui.on(…)` sends; each event then has its own scope (`SDK_EVENT_SCOPES`).
  */
 export const SDK_METHOD_SCOPES = {
   getIdToken: null,
   getUserInfo: 'identity:read',
   getInfo: 'boards:read',
+  getOnlineUsers: 'boards:read',
   get: 'boards:read',
   getById: 'boards:read',
-  subscribe: 'boards:read',
+  getSelection: 'boards:read',
+  select: 'boards:read',
+  deselect: 'boards:read',
+  subscribe: null,
   createStickyNote: 'boards:write',
+  createText: 'boards:write',
+  createShape: 'boards:write',
+  createFrame: 'boards:write',
   sync: 'boards:write',
   remove: 'boards:write',
+  getMetadata: 'boards:read',
+  setMetadata: 'boards:write',
+  getAppData: 'boards:read',
+  setAppData: 'boards:write',
+  'viewport.get': 'boards:read',
+  'viewport.set': 'boards:read',
+  'viewport.zoomTo': 'boards:read',
+  'viewport.getZoom': 'boards:read',
+  'viewport.setZoom': 'boards:read',
+  'notifications.showInfo': null,
+  'notifications.showError': null,
+  'notifications.show': null,
+  'ui.openPanel': null,
+  'ui.closePanel': null,
+  'ui.getPanelData': null,
+  'ui.canOpenPanel': null,
+  'ui.openModal': null,
+  'ui.closeModal': null,
+  'ui.getModalData': null,
+  'ui.canOpenModal': null,
 } as const satisfies Record<string, Scope | null>;
 
 export type SdkMethod = keyof typeof SDK_METHOD_SCOPES;
@@ -34,9 +63,43 @@ export function isSdkMethod(value: string): value is SdkMethod {
   return Object.hasOwn(SDK_METHOD_SCOPES, value);
 }
 
-/** Item events an app can subscribe to. */
-export const SDK_EVENTS = ['items:create', 'items:update', 'items:delete'] as const;
-export type SdkEvent = (typeof SDK_EVENTS)[number];
+/**
+ * Events an app can subscribe to, Miro's names, with the scope each needs: item and selection
+ * events carry board content. The server checks installation, scope and board role again on every
+ * delivery, so an uninstalled app or a removed scope stops the events at once.
+ */
+export const SDK_EVENT_SCOPES = {
+  'items:create': 'boards:read',
+  'experimental:items:update': 'boards:read',
+  'items:delete': 'boards:read',
+  'selection:update': 'boards:read',
+  'icon:click': null,
+  drop: null,
+} as const satisfies Record<string, Scope | null>;
+
+export type SdkEvent = keyof typeof SDK_EVENT_SCOPES;
+export const SDK_EVENTS = Object.keys(SDK_EVENT_SCOPES) as SdkEvent[];
+
+/** Events whose payload is board items: the server reads the items itself before delivering them. */
+export const SDK_ITEM_EVENTS = [
+  'items:create',
+  'experimental:items:update',
+  'items:delete',
+  'selection:update',
+] as const;
+export type SdkItemEvent = (typeof SDK_ITEM_EVENTS)[number];
+
+/** Where an app's page runs on the board: headless (its App URL, hidden), a panel, or a modal. */
+export type SdkFrameKind = 'headless' | 'panel' | 'modal';
+
+/**
+ * Miro's answer for a method of its typings that Grantboard does not do (timer, collaboration,
+ * storage, experimental): the call fails at once instead of hanging.
+ */
+export const NOT_SUPPORTED_CODE = 'notSupported';
+export function notSupportedMessage(method: string): string {
+  return `Method '${method}' is not supported`;
+}
 
 /** App → host: one SDK call. */
 export interface SdkRequestMessage {
@@ -54,11 +117,23 @@ export interface SdkResponseMessage {
   error?: SdkErrorBody;
 }
 
-/** Host → app: items changed on the board. */
+/** Host → app: an event the server agreed to deliver, with its payload (`items`, or `x`/`y` for `drop`). */
 export interface SdkEventMessage {
   source: 'grantboard-host';
   event: SdkEvent;
-  items: SdkItem[];
+  payload: Record<string, unknown>;
+}
+
+/** The host's request to deliver one event to one app frame; the server answers with what to post. */
+export interface SdkEventDelivery {
+  event: SdkEvent;
+  /** Items the event is about (created, changed, deleted, selected); the server reads them itself. */
+  itemIds?: string[];
+  /** For `drop`: where on the board, in board coordinates. */
+  x?: number;
+  y?: number;
+  /** For `items:delete`: the items as the board had them (they are gone, so the server cannot read them). */
+  deleted?: { id: string; type: string }[];
 }
 
 /** An SDK error as the app sees it: a sentence and a stable code. */
@@ -82,6 +157,7 @@ export interface SdkItem {
   content?: string;
   shape?: string;
   title?: string;
+  rotation?: number;
   style?: Record<string, unknown>;
   createdAt: string;
   createdBy: string;

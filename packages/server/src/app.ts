@@ -6,11 +6,14 @@ import type { AppContext } from './app-context.js';
 import type { Config } from './config/config.js';
 import { shorten } from './domain/app-text.js';
 import { createServices } from './domain/services.js';
+import { withTestDenials } from './domain/test-rate-denials.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import type { DocumentFetcher } from './lib/document-fetch.js';
 import { loggerOptions } from './lib/log.js';
 import { createMetrics, metricsRoutes } from './lib/metrics.js';
 import { createRateLimiter } from './lib/rate-limit/create-rate-limiter.js';
 import type { RateLimiter } from './lib/rate-limit/rate-limiter.js';
+import { mcpPlugin } from './mcp/plugin.js';
 import { oauthPlugin } from './oauth/plugin.js';
 import type { Database } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
@@ -24,6 +27,8 @@ export interface AppDeps {
   logStream?: DestinationStream;
   /** The rate limiter; by default one from the configuration, closed with the app. */
   rateLimiter?: RateLimiter;
+  /** How client metadata documents are fetched (tests trust their own certificate); see docs/mcp.md. */
+  documentFetcher?: DocumentFetcher;
 }
 
 /** Builds the whole server without listening; `main.ts` listens. */
@@ -42,17 +47,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   const clock = deps.clock ?? systemClock;
   const repos = createRepositories(deps.database.db);
-  const rateLimiter =
+  const baseLimiter =
     deps.rateLimiter ??
     createRateLimiter(config, clock, (error) =>
       app.log.warn({ err: error }, 'rate limiter unavailable: request let through'),
     );
-  if (!deps.rateLimiter) app.addHook('onClose', () => rateLimiter.close());
+  if (!deps.rateLimiter) app.addHook('onClose', () => baseLimiter.close());
+  const services = createServices({ config, repos, clock, fetchDocument: deps.documentFetcher });
+  // Test controls (ARCHITECTURE.md decision 18) may refuse a user of an app with 429 on demand.
+  const rateLimiter = config.testControls ? withTestDenials(baseLimiter, services.testControls) : baseLimiter;
   const context: AppContext = {
     config,
     database: deps.database,
     repos,
-    services: createServices({ config, repos, clock }),
+    services,
     clock,
     rateLimiter,
     metrics: createMetrics(),
@@ -73,6 +81,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(async (scope) => oauthPlugin(scope, context));
   await app.register(async (scope) => webPlugin(scope, context));
   await app.register(async (scope) => apiPlugin(scope, context));
+  await app.register(async (scope) => mcpPlugin(scope, context));
 
   // A path nothing answers: a page for browsers, JSON for API clients in the vocabulary of the
   // surface they were looking for (Miro's envelope under /v2, the two-vocabulary body elsewhere).

@@ -5,6 +5,7 @@ import { seedDemo } from './demo.js';
 import type { AppChanges } from './domain/app-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js';
 import { createServices, type Services } from './domain/services.js';
+import type { TokenFault } from './domain/test-controls-service.js';
 import { systemClock } from './lib/clock.js';
 import { serve } from './main.js';
 import { type Database, DatabaseNotFoundError, openDatabase } from './storage/database.js';
@@ -34,6 +35,19 @@ const USAGE = `Usage: grantboard <command> [options]
                                          (old keys in GRANTBOARD_PREVIOUS_SECRET_KEYS)
   installs list [--team T]
   installs remove --app CLIENT_ID --team T
+  tokens issue --app CLIENT_ID --user U --team T [--scopes "…"]
+                                         the tokens the code flow would issue, without a browser
+  codes issue --app CLIENT_ID --user U --team T [--scopes "…"] [--redirect-uri U] [--code-challenge C]
+                                         an authorization code, for an app whose code exchange is under test
+  controls …                             test controls (GRANTBOARD_TEST_CONTROLS=on), every use audited:
+    expire-access --token T              the access token expires now
+    expire-refresh --token T             the refresh token expires now
+    revoke-refresh --token T             the refresh token's family is revoked
+    fail-token --app A --count N --error invalid_grant|temporarily_unavailable|delay
+               [--retry-after S] [--delay-ms MS]   the app's next N token requests fail
+    rate-limit --app A --user U --seconds N        REST API and Web SDK answer 429 for N seconds
+    uninstall --app A --team T / reinstall --app A --team T --user U
+    advance-clock --app A --seconds N    the app's tokens age as if N seconds had passed
 
 Commands that create, change or list something take --json and then print one JSON
 document; a failure then prints {"error":{"code","message"}} on stderr. Only serve, migrate,
@@ -91,19 +105,135 @@ function authorizationLink(config: Config, clientId: string, redirectUri: string
   return `${config.publicUrl}${PATHS.authorize}?${params}`;
 }
 
-const COMMANDS: Record<
-  string,
-  {
-    options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-    positionals?: boolean;
-    /**
-     * `create` (the default) creates and migrates the database as needed; `existing` migrates one that
-     * is there and never creates it; `read` neither creates nor migrates it, and wants it migrated.
-     */
-    database?: 'create' | 'existing' | 'read';
-    run(env: Env, options: Options, positionals: string[]): Promise<void>;
-  }
-> = {
+interface Command {
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+  positionals?: boolean;
+  /**
+   * `create` (the default) creates and migrates the database as needed; `existing` migrates one that
+   * is there and never creates it; `read` neither creates nor migrates it, and wants it migrated.
+   */
+  database?: 'create' | 'existing' | 'read';
+  run(env: Env, options: Options, positionals: string[]): Promise<void>;
+}
+
+const grantOptions = {
+  app: { type: 'string' },
+  user: { type: 'string' },
+  team: { type: 'string' },
+  scopes: { type: 'string' },
+} as const;
+
+function grantRequest(o: Options) {
+  return {
+    appId: option(o, 'app'),
+    userId: option(o, 'user'),
+    teamId: option(o, 'team'),
+    scopes: o.scopes === undefined ? undefined : (o.scopes as string).split(/[\s,]+/).filter(Boolean),
+  };
+}
+
+function count(o: Options, name: string): number {
+  const raw = option(o, name);
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number, not '${raw}'.`);
+  return Number(raw);
+}
+
+function tokenFault(o: Options): TokenFault {
+  const error = option(o, 'error');
+  if (error === 'invalid_grant') return { kind: error };
+  if (error === 'temporarily_unavailable')
+    return { kind: error, retryAfterSeconds: o['retry-after'] === undefined ? 1 : count(o, 'retry-after') };
+  if (error === 'delay') return { kind: error, delayMs: count(o, 'delay-ms') };
+  throw new UsageError(`--error must be invalid_grant, temporarily_unavailable or delay, not '${error}'.`);
+}
+
+/** `grantboard controls …`: the test controls of docs/testing.md, through the same service as /admin/v1. */
+const controlCommands: Record<string, Command> = {
+  'controls expire-access': {
+    options: { token: { type: 'string' } },
+    database: 'existing',
+    async run(env, o) {
+      await env.services.testControls.expireAccessToken(option(o, 'token'));
+      print(!!o.json, { expired: true }, 'The access token has expired.');
+    },
+  },
+  'controls expire-refresh': {
+    options: { token: { type: 'string' } },
+    database: 'existing',
+    async run(env, o) {
+      await env.services.testControls.endRefreshToken(option(o, 'token'), 'expire');
+      print(!!o.json, { expired: true }, 'The refresh token has expired.');
+    },
+  },
+  'controls revoke-refresh': {
+    options: { token: { type: 'string' } },
+    database: 'existing',
+    async run(env, o) {
+      await env.services.testControls.endRefreshToken(option(o, 'token'), 'revoke');
+      print(!!o.json, { revoked: true }, 'The refresh token and its access tokens are revoked.');
+    },
+  },
+  'controls fail-token': {
+    options: {
+      app: { type: 'string' },
+      count: { type: 'string' },
+      error: { type: 'string' },
+      'retry-after': { type: 'string' },
+      'delay-ms': { type: 'string' },
+    },
+    database: 'existing',
+    async run(env, o) {
+      const fault = tokenFault(o);
+      const n = count(o, 'count');
+      await env.services.testControls.failTokenRequests(option(o, 'app'), n, fault);
+      print(
+        !!o.json,
+        { appId: o.app, count: n, ...fault },
+        `The next ${n} token requests of app ${o.app} fail (${fault.kind}).`,
+      );
+    },
+  },
+  'controls rate-limit': {
+    options: { app: { type: 'string' }, user: { type: 'string' }, seconds: { type: 'string' } },
+    database: 'existing',
+    async run(env, o) {
+      const seconds = count(o, 'seconds');
+      await env.services.testControls.rateLimit(option(o, 'app'), option(o, 'user'), seconds);
+      print(
+        !!o.json,
+        { appId: o.app, userId: o.user, seconds },
+        `User ${o.user} of app ${o.app} gets 429 for ${seconds} s.`,
+      );
+    },
+  },
+  'controls uninstall': {
+    options: { app: { type: 'string' }, team: { type: 'string' } },
+    database: 'existing',
+    async run(env, o) {
+      const result = await env.services.testControls.uninstall(option(o, 'app'), option(o, 'team'));
+      print(!!o.json, { appId: o.app, teamId: o.team, ...result }, `Uninstalled app ${o.app} from team ${o.team}.`);
+    },
+  },
+  'controls reinstall': {
+    options: { app: { type: 'string' }, team: { type: 'string' }, user: { type: 'string' } },
+    database: 'existing',
+    async run(env, o) {
+      await env.services.testControls.reinstall(option(o, 'app'), option(o, 'team'), option(o, 'user'));
+      print(!!o.json, { appId: o.app, teamId: o.team, installed: true }, `Installed app ${o.app} in team ${o.team}.`);
+    },
+  },
+  'controls advance-clock': {
+    options: { app: { type: 'string' }, seconds: { type: 'string' } },
+    database: 'existing',
+    async run(env, o) {
+      const seconds = count(o, 'seconds');
+      await env.services.testControls.advanceClock(option(o, 'app'), seconds);
+      print(!!o.json, { appId: o.app, seconds }, `App ${o.app}'s tokens have aged ${seconds} s.`);
+    },
+  },
+};
+
+const COMMANDS: Record<string, Command> = {
   'users create': {
     options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
     async run(env, o) {
@@ -348,6 +478,35 @@ const COMMANDS: Record<
       );
     },
   },
+  'tokens issue': {
+    options: grantOptions,
+    database: 'existing',
+    async run(env, o) {
+      const tokens = await env.services.testControls.issueTokens(grantRequest(o));
+      print(
+        !!o.json,
+        tokens,
+        `access token:  ${tokens.access_token}${tokens.refresh_token ? `\nrefresh token: ${tokens.refresh_token}` : ''}${tokens.expires_in !== undefined ? `\nexpires in:    ${tokens.expires_in} s` : ''}\nscopes:        ${tokens.scope}`,
+      );
+    },
+  },
+  'codes issue': {
+    options: { ...grantOptions, 'redirect-uri': { type: 'string' }, 'code-challenge': { type: 'string' } },
+    database: 'existing',
+    async run(env, o) {
+      const { code, redirectUri } = await env.services.testControls.issueCode({
+        ...grantRequest(o),
+        redirectUri: o['redirect-uri'] as string | undefined,
+        codeChallenge: o['code-challenge'] as string | undefined,
+      });
+      const callback = new URL(redirectUri);
+      callback.searchParams.set('code', code);
+      callback.searchParams.set('client_id', o.app as string);
+      callback.searchParams.set('team_id', o.team as string);
+      print(!!o.json, { code, redirectUri, callbackUrl: callback.href }, `code: ${code}\ncallback: ${callback.href}`);
+    },
+  },
+  ...controlCommands,
 };
 
 function appIdArgument(positionals: string[], command: string): string {

@@ -49,9 +49,21 @@ describe.each(DIALECTS)('every endpoint under fuzzing on %s', (dialect) => {
       headers: { authorization: `Bearer ${accessToken}` },
       payload: { data: { content: 'x' } },
     });
+    const post = (path: string, payload: unknown) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v2/boards/${encodeURIComponent(boardId)}/${path}`,
+        headers: { authorization: `Bearer ${accessToken}` },
+        payload: payload as object,
+      });
+    const other = (await post('cards', {})).json().id as string;
+    const connector = (await post('connectors', { startItem: { id: note.json().id }, endItem: { id: other } })).json();
+    const group = (await post('groups', { data: { items: [note.json().id, other] } })).json();
     ids = {
       board_id: boardId,
       item_id: note.json().id,
+      connector_id: connector.id,
+      group_id: group.id,
       board_member_id: t.seed.alice.id,
       appId: t.seed.expiringApp.id,
       teamId: t.seed.teamId,

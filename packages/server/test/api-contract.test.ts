@@ -91,6 +91,21 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
     const shape = (await alice.call('POST', `/v2/boards/${enc(board)}/shapes`)).json().id;
     await alice.call('POST', `/v2/boards/${enc(board)}/members`, { emails: ['bob@example.com'] });
     const tag = (await alice.call('POST', `/v2/boards/${enc(board)}/tags`, { title: 'Contract' })).json().id;
+    const create = async (collection: string, body?: unknown) =>
+      (await alice.call('POST', `/v2/boards/${enc(board)}/${collection}`, body)).json().id as string;
+    const typed: Record<string, unknown> = {
+      cards: { data: { title: 'c', dueDate: '2026-12-24T10:00:00.000Z', assigneeId: t.seed.bob.id } },
+      app_cards: { data: { title: 'a', fields: [{ value: 'v', iconShape: 'square' }] } },
+      images: { data: { url: 'https://example.com/a.png' } },
+      embeds: { data: { url: 'https://example.com/video', previewUrl: 'https://example.com/p.png' } },
+      documents: { data: { url: 'https://example.com/a.pdf', title: 'A' } },
+      docs: { data: { contentType: 'markdown', content: '# Hi' } },
+    };
+    const ids: Record<string, string> = { texts: text, frames: frame, shapes: shape, sticky_notes: sticky };
+    for (const [collection, body] of Object.entries(typed)) ids[collection] = await create(collection, body);
+    const connect = { startItem: { id: sticky }, endItem: { id: shape, snapTo: 'top' } };
+    const connector = await create('connectors', connect);
+    const group = await create('groups', { data: { items: [text, ids.cards] } });
     const bodies: Record<string, unknown> = {
       'create-board': { name: 'C2', policy: { sharingPolicy: { teamAccess: 'comment' } } },
       'copy-board': {},
@@ -108,31 +123,64 @@ describe.each(DIALECTS)('API contract on %s', (dialect) => {
       'update-board-member': { role: 'viewer' },
       'create-tag': { title: 'Another', fillColor: 'cyan' },
       'update-tag': { fillColor: 'blue' },
+      ...Object.fromEntries(
+        Object.entries(typed).flatMap(([collection, body]) => {
+          const route = routes.find((r) => r.method === 'POST' && r.url.endsWith(`/${collection}`))!;
+          return [[route.operationId, body]];
+        }),
+      ),
+      'update-card-item': { data: { description: 'd' } },
+      'update-app-card-item': { data: { status: 'connected' } },
+      'update-image-item-using-url': { geometry: { width: 100 } },
+      'update-embed-item': { data: { mode: 'modal' } },
+      'update-document-item-using-url': { data: { title: 'B' } },
+      'create-connector': connect,
+      'update-connector': { shape: 'straight', captions: [{ content: 'c' }] },
+      createGroup: { data: { items: [ids.images!, ids.embeds!] } },
+      updateGroup: { data: { items: [text, ids.cards!, ids.documents!] } },
+      'create-items': [
+        { type: 'sticky_note', data: { content: 'bulk' } },
+        { type: 'card', data: { title: 'bulk card' }, parent: { id: frame } },
+      ],
     };
     // Deletes last, so every other route still finds what it needs.
     const rank = (route: ApiRoute) =>
       route.operationId === 'delete-board'
-        ? 3
+        ? 4
         : route.operationId === 'delete-tag'
-          ? 2
-          : route.method === 'DELETE' && route.variant === undefined
-            ? 1
-            : 0;
+          ? 3
+          : route.operationId === 'deleteGroup'
+            ? 2
+            : route.method === 'DELETE' && route.variant === undefined
+              ? 1
+              : 0;
     const ordered = [...routes].sort((a, b) => rank(a) - rank(b));
     for (const route of ordered) {
       // Each item route gets an item of its own type; each delete a fresh one.
-      const collection = /\/(texts|frames|shapes|sticky_notes)\//.exec(route.url)?.[1] ?? 'sticky_notes';
-      let itemId = { texts: text, frames: frame, shapes: shape, sticky_notes: sticky }[collection]!;
+      const named = /\/boards\/:board_id\/(\w+)\/:item_id/.exec(route.url)?.[1];
+      const collection = named === undefined || named === 'items' ? 'sticky_notes' : named;
+      let itemId = ids[collection] ?? sticky;
       if (route.method === 'DELETE' && route.url.includes(':item_id') && route.variant === undefined) {
-        const body = { texts: { data: { content: 'x' } }, frames: { data: {} } }[collection as 'texts'] ?? {};
-        itemId = (await alice.call('POST', `/v2/boards/${enc(board)}/${collection}`, body)).json().id;
+        const body =
+          { texts: { data: { content: 'x' } }, frames: { data: {} } }[collection as 'texts'] ?? typed[collection];
+        itemId = await create(collection, body);
+      }
+      let groupId = group;
+      if (route.operationId === 'deleteGroup') {
+        const items = [await createSticky(alice, board), await createSticky(alice, board)];
+        groupId = await create('groups', { data: { items } });
       }
       let url = route.url
         .replace(':board_id', enc(board))
         .replace(':item_id', itemId)
         .replace(':board_member_id', t.seed.bob.id)
-        .replace(':tag_id', tag);
+        .replace(':tag_id', tag)
+        .replace(':connector_id', connector)
+        .replace(':group_id', groupId);
       if (route.variant === 'tag_id') url += `?tag_id=${tag}`;
+      if (route.variant === 'parent_item_id') url += `?parent_item_id=${frame}`;
+      if (route.variant === 'delete_items') url += '?delete_items=true';
+      if (route.operationId === 'getItemsByGroupId') url += `?group_item_id=${group}`;
       if (route.operationId === 'copy-board') url += `?copy_from=${enc(board)}`;
       if (route.operationId === 'get-items') url += '?limit=10';
       const response = await alice.call(route.method, url, bodies[route.operationId]);

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from './helpers/app.js';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
-const unescape = (s: string) =>
+const fromHtml = (s: string) =>
   s
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -30,7 +30,7 @@ describe('the REST API reference page and unknown paths', () => {
   it('explains authorization with the same curl commands as the README, on PUBLIC_URL', () => {
     expect(page).toContain('<h2 id="authorization">Authorization</h2>');
     expect(page).toContain('<li><a href="#authorization">Authorization</a></li>');
-    const text = unescape(page);
+    const text = fromHtml(page);
     expect(text).toContain(
       'https://boards.example.com/oauth/authorize?response_type=code&client_id=$CLIENT_ID&redirect_uri=$REDIRECT_URI&state=$STATE',
     );
@@ -55,7 +55,7 @@ describe('the REST API reference page and unknown paths', () => {
     const examples = [...page.matchAll(/<p class="example-label">([^<]+), for example:<\/p>\n<pre>([^<]*)<\/pre>/g)];
     expect(examples.length).toBeGreaterThan(20);
     for (const [, , json] of examples) {
-      const value = JSON.parse(unescape(json!));
+      const value = JSON.parse(fromHtml(json!));
       expect(JSON.stringify(value)).not.toContain('$ref');
       expect(value).not.toBeNull();
     }
@@ -63,9 +63,9 @@ describe('the REST API reference page and unknown paths', () => {
     const response = /<p class="example-label">Response 200, for example:<\/p>\n<pre>([^<]*)<\/pre>/.exec(
       getBoard,
     )?.[1];
-    expect(JSON.parse(unescape(response!))).toMatchObject({ id: 'uXjVOD6LSME=', type: 'board' });
+    expect(JSON.parse(fromHtml(response!))).toMatchObject({ id: 'uXjVOD6LSME=', type: 'board' });
     const error = /<h2 id="errors">Errors<\/h2>\n<p>[^<]*<\/p>\n<pre>([^<]*)<\/pre>/.exec(page)?.[1];
-    expect(JSON.parse(unescape(error!))).toMatchObject({ status: expect.any(Number), type: 'error' });
+    expect(JSON.parse(fromHtml(error!))).toMatchObject({ status: expect.any(Number), type: 'error' });
   });
 
   it('answers an unknown path with an HTML page to a browser', async () => {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Miro } from '@mirohq/miro-api';
 import * as oauth from 'oauth4webapi';
 import { AuthorizationCode } from 'simple-oauth2';
@@ -7,32 +6,13 @@ import { PASSWORD, REDIRECT_URI, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { consentOverHttp } from './helpers/http-consent.js';
 import { startListeningApp } from './helpers/listening-app.js';
+import { routeMiroClientTo } from './helpers/miro-route.js';
 
 interface MiroState {
   userId: string;
   accessToken: string;
   refreshToken?: string;
   tokenExpiresAt?: string;
-}
-
-/**
- * The official client hard-codes its token endpoint to https://api.miro.com; it calls node-fetch
- * through `require('node-fetch').default` on every request, so the test points that at the local
- * server and refuses anything that is not loopback.
- */
-function routeMiroClientTo(base: string): { requests: string[]; restore(): void } {
-  const require = createRequire(createRequire(import.meta.url).resolve('@mirohq/miro-api'));
-  const nodeFetch = require('node-fetch');
-  const real = nodeFetch.default;
-  const requests: string[] = [];
-  nodeFetch.default = (url: string | URL, init: unknown) => {
-    const rewritten = String(url).replace(/^https:\/\/api\.miro\.com/, base);
-    const { hostname } = new URL(rewritten);
-    if (hostname !== '127.0.0.1') throw new Error(`refusing non-loopback request to ${hostname}`);
-    requests.push(`${((init as { method?: string })?.method ?? 'GET').toUpperCase()} ${new URL(rewritten).pathname}`);
-    return real(rewritten, init);
-  };
-  return { requests, restore: () => (nodeFetch.default = real) };
 }
 
 describe.each(DIALECTS)('independent clients against a running server on %s', (dialect) => {

@@ -179,6 +179,98 @@ describe.each(DIALECTS)('the official @mirohq/miro-api client on %s', (dialect) 
     ]);
   });
 
+  it('creates cards, app cards, embeds, images and documents by URL, and reads them back', async () => {
+    const board = await miro.as('app-user').createBoard({ name: 'Kinds' });
+    const card = await board.createCardItem({ data: { title: 'Task', dueDate: new Date('2026-12-24T10:00:00Z') } });
+    expect(card.type).toBe('card');
+    const readCard = await board.getCardItem(card.id);
+    expect(readCard.data?.title).toBe('Task');
+    expect(readCard.data?.dueDate).toEqual(new Date('2026-12-24T10:00:00Z'));
+    await readCard.update({ data: { description: 'before the break' } });
+    expect((await board.getCardItem(card.id)).data?.description).toBe('before the break');
+
+    const appCard = await board.createAppCardItem({
+      data: { title: 'PR', status: 'connected', fields: [{ value: 'open', iconShape: 'round' }] },
+    });
+    const readAppCard = await board.getAppCardItem(appCard.id);
+    expect(readAppCard.data).toMatchObject({ title: 'PR', status: 'connected', owned: true });
+    expect(readAppCard.data?.fields?.[0]?.value).toBe('open');
+
+    const embed = await board.createEmbedItem({ data: { url: 'https://video.example/1', mode: 'modal' } });
+    expect((await board.getEmbedItem(embed.id)).data).toMatchObject({ url: 'https://video.example/1', mode: 'modal' });
+    const image = await board.createImageItem({ data: { url: 'https://example.com/a.png', title: 'A' } });
+    expect((await board.getImageItem(image.id)).data).toMatchObject({ imageUrl: 'https://example.com/a.png' });
+    const document = await board.createDocumentItem({ data: { url: 'https://example.com/a.pdf' } });
+    expect((await board.getDocumentItem(document.id)).data?.documentUrl).toBe('https://example.com/a.pdf');
+    await (await board.getImageItem(image.id)).delete();
+    await expect(board.getImageItem(image.id)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('connects items, pages through connectors with getAllConnectors(), and loses them with an item', async () => {
+    const board = await miro.as('app-user').createBoard({ name: 'Lines' });
+    const hub = await board.createStickyNoteItem({ data: { content: 'hub' } });
+    const made: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const other = await board.createShapeItem({ data: { content: `${i}` } });
+      const connector = await board.createConnector({
+        startItem: { id: hub.id, snapTo: 'right' },
+        endItem: { id: other.id, position: { x: '0%', y: '50%' } },
+        captions: [{ content: `${i}` }],
+        style: { strokeStyle: 'dashed' },
+      });
+      made.push(connector.id);
+    }
+    const first = await board.getConnector(made[0]!);
+    expect(first.startItem?.id).toBe(hub.id);
+    expect(first.endItem?.position).toEqual({ x: '0%', y: '50%' });
+    await first.update({ shape: 'straight' });
+    expect((await board.getConnector(made[0]!)).shape).toBe('straight');
+    const listed: string[] = [];
+    for await (const connector of board.getAllConnectors()) listed.push(connector.id);
+    expect(listed.sort()).toEqual([...made].sort());
+    await hub.delete();
+    const left: string[] = [];
+    for await (const connector of board.getAllConnectors()) left.push(connector.id);
+    expect(left).toEqual([]);
+  });
+
+  it('creates items in bulk, lists a frame’s items, and groups items', async () => {
+    const api = miro.as('app-user');
+    const board = await api.createBoard({ name: 'Bulk' });
+    const frame = await board.createFrameItem({ data: { title: 'Frame' } });
+    // The client's `ItemCreate` types `data` as every type's fields at once; the wire takes each type's own.
+    const bulk = [
+      { type: 'sticky_note', data: { content: 'a' }, parent: { id: frame.id } },
+      { type: 'card', data: { title: 'b' }, parent: { id: frame.id } },
+      { type: 'shape', data: { shape: 'circle' } },
+    ] as unknown as Parameters<typeof api._api.createItems>[1];
+    const created = await api._api.createItems(board.id, bulk);
+    expect(created.response.status).toBe(201);
+    const ids = created.body.data.map((item) => item.id);
+    expect(created.body.data.map((item) => item.type)).toEqual(['sticky_note', 'card', 'shape']);
+    const inFrame = await api._api.getItemsWithinFrame(board.id, frame.id);
+    expect(inFrame.body.data?.map((item) => item.id).sort()).toEqual(ids.slice(0, 2).sort());
+    expect(inFrame.body.total).toBe(2);
+
+    // The client reads a group's `data` as its request shape (`data.data.items`), so it keeps the id
+    // and type of the answer; the members show through getItemsByGroupId.
+    const group = await api._api.createGroup(board.id, { data: { items: [ids[0]!, ids[2]!] } });
+    expect(group.response.status).toBe(201);
+    expect(group.body).toMatchObject({ id: expect.stringMatching(/^\d+$/), type: 'group' });
+    const read = await api._api.getGroupById(board.id, group.body.id!);
+    expect(read.body.id).toBe(group.body.id);
+    const all = await api._api.getAllGroups(board.id);
+    expect(all.body.data?.map((g) => g.id)).toEqual([group.body.id]);
+    const items = await api._api.getItemsByGroupId(board.id, group.body.id!);
+    expect(items.body.total).toBe(2);
+    await api._api.unGroup(board.id, group.body.id!);
+    await expect(api._api.getGroupById(board.id, group.body.id!)).rejects.toMatchObject({ statusCode: 404 });
+    const again = await api._api.createGroup(board.id, { data: { items: [ids[0]!, ids[1]!] } });
+    await api._api.deleteGroup(board.id, again.body.id!, true);
+    await expect(board.getStickyNoteItem(ids[0]!)).rejects.toMatchObject({ statusCode: 404 });
+    expect((await board.getShapeItem(ids[2]!)).id).toBe(ids[2]);
+  });
+
   it('refreshes through the local token endpoint when the token is due, and keeps working', async () => {
     const before = states.get('app-user')!;
     states.set('app-user', { ...before, tokenExpiresAt: new Date(Date.now() - 1000).toISOString() });

@@ -127,4 +127,18 @@ describe.each(DIALECTS)('web sessions across server processes on %s', (dialect) 
     const locked = await request(jar, `${b.url}/signin`, { csrf, email: 'bob@example.com', password: PASSWORD });
     expect(locked.status).toBe(429);
   });
+
+  it('checks at most five of twelve parallel wrong passwords split across the two processes', async () => {
+    const jar = new Jar();
+    const csrf = await csrfIn(await request(jar, `${a.url}/signin`));
+    const email = 'alice@example.com';
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        request(jar, `${i % 2 === 0 ? a.url : b.url}/signin`, { csrf, email, password: 'wrong' }).then((r) => r.status),
+      ),
+    );
+    expect(answers.filter((s) => s === 401)).toHaveLength(5);
+    expect(answers.filter((s) => s === 429)).toHaveLength(7);
+    expect((await request(jar, `${a.url}/signin`, { csrf, email, password: PASSWORD })).status).toBe(429);
+  });
 });

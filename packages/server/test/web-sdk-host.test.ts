@@ -256,14 +256,17 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       expect((await alice.get(`/teams/${t.seed.teamId}/apps`)).body).toContain('Sticky List');
     });
 
-    it('runs the installed app in a sandboxed frame, and the CSP frames exactly its origin', async () => {
+    it('gives the installed app a toolbar icon and a sandboxed frame, and the CSP frames exactly its origin', async () => {
       const page = await alice.get(`${boardPath()}/?app=${stickyList.id}`);
       expect(page.statusCode).toBe(200);
       const csp = String(page.headers['content-security-policy']);
       expect(csp).toContain(`frame-src ${STICKY};`);
-      expect(page.body).toContain(`src="${STICKY}/app/"`);
-      expect(page.body).toContain('sandbox="allow-scripts allow-same-origin allow-forms"');
+      expect(page.body).toContain(`aria-label="Sticky List"`);
+      expect(page.body).toContain(`data-app-url="${STICKY}/app/"`);
+      expect(page.body).toContain('data-sandbox="allow-scripts allow-same-origin allow-forms"');
       expect(page.body).toContain(`data-app-origin="${STICKY}"`);
+      // Opened with ?app=: the page clicks the app's icon once the board has loaded.
+      expect(page.body).toContain(`data-open-app="${stickyList.id}"`);
     });
 
     it('installs an app without an SDK redirect URI straight back to the board', async () => {
@@ -276,8 +279,9 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
     it('never gives an app on Grantboard’s own origin allow-same-origin', async () => {
       await alice.post(`${boardPath()}/apps/${sameOrigin.id}/install`, { csrf: aliceCsrf });
       const page = await alice.get(`${boardPath()}/?app=${sameOrigin.id}`);
-      expect(page.body).toContain('sandbox="allow-scripts allow-forms"');
-      expect(page.body).not.toContain('allow-same-origin');
+      const launcher = page.body.match(new RegExp(`<button[^>]*data-app-id="${sameOrigin.id}"[^>]*>`))?.[0];
+      expect(launcher).toContain('data-sandbox="allow-scripts allow-forms"');
+      expect(launcher).not.toContain('allow-same-origin');
     });
 
     it('offers only the board apps of the organization’s own developer teams', async () => {
@@ -474,6 +478,125 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       expect((await sdk(alice, reader, 'getIdToken')).statusCode).toBe(403);
       // The board no longer runs it: it asks to install again.
       expect((await alice.get(`${boardPath()}/?app=${reader.id}`)).statusCode).toBe(303);
+    });
+  });
+
+  describe('Web SDK events and board methods', () => {
+    let watcher: App;
+    const deliver = (b: Browser, app: App, body: Record<string, unknown>) =>
+      json(b, 'POST', `${boardPath()}/apps/${app.id}/events`, body);
+
+    beforeAll(async () => {
+      watcher = (
+        await t.services.apps.create({
+          teamId: t.seed.teamId,
+          createdBy: t.seed.alice.id,
+          expiring: true,
+          name: 'Watcher',
+          redirectUris: ['https://watcher.example/callback'],
+          sdkUri: 'https://watcher.example/',
+          scopes: ['boards:read', 'boards:write'],
+        })
+      ).app;
+      await t.services.installs.install(watcher, t.seed.teamId, t.seed.alice.id, ['boards:read', 'boards:write']);
+    });
+
+    it('creates shapes, texts and frames, and syncs each in its own fields', async () => {
+      const shape = (await sdk(alice, watcher, 'createShape', { shape: 'circle', content: 'Hi', width: 120 })).json();
+      expect(shape.result).toMatchObject({ type: 'shape', shape: 'circle', content: 'Hi', width: 120 });
+      const text = (await sdk(alice, watcher, 'createText', { content: 'Words', x: 10 })).json().result;
+      expect(text).toMatchObject({ type: 'text', content: 'Words', x: 10 });
+      const frame = (await sdk(alice, watcher, 'createFrame', { title: 'Week', width: 900, height: 500 })).json();
+      expect(frame.result).toMatchObject({ type: 'frame', title: 'Week', width: 900, height: 500 });
+      const synced = await sdk(alice, watcher, 'sync', { id: shape.result.id, shape: 'star', rotation: 45 });
+      expect(synced.json().result).toMatchObject({ shape: 'star', rotation: 45 });
+      // A change the item's type does not take is refused, never ignored.
+      const refused = await sdk(alice, watcher, 'sync', { id: text.id, height: 300 });
+      expect(refused.statusCode).toBe(400);
+      expect((await sdk(alice, watcher, 'createShape', { shape: 'blob' })).statusCode).toBe(400);
+      const api = await apiAs(t);
+      const rest = (await api.call('GET', `/v2/boards/${enc(boardId)}/shapes/${shape.result.id}`)).json();
+      expect(rest.data.shape).toBe('star');
+      for (const id of [shape.result.id, text.id, frame.result.id]) await sdk(alice, watcher, 'remove', { id });
+    });
+
+    it('answers the selection, viewport, notification and panel calls after the same checks', async () => {
+      const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Chosen' })).json().result;
+      const selection = (await sdk(alice, watcher, 'getSelection', { id: [note.id] })).json().result;
+      expect(selection.map((i: { id: string }) => i.id)).toEqual([note.id]);
+      expect((await sdk(alice, watcher, 'select', { id: note.id })).json().result).toHaveLength(1);
+      expect((await sdk(alice, watcher, 'notifications.showInfo', { message: 'Saved' })).statusCode).toBe(200);
+      expect((await sdk(alice, watcher, 'notifications.showInfo', { message: '' })).statusCode).toBe(400);
+      const panel = await sdk(alice, watcher, 'ui.openPanel', { url: 'https://watcher.example/panel', data: { a: 1 } });
+      expect(panel.json().result).toEqual({ url: 'https://watcher.example/panel', data: { a: 1 } });
+      // A panel or modal is a page of the app's own origin, nothing else.
+      const elsewhere = await sdk(alice, watcher, 'ui.openModal', { url: 'https://evil.example/' });
+      expect(elsewhere.statusCode).toBe(400);
+      expect(elsewhere.json().message).toBe(
+        "Method 'openModal': url must be a page of the app's origin, https://watcher.example.",
+      );
+      expect((await sdk(alice, reader, 'viewport.get')).statusCode).toBe(403);
+      await sdk(alice, watcher, 'remove', { id: note.id });
+    });
+
+    it('keeps each app’s item metadata and board app data apart, and lets only editors write them', async () => {
+      const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Tagged' })).json().result;
+      const set = await sdk(alice, watcher, 'setMetadata', { id: note.id, key: 'source', value: { from: 'list' } });
+      expect(set.json().result).toEqual({ source: { from: 'list' } });
+      // Parallel writes of different keys both land.
+      await Promise.all(
+        ['a', 'b', 'c'].map((key) => sdk(alice, watcher, 'setMetadata', { id: note.id, key, value: key })),
+      );
+      expect((await sdk(alice, watcher, 'getMetadata', { id: note.id })).json().result).toEqual({
+        a: 'a',
+        b: 'b',
+        c: 'c',
+        source: { from: 'list' },
+      });
+      expect((await sdk(alice, watcher, 'getMetadata', { id: note.id, key: 'a' })).json().result).toBe('a');
+      // Another app sees none of it.
+      expect((await sdk(alice, stickyList, 'getMetadata', { id: note.id })).json().result).toEqual({});
+      await sdk(alice, watcher, 'setMetadata', { id: note.id, key: 'a', value: null });
+      expect((await sdk(alice, watcher, 'getMetadata', { id: note.id, key: 'a' })).json().result).toBeNull();
+      expect((await sdk(alice, watcher, 'setAppData', { key: 'theme', value: 'dark' })).json().result).toEqual({
+        theme: 'dark',
+      });
+      expect((await sdk(alice, watcher, 'getAppData', { key: 'theme' })).json().result).toBe('dark');
+      const big = await sdk(alice, watcher, 'setAppData', { key: 'big', value: 'x'.repeat(7000) });
+      expect(big.statusCode).toBe(400);
+      // A viewer's app reads the board but cannot write its metadata.
+      const viewer = await sdk(bob, stickyList, 'setMetadata', { id: note.id, key: 'k', value: 1 });
+      expect(viewer.statusCode).toBe(403);
+      expect((await sdk(alice, watcher, 'getMetadata', { id: '999' })).statusCode).toBe(404);
+      await sdk(alice, watcher, 'remove', { id: note.id });
+      expect(await t.repos.appData.all({ itemId: note.id }, watcher.id)).toEqual({});
+    });
+
+    it('delivers an event with the items as the server has them, and refuses it once the scope is gone', async () => {
+      const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Server copy' })).json().result;
+      const delivered = await deliver(alice, watcher, { event: 'items:create', itemIds: [note.id] });
+      expect(delivered.statusCode).toBe(200);
+      expect(delivered.json().payload.items).toMatchObject([{ id: note.id, content: 'Server copy' }]);
+      expect((await deliver(alice, watcher, { event: 'icon:click' })).json()).toEqual({ payload: {} });
+      // Subscribing checks each event's scope.
+      expect((await sdk(alice, watcher, 'subscribe', { events: ['items:update'] })).statusCode).toBe(400);
+
+      await t.services.apps.update(watcher.id, { scopes: ['boards:write'] }, null);
+      const refused = await deliver(alice, watcher, { event: 'items:create', itemIds: [note.id] });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().message).toBe("Method 'on('items:create')' requires scope 'boards:read'");
+      // An event that carries no board content still needs the installation.
+      expect((await deliver(alice, watcher, { event: 'icon:click' })).statusCode).toBe(200);
+      await t.services.apps.update(watcher.id, { scopes: ['boards:read', 'boards:write'] }, null);
+      expect((await deliver(alice, watcher, { event: 'items:create', itemIds: [note.id] })).statusCode).toBe(200);
+
+      await t.services.installs.uninstall(watcher.id, t.seed.teamId, t.seed.alice.id);
+      expect((await deliver(alice, watcher, { event: 'icon:click' })).json().code).toBe('appNotInstalled');
+      await t.services.installs.install(watcher, t.seed.teamId, t.seed.alice.id, ['boards:read', 'boards:write']);
+      await t.services.apps.remove(watcher.id, null);
+      expect((await deliver(alice, watcher, { event: 'icon:click' })).statusCode).toBe(404);
+      expect((await sdk(alice, watcher, 'get')).statusCode).toBe(404);
+      expect((await deliver(bob, stickyList, { event: 'drop', x: 'left' })).statusCode).toBe(400);
     });
   });
 

@@ -9,7 +9,7 @@ export async function authenticateBearer(request: FastifyRequest, services: Serv
   const token = readAccessToken(request);
   if (token === undefined) throw tokenNotProvided();
   if (token === null) throw tokenInvalid();
-  const check = await services.tokens.checkAccess(token);
+  const check = await services.tokens.checkAccess(token, services.resources.rest);
   if (check.kind === 'expired') throw tokenExpired();
   if (check.kind === 'invalid') throw tokenInvalid();
   return check.grant;

@@ -8,6 +8,9 @@ import { referencePages } from './openapi/reference-page.js';
 import { addQueryVariants, bodyRequired, jsonBodies, NoBody, routeQuery, routeUrls } from './request-shape.js';
 import type { ApiRoute } from './route.js';
 import { boardRoutes } from './routes/boards.js';
+import { cardAndMediaRoutes } from './routes/card-items.js';
+import { connectorRoutes } from './routes/connectors.js';
+import { groupRoutes } from './routes/groups.js';
 import { itemRoutes } from './routes/items.js';
 import { memberRoutes } from './routes/members.js';
 import { tagRoutes } from './routes/tags.js';
@@ -15,7 +18,15 @@ import { typeboxValidatorCompiler } from './validation.js';
 
 /** Every REST operation, in the order the reference lists them. */
 export function apiRoutes(context: AppContext): ApiRoute[] {
-  return [...boardRoutes(context), ...memberRoutes(context), ...itemRoutes(context), ...tagRoutes(context)];
+  return [
+    ...boardRoutes(context),
+    ...memberRoutes(context),
+    ...itemRoutes(context),
+    ...cardAndMediaRoutes(context),
+    ...connectorRoutes(context),
+    ...groupRoutes(context),
+    ...tagRoutes(context),
+  ];
 }
 
 /**

@@ -7,7 +7,7 @@ export const LEVEL_CREDITS = { 1: 50, 2: 100, 3: 500, 4: 2000 } as const;
 export type RateLimitLevel = keyof typeof LEVEL_CREDITS;
 
 /** The query parameters that select an operation variant (see `ApiRoute.variant`). */
-export const QUERY_VARIANTS = ['tag_id', 'parent_item_id'] as const;
+export const QUERY_VARIANTS = ['tag_id', 'parent_item_id', 'delete_items'] as const;
 export type QueryVariant = (typeof QUERY_VARIANTS)[number];
 
 /** What every API route declares in its Fastify `config`; the hooks read it, handlers never do. */
@@ -43,7 +43,24 @@ export interface ApiRoute<S extends RouteSchemas = RouteSchemas> {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Boards' | 'Board members' | 'Items' | 'Sticky notes' | 'Texts' | 'Shapes' | 'Frames' | 'Tags';
+  tag:
+    | 'Boards'
+    | 'Board members'
+    | 'Items'
+    | 'Sticky notes'
+    | 'Texts'
+    | 'Shapes'
+    | 'Frames'
+    | 'Cards'
+    | 'App cards'
+    | 'Images'
+    | 'Embeds'
+    | 'Documents'
+    | 'Doc formats'
+    | 'Connectors'
+    | 'Groups'
+    | 'Bulk operations'
+    | 'Tags';
   /**
    * For an operation Miro tells apart from another on the same method and path only by a query
    * parameter (`DELETE …/items/{item_id}?tag_id=` removes a tag; without it the item goes): the

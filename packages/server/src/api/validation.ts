@@ -68,6 +68,42 @@ function fieldOf(path: string): string {
 }
 
 /**
+ * Checks a value against a schema as the edge does: the 400 `invalidParameters` naming each bad
+ * field, or undefined when it is fine. `prefix` names where the value sits in a larger request
+ * (`[3]` for the fourth item of a bulk create).
+ */
+export function validationError(
+  check: ReturnType<typeof TypeCompiler.Compile>,
+  value: unknown,
+  part: Part,
+  prefix = '',
+): ReturnType<typeof invalidParameters> | undefined {
+  const named = (field: string) => (prefix === '' ? field : field === '(root)' ? prefix : `${prefix}.${field}`);
+  const unstorable = unstorableString(value);
+  if (unstorable !== undefined) {
+    const field = named(fieldOf(unstorable));
+    return invalidParameters(`Invalid parameters: ${field} contains a NUL character or malformed Unicode.`, [
+      { in: part, field, message: 'contains a NUL character or malformed Unicode' },
+    ]);
+  }
+  if (check.Check(value)) return undefined;
+  const fields: InvalidField[] = [];
+  const seen = new Set<string>();
+  for (const error of check.Errors(value)) {
+    const field = named(fieldOf(error.path));
+    // TypeBox reports a bad value once per rule; one line per field is enough.
+    if (seen.has(field)) continue;
+    seen.add(field);
+    fields.push({ in: part, field, message: describe(error, part) });
+    if (fields.length === MAX_REPORTED) break;
+  }
+  if (fields.length === 0) fields.push({ in: part, field: named('(root)'), message: 'is not valid' });
+  const where = part === 'body' ? 'the request body' : part === 'query' ? 'the query string' : 'the path';
+  const summary = fields.map((f) => `${f.field} ${f.message}`).join('; ');
+  return invalidParameters(`Invalid parameters in ${where}: ${summary}.`, fields);
+}
+
+/**
  * Fastify's validator compiler for the REST API, on TypeBox's compiler: the same schemas give the
  * types, the checks and the OpenAPI document. A failure becomes Miro's 400 `invalidParameters`
  * naming each bad field; nothing is stripped or silently coerced.
@@ -77,29 +113,7 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   const part = PARTS[httpPart ?? ''] ?? 'body';
   return (data: unknown) => {
     const value = part === 'query' ? coerceQuery(schema, data) : data;
-    const unstorable = unstorableString(value);
-    if (unstorable !== undefined) {
-      const field = fieldOf(unstorable);
-      return {
-        error: invalidParameters(`Invalid parameters: ${field} contains a NUL character or malformed Unicode.`, [
-          { in: part, field, message: 'contains a NUL character or malformed Unicode' },
-        ]),
-      };
-    }
-    if (check.Check(value)) return { value };
-    const fields: InvalidField[] = [];
-    const seen = new Set<string>();
-    for (const error of check.Errors(value)) {
-      const field = fieldOf(error.path);
-      // TypeBox reports a bad value once per rule; one line per field is enough.
-      if (seen.has(field)) continue;
-      seen.add(field);
-      fields.push({ in: part, field, message: describe(error, part) });
-      if (fields.length === MAX_REPORTED) break;
-    }
-    if (fields.length === 0) fields.push({ in: part, field: '(root)', message: 'is not valid' });
-    const where = part === 'body' ? 'the request body' : part === 'query' ? 'the query string' : 'the path';
-    const summary = fields.map((f) => `${f.field} ${f.message}`).join('; ');
-    return { error: invalidParameters(`Invalid parameters in ${where}: ${summary}.`, fields) };
+    const error = validationError(check, value, part);
+    return error === undefined ? { value } : { error };
   };
 };

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULTS } from './defaults.js';
@@ -24,6 +24,9 @@ export interface Config {
   signInMaxFailuresPerAccount: number;
   signInMaxFailuresPerAddress: number;
   signInThrottleWindowSeconds: number;
+  /** Password checks (scrypt) one process runs at once, and how many more may wait their turn. */
+  signInConcurrentPasswordChecks: number;
+  signInQueuedPasswordChecks: number;
   idTokenIssuer: string;
   logLevel: string;
   dbPoolMax: number;
@@ -34,7 +37,20 @@ export interface Config {
   janitorIntervalSeconds: number;
   metricsToken: string | undefined;
   tokenRequestsPerMinute: number;
+  registrationTtlSeconds: number;
+  registrationsPerHour: number;
+  /** Client metadata documents may come from loopback and private addresses (never in production). */
+  clientMetadataAllowPrivate: boolean;
   production: boolean;
+  /**
+   * Test controls (ARCHITECTURE.md decision 18): `GRANTBOARD_TEST_CONTROLS=on`, refused with
+   * `NODE_ENV=production` unless `force`.
+   */
+  testControls: boolean;
+  /** SHA-256 digests (hex) of the admin API's bearer tokens (`GRANTBOARD_ADMIN_TOKENS`, comma-separated). */
+  adminTokenDigests: string[];
+  /** A fixtures file loaded at start (`GRANTBOARD_FIXTURES`). */
+  fixturesPath: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +121,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
   }
   let secretKey: Buffer;
   if (merged.GRANTBOARD_SECRET_KEY) secretKey = parseSecretKey(merged.GRANTBOARD_SECRET_KEY);
+  // An in-memory database forgets everything it encrypted at exit: a key for this process will do.
+  else if (databaseUrl === 'sqlite::memory:' && !production) secretKey = randomBytes(32);
   else if (production) throw new ConfigError('GRANTBOARD_SECRET_KEY is required when NODE_ENV=production.');
   else secretKey = developmentSecretKey(databaseUrl, warn);
 
@@ -149,6 +167,18 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       DEFAULTS.signInThrottleWindowSeconds,
       1,
     ),
+    signInConcurrentPasswordChecks: integer(
+      merged,
+      'SIGNIN_CONCURRENT_PASSWORD_CHECKS',
+      DEFAULTS.signInConcurrentPasswordChecks,
+      1,
+    ),
+    signInQueuedPasswordChecks: integer(
+      merged,
+      'SIGNIN_QUEUED_PASSWORD_CHECKS',
+      DEFAULTS.signInQueuedPasswordChecks,
+      0,
+    ),
     idTokenIssuer: merged.ID_TOKEN_ISSUER || DEFAULTS.idTokenIssuer,
     logLevel: merged.LOG_LEVEL || DEFAULTS.logLevel,
     dbPoolMax: integer(merged, 'DB_POOL_MAX', DEFAULTS.dbPoolMax, 1),
@@ -158,8 +188,48 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     metricsToken: merged.METRICS_TOKEN || DEFAULTS.metricsToken,
     tokenRequestsPerMinute: integer(merged, 'TOKEN_REQUESTS_PER_MINUTE', DEFAULTS.tokenRequestsPerMinute, 0),
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
+    registrationTtlSeconds: integer(merged, 'REGISTRATION_TTL_SECONDS', DEFAULTS.registrationTtlSeconds, 60),
+    registrationsPerHour: integer(merged, 'REGISTRATIONS_PER_HOUR', DEFAULTS.registrationsPerHour, 0),
+    clientMetadataAllowPrivate: clientMetadataAllowPrivate(merged.CLIENT_METADATA_ALLOW_PRIVATE, production),
     production,
+    testControls: testControlsSetting(merged.GRANTBOARD_TEST_CONTROLS, production, warn),
+    adminTokenDigests: (merged.GRANTBOARD_ADMIN_TOKENS ?? '')
+      .split(',')
+      .map((token) => token.trim())
+      .filter(Boolean)
+      .map(adminTokenDigest),
+    fixturesPath: merged.GRANTBOARD_FIXTURES || undefined,
   };
+}
+
+function clientMetadataAllowPrivate(raw: string | undefined, production: boolean): boolean {
+  if (raw === undefined || raw === '' || raw === 'off') return DEFAULTS.clientMetadataAllowPrivate;
+  if (raw !== 'on') throw new ConfigError(`CLIENT_METADATA_ALLOW_PRIVATE must be 'on' or 'off', not '${raw}'.`);
+  if (production) throw new ConfigError('CLIENT_METADATA_ALLOW_PRIVATE=on is refused when NODE_ENV=production.');
+  return true;
+}
+
+/** Admin tokens are kept as digests only (docs/security.md); at least 32 characters each. */
+function adminTokenDigest(token: string): string {
+  if (token.length < 32) throw new ConfigError('GRANTBOARD_ADMIN_TOKENS: each token must be at least 32 characters.');
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** ARCHITECTURE.md decision 18: off by default, and off in production unless forced. */
+function testControlsSetting(raw: string | undefined, production: boolean, warn: (message: string) => void): boolean {
+  const value = raw || DEFAULTS.testControls;
+  if (value !== 'off' && value !== 'on' && value !== 'force')
+    throw new ConfigError(`GRANTBOARD_TEST_CONTROLS must be 'off', 'on' or 'force', not '${value}'.`);
+  if (value === 'off') return false;
+  if (production && value === 'on') {
+    warn('GRANTBOARD_TEST_CONTROLS=on is ignored with NODE_ENV=production: test controls stay off (use force).');
+    return false;
+  }
+  if (production)
+    warn(
+      'GRANTBOARD_TEST_CONTROLS=force: test controls are on in production; anyone with an admin token can break tokens.',
+    );
+  return true;
 }
 
 function readConfigFile(path: string | undefined): Env {

@@ -30,6 +30,13 @@ export const DEFAULTS = {
   signInMaxFailuresPerAddress: 30,
   /** `SIGNIN_THROTTLE_WINDOW_SECONDS`: how far back failed sign-ins count, and so how long a lock lasts at most. */
   signInThrottleWindowSeconds: 15 * 60,
+  /**
+   * `SIGNIN_CONCURRENT_PASSWORD_CHECKS`: password checks (scrypt, ~32 MiB and tens of milliseconds
+   * each) one process runs at once; libuv's thread pool has 4 threads, shared with file and DNS work.
+   */
+  signInConcurrentPasswordChecks: 2,
+  /** `SIGNIN_QUEUED_PASSWORD_CHECKS`: checks that may wait for a slot; past that a sign-in is told to try again. */
+  signInQueuedPasswordChecks: 32,
   /** `ID_TOKEN_ISSUER`: `iss` of Web SDK id tokens; `miro` so existing app back ends verify them unchanged. */
   idTokenIssuer: 'miro',
   /** `LOG_LEVEL`: pino log level. */
@@ -51,4 +58,23 @@ export const DEFAULTS = {
   rateLimitWindowSeconds: 60,
   /** `RATE_LIMIT_KEY_PREFIX`: prefix of the Redis keys holding the counters (when `REDIS_URL` is set). */
   rateLimitKeyPrefix: 'grantboard:ratelimit:',
+  /** `REGISTRATION_TTL_SECONDS`: an agent's RFC 7591 registration no user has authorized is deleted after this. */
+  registrationTtlSeconds: 24 * 3600,
+  /** `REGISTRATIONS_PER_HOUR`: dynamic client registrations per client address per hour (0: unlimited). */
+  registrationsPerHour: 20,
+  /**
+   * `CLIENT_METADATA_ALLOW_PRIVATE`: `on` lets client metadata documents be fetched from loopback and
+   * private addresses (local development and tests); refused when `NODE_ENV=production`.
+   */
+  clientMetadataAllowPrivate: false,
+  /**
+   * `GRANTBOARD_TEST_CONTROLS`: `on` enables the test controls (expire a token now, fail the next
+   * token requests, force 429s, move an app's clock; ARCHITECTURE.md decision 18); `force` also
+   * with `NODE_ENV=production`, with a warning at start.
+   */
+  testControls: 'off' as 'off' | 'on' | 'force',
+  /** `GRANTBOARD_ADMIN_TOKENS`: comma-separated bearer tokens for `/admin/v1` (none: the admin API is closed). */
+  adminTokens: '',
+  /** `GRANTBOARD_FIXTURES`: a fixtures file (JSON) loaded at start, as `grantboard serve --fixtures FILE`. */
+  fixtures: undefined as string | undefined,
 } as const;

@@ -1,14 +1,18 @@
 import { numericId } from '../lib/ids.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../lib/passwords.js';
+import { dummyPasswordHash, hashPassword, PasswordChecksBusyError, passwordChecks } from '../lib/passwords.js';
 import type { UserRow } from '../storage/repositories/users.js';
 import type { TeamRole } from '../storage/schema.js';
-import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
+import { BusyError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import type { ServiceContext } from './service-context.js';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 /** Users, organizations, teams and memberships. */
-export function accountService({ repos, clock }: ServiceContext) {
+export function accountService({ config, repos, clock }: ServiceContext) {
+  const checks = passwordChecks({
+    concurrent: config.signInConcurrentPasswordChecks,
+    queued: config.signInQueuedPasswordChecks,
+  });
   return {
     async createUser(input: { email: string; password: string; name: string }): Promise<UserRow> {
       const email = input.email.trim().toLowerCase();
@@ -33,11 +37,19 @@ export function accountService({ repos, clock }: ServiceContext) {
       return user;
     },
 
-    /** The user with this email and password; the same cost whether or not the email exists. */
+    /**
+     * The user with this email and password; the same cost whether or not the email exists.
+     * `BusyError` when too many password checks are already under way in this process.
+     */
     async authenticate(email: string, password: string): Promise<UserRow | undefined> {
       const user = await repos.users.findByEmail(email.trim().toLowerCase());
-      const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
-      return ok ? user : undefined;
+      try {
+        const ok = await checks.verify(password, user?.password_hash ?? (await dummyPasswordHash()));
+        return ok ? user : undefined;
+      } catch (error) {
+        if (error instanceof PasswordChecksBusyError) throw new BusyError(error.message);
+        throw error;
+      }
     },
 
     async createOrganization(name: string) {

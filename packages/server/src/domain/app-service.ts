@@ -5,7 +5,8 @@ import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { mintToken } from '../lib/tokens.js';
 import type { App, AppIdentity } from '../storage/repositories/apps.js';
 import type { TeamRow } from '../storage/repositories/teams.js';
-import { appTextProblem, shorten } from './app-text.js';
+import { appTextProblem, NO_IDENTITY, shorten } from './app-text.js';
+import { type ClientMetadataService, isMetadataDocumentUrl } from './client-metadata-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { redirectUriProblem, webLinkProblem } from './redirect-uri.js';
 import type { ServiceContext } from './service-context.js';
@@ -58,15 +59,10 @@ const LINKS = [
   ['termsUrl', 'The terms of service URL'],
 ] as const;
 
-const NO_IDENTITY: AppIdentity = {
-  description: null,
-  logoUrl: null,
-  homepageUrl: null,
-  privacyUrl: null,
-  termsUrl: null,
-};
-
-export function appService({ config, repos, clock }: ServiceContext) {
+export function appService(
+  { config, repos, clock }: ServiceContext,
+  metadataDocuments: ClientMetadataService | undefined = undefined,
+) {
   const secretKey = deriveKey(config.secretKey, 'client secret');
   // Keys being rotated out still decrypt; only the current key encrypts.
   const readKeys = [config.secretKey, ...config.previousSecretKeys].map((key) => deriveKey(key, 'client secret'));
@@ -203,6 +199,8 @@ export function appService({ config, repos, clock }: ServiceContext) {
         identity: { ...NO_IDENTITY, ...identity },
         createdAt: now,
         updatedAt: now,
+        registration: null,
+        registrationExpiresAt: null,
       };
       await repos.apps.create(app);
       await repos.audit.record({
@@ -289,7 +287,7 @@ export function appService({ config, repos, clock }: ServiceContext) {
     async remove(appId: string, actorId: string | null): Promise<{ revokedFamilies: number }> {
       const app = await repos.apps.findById(appId);
       if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
-      if (actorId !== null && !(await repos.teams.role(app.teamId, actorId))) {
+      if (actorId !== null && (app.teamId === null || !(await repos.teams.role(app.teamId, actorId)))) {
         throw new ForbiddenError("Only members of the app's developer team can delete it.");
       }
       const now = clock.now();
@@ -313,7 +311,17 @@ export function appService({ config, repos, clock }: ServiceContext) {
 
     /** The app with this client id; anything that is not a client id is not looked up. */
     async find(clientId: string): Promise<App | undefined> {
-      return isNumericId(clientId) ? repos.apps.findById(clientId) : undefined;
+      return isNumericId(clientId) || isMetadataDocumentUrl(clientId) ? repos.apps.findById(clientId) : undefined;
+    },
+
+    /**
+     * The client of an authorization request: a registered app, or the agent a client metadata
+     * document URL describes, fetched (or taken from the cache) now. Throws
+     * `ClientMetadataUnavailable` when such a document cannot be used.
+     */
+    async resolveClient(clientId: string): Promise<App | undefined> {
+      if (isMetadataDocumentUrl(clientId) && metadataDocuments) return metadataDocuments.resolve(clientId);
+      return this.find(clientId);
     },
 
     /**

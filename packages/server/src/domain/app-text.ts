@@ -1,3 +1,5 @@
+import type { AppIdentity } from '../storage/repositories/apps.js';
+
 /**
  * Rules for the texts an app shows users (its name, its description). The consent page puts them in
  * front of someone deciding whether to trust the app, so characters that change how the text around
@@ -39,3 +41,12 @@ export function shorten(value: string, max = 60): string {
   const chars = [...value];
   return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
 }
+
+/** An app that tells users nothing about itself beyond its name. */
+export const NO_IDENTITY: AppIdentity = {
+  description: null,
+  logoUrl: null,
+  homepageUrl: null,
+  privacyUrl: null,
+  termsUrl: null,
+};

@@ -8,6 +8,8 @@ export interface CodeBinding {
   redirectUri: string;
   scopes: string[];
   codeChallenge: string | undefined;
+  /** RFC 8707 resources named in the request; none: the REST API. */
+  resources?: string[];
 }
 
 export function authorizationService({ config, repos, clock }: ServiceContext) {
@@ -24,6 +26,7 @@ export function authorizationService({ config, repos, clock }: ServiceContext) {
         redirectUri: binding.redirectUri,
         scopes: binding.scopes,
         codeChallenge: binding.codeChallenge ?? null,
+        audience: binding.resources?.length ? binding.resources : null,
         expiresAt: now + config.codeTtlSeconds * 1000,
         createdAt: now,
       });

@@ -10,6 +10,9 @@ export class ValidationError extends Error {
 
 export class NotFoundError extends Error {}
 
+/** Too busy to do this now (a bound on costly work is reached); the same request may be repeated shortly. */
+export class BusyError extends Error {}
+
 export class ForbiddenError extends Error {}
 
 /** The user's role on a board does not allow the action, whatever the token's scopes. */
@@ -39,3 +42,16 @@ export class InvalidGrantError extends Error {
 
 /** A requested scope beyond what the app or the grant allows. */
 export class InvalidScopeError extends Error {}
+
+/** RFC 8707 §2: a `resource` that is malformed or names no resource server this server issues tokens for. */
+export class InvalidTargetError extends Error {}
+
+/** RFC 7591 §3.2.2: a client registration (or client metadata document) that breaks a rule. */
+export class InvalidClientMetadataError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'invalid_redirect_uri' | 'invalid_client_metadata' = 'invalid_client_metadata',
+  ) {
+    super(message);
+  }
+}

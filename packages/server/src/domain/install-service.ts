@@ -50,6 +50,15 @@ export function installReason(
   };
 }
 
+/** A self-registered agent belongs to the team of its first authorization, and to no other. */
+function boundElsewhere(app: App | undefined, teamId: string): Reason | undefined {
+  if (app?.registration !== 'dynamic' || app.teamId === null || app.teamId === teamId) return undefined;
+  return {
+    message: `${app.name} registered itself and is bound to another team; it cannot be authorized here.`,
+    brief: 'the agent is bound to another team',
+  };
+}
+
 /** Installing apps into teams and uninstalling them; shared by the consent page, the board, the console, the CLI and team settings. */
 export function installService({ repos, clock }: ServiceContext) {
   /** The reasons, with the admins of each refused team a member can ask (one query for all teams). */
@@ -67,7 +76,8 @@ export function installService({ repos, clock }: ServiceContext) {
 
   async function refusalFor(userId: string, app: App | undefined, teamId: string, scopes: string[]) {
     const [target] = await repos.installations.targets(userId, app?.id ?? '', teamId);
-    const [refusal] = await withAdmins([{ team: target, reason: installReason(target, app, scopes) }]);
+    const reason = (target && boundElsewhere(app, teamId)) ?? installReason(target, app, scopes);
+    const [refusal] = await withAdmins([{ team: target, reason }]);
     return refusal;
   }
 
@@ -97,7 +107,9 @@ export function installService({ repos, clock }: ServiceContext) {
     /** The user's teams, each with whether the user may authorize `app` with `scopes` there. */
     async choices(userId: string, app: App, scopes: string[]): Promise<TeamChoice[]> {
       const targets = await repos.installations.targets(userId, app.id);
-      const refusals = await withAdmins(targets.map((t) => ({ team: t, reason: installReason(t, app, scopes) })));
+      const refusals = await withAdmins(
+        targets.map((t) => ({ team: t, reason: boundElsewhere(app, t.id) ?? installReason(t, app, scopes) })),
+      );
       return targets.map(({ installedScopes, ...team }, i) => ({
         team,
         installed: installedScopes !== null,
@@ -121,8 +133,18 @@ export function installService({ repos, clock }: ServiceContext) {
      */
     async authorize(app: App, teamId: string, userId: string, scopes: string[]): Promise<Refusal | undefined> {
       const refusal = await refusalFor(userId, app, teamId, scopes);
-      if (!refusal) await install(app, teamId, userId, scopes);
-      return refusal;
+      if (refusal) return refusal;
+      if (app.registration === 'dynamic' && app.teamId === null) {
+        const now = clock.now();
+        if (!(await repos.apps.bindAgent(app.id, teamId, userId, now))) {
+          // Another team's authorization bound it first.
+          return refusalFor(userId, { ...app, teamId: '' }, teamId, scopes);
+        }
+        app.teamId = teamId;
+        await repos.audit.record({ type: 'agent_bound', at: now, actorId: userId, teamId, appId: app.id });
+      }
+      await install(app, teamId, userId, scopes);
+      return undefined;
     },
 
     /** Installs without asking who may: for the operator's tools and test fixtures, never for a user's request. */

@@ -57,34 +57,70 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
     return item;
   }
 
+  function newItem(actor: Actor, boardId: string, type: ItemType, input: ItemInput): ItemRow {
+    const body = ITEM_RULES[type].create(input);
+    const now = clock.now();
+    return {
+      id: numericId(),
+      board_id: boardId,
+      type,
+      data: JSON.stringify(body.data),
+      style: JSON.stringify(body.style),
+      position_x: input.position?.x ?? 0,
+      position_y: input.position?.y ?? 0,
+      width: body.width,
+      height: body.height,
+      rotation: body.rotation,
+      parent_id: input.parent?.id ?? null,
+      created_by: actor.userId,
+      created_at: now,
+      modified_by: actor.userId,
+      modified_at: now,
+      created_by_app: actor.appId,
+    };
+  }
+
   return {
     async create(actor: Actor, boardId: string, type: ItemType, input: ItemInput): Promise<ItemRow> {
       const access = await boards.open(actor, boardId);
       requireRole(access, 'editor', 'add items');
-      const body = ITEM_RULES[type].create(input);
+      const item = newItem(actor, boardId, type, input);
       if (input.parent !== undefined) await checkParent(boardId, type, input.parent.id);
-      const now = clock.now();
-      const item: ItemRow = {
-        id: numericId(),
-        board_id: boardId,
-        type,
-        data: JSON.stringify(body.data),
-        style: JSON.stringify(body.style),
-        position_x: input.position?.x ?? 0,
-        position_y: input.position?.y ?? 0,
-        width: body.width,
-        height: body.height,
-        rotation: body.rotation,
-        parent_id: input.parent?.id ?? null,
-        created_by: actor.userId,
-        created_at: now,
-        modified_by: actor.userId,
-        modified_at: now,
-      };
       if (!(await repos.items.create(item))) {
         throw new NotFoundError(`Board ${boardId} or the parent frame was deleted while the item was being added.`);
       }
       return item;
+    },
+
+    /**
+     * Miro's bulk create: up to 20 items in one transaction, all or none. Every item is judged
+     * before anything is written; an error names the item by its place in the request (`[2].data`).
+     */
+    async createMany(actor: Actor, boardId: string, requests: { type: ItemType; input: ItemInput }[]) {
+      const access = await boards.open(actor, boardId);
+      requireRole(access, 'editor', 'add items');
+      if (requests.length === 0 || requests.length > MAX_BULK_ITEMS) {
+        throw new ValidationError(`Send between 1 and ${MAX_BULK_ITEMS} items in one request.`);
+      }
+      const items = requests.map(({ type, input }, index) => {
+        try {
+          return newItem(actor, boardId, type, input);
+        } catch (error) {
+          throw atIndex(error, index);
+        }
+      });
+      for (const [index, { type, input }] of requests.entries()) {
+        if (input.parent === undefined) continue;
+        try {
+          await checkParent(boardId, type, input.parent.id);
+        } catch (error) {
+          throw atIndex(error, index);
+        }
+      }
+      if (!(await repos.items.createMany(items))) {
+        throw new NotFoundError(`Board ${boardId} or a parent frame was deleted while the items were being added.`);
+      }
+      return items;
     },
 
     async get(actor: Actor, boardId: string, itemId: string, type?: ItemType): Promise<ItemRow> {
@@ -130,16 +166,21 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
     async list(
       actor: Actor,
       boardId: string,
-      options: { type?: string | undefined; limit: number; cursor?: string | undefined },
+      options: { type?: string | undefined; parentId?: string | undefined; limit: number; cursor?: string | undefined },
     ): Promise<ItemPage> {
       const after = options.cursor === undefined || options.cursor === '' ? undefined : decodeCursor(options.cursor);
       await boards.open(actor, boardId);
-      const rows = await repos.items.page(boardId, { type: options.type, after, limit: options.limit + 1 });
+      const filter = { type: options.type, parentId: options.parentId };
+      if (options.parentId !== undefined) {
+        const frame = await repos.items.find(boardId, options.parentId);
+        if (frame?.type !== 'frame') throw new NotFoundError(`Frame ${options.parentId} was not found on this board.`);
+      }
+      const rows = await repos.items.page(boardId, { ...filter, after, limit: options.limit + 1 });
       const items = rows.slice(0, options.limit);
       const last = items.at(-1);
       return {
         items,
-        total: await repos.items.count(boardId, options.type),
+        total: await repos.items.count(boardId, filter),
         cursor:
           rows.length > options.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : undefined,
       };
@@ -147,8 +188,33 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
   };
 }
 
+/** Miro's limit on one bulk create. */
+export const MAX_BULK_ITEMS = 20;
+
+/** A domain error about one item of a bulk request, named by its place. */
+function atIndex(error: unknown, index: number): unknown {
+  if (error instanceof ValidationError) {
+    return new ValidationError(`Item ${index}: ${error.message}`, `[${index}]${error.field ? `.${error.field}` : ''}`);
+  }
+  if (error instanceof NotFoundError) return new NotFoundError(`Item ${index}: ${error.message}`);
+  return error;
+}
+
+const LABELS: Record<ItemType, string> = {
+  sticky_note: 'Sticky note',
+  text: 'Text item',
+  shape: 'Shape',
+  frame: 'Frame',
+  card: 'Card',
+  app_card: 'App card',
+  image: 'Image',
+  embed: 'Embed',
+  document: 'Document',
+  doc_format: 'Doc format',
+};
+
 function label(type: ItemType): string {
-  return { sticky_note: 'Sticky note', text: 'Text item', shape: 'Shape', frame: 'Frame' }[type];
+  return LABELS[type];
 }
 
 export type ItemService = ReturnType<typeof itemService>;

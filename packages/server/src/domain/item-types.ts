@@ -1,37 +1,26 @@
 import { ValidationError } from './errors.js';
+import { type ItemBody, type ItemInput, type ItemTypeRules, round } from './item-rules.js';
+import { CARD_RULES } from './item-types-cards.js';
+import { MEDIA_RULES } from './item-types-media.js';
+
+export type { ItemBody, ItemInput, ItemTypeRules } from './item-rules.js';
 
 /** Item types with their own endpoints; `GET …/items` lists them all. */
-export const ITEM_TYPES = ['sticky_note', 'text', 'shape', 'frame'] as const;
+export const ITEM_TYPES = [
+  'sticky_note',
+  'text',
+  'shape',
+  'frame',
+  'card',
+  'app_card',
+  'image',
+  'embed',
+  'document',
+  'doc_format',
+] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
 type Json = Record<string, unknown>;
-
-/** A create or update request for an item, once the edge has checked its shape. */
-export interface ItemInput {
-  data?: Json;
-  style?: Json;
-  position?: { x?: number; y?: number };
-  geometry?: { width?: number; height?: number; rotation?: number };
-  parent?: { id: string };
-}
-
-/** What an item type stores besides position and parent. */
-export interface ItemBody {
-  data: Json;
-  style: Json;
-  width: number | null;
-  height: number | null;
-  rotation: number | null;
-}
-
-export interface ItemTypeRules {
-  /** Whether the item may sit in a frame. */
-  nestable: boolean;
-  /** The stored body of a new item: the request over the type's defaults. */
-  create(input: ItemInput): ItemBody;
-  /** The stored body after an update: the request over what is stored; no defaults come back. */
-  update(current: ItemBody, input: ItemInput): ItemBody;
-}
 
 // Sticky notes keep their shape's proportions (Miro's sizes); a request sets width or height.
 const STICKY_SIZE = { square: { width: 199, height: 228 }, rectangle: { width: 350, height: 228 } } as const;
@@ -50,8 +39,6 @@ function stickyGeometry(shape: string, geometry: ItemInput['geometry'], currentW
   if (geometry?.height !== undefined) width = geometry.height / ratio;
   return { width: round(width), height: round(width * ratio), rotation: null };
 }
-
-const round = (value: number) => Math.round(value * 100) / 100;
 
 const stickyNote: ItemTypeRules = {
   nestable: true,
@@ -155,6 +142,7 @@ const shape: ItemTypeRules = {
 
 const frame: ItemTypeRules = {
   nestable: false,
+  connectable: false,
   create(input) {
     if (input.geometry?.rotation !== undefined)
       throw new ValidationError('Frames cannot be rotated.', 'geometry.rotation');
@@ -179,4 +167,11 @@ const frame: ItemTypeRules = {
   },
 };
 
-export const ITEM_RULES: Record<ItemType, ItemTypeRules> = { sticky_note: stickyNote, text, shape, frame };
+export const ITEM_RULES: Record<ItemType, ItemTypeRules> = {
+  sticky_note: stickyNote,
+  text,
+  shape,
+  frame,
+  ...CARD_RULES,
+  ...MEDIA_RULES,
+};

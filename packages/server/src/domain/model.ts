@@ -5,6 +5,8 @@
 export type { App } from '../storage/repositories/apps.js';
 export type { NamedAuditEvent } from '../storage/repositories/audit.js';
 export type { BoardView } from '../storage/repositories/boards.js';
+export type { Connector, ConnectorCaption, ConnectorEnd } from '../storage/repositories/connectors.js';
+export type { ItemGroup } from '../storage/repositories/groups.js';
 export type { Installation, InstallationSummary } from '../storage/repositories/installations.js';
 export type { ItemRow } from '../storage/repositories/items.js';
 export type { TeamMembership, TeamRow } from '../storage/repositories/teams.js';

@@ -1,34 +1,52 @@
 import { accountService } from './account-service.js';
+import { appDataService } from './app-data-service.js';
 import { appService } from './app-service.js';
 import { authorizationService } from './authorization-service.js';
 import { boardAppService } from './board-app-service.js';
 import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
+import { clientMetadataService } from './client-metadata-service.js';
+import { connectorService } from './connector-service.js';
+import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
+import { registrationService } from './registration-service.js';
+import { resourceServers } from './resource-servers.js';
 import type { ServiceContext } from './service-context.js';
 import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import { tagService } from './tag-service.js';
 import { teamService } from './team-service.js';
+import { testControlsService } from './test-controls-service.js';
 import { tokenService } from './token-service.js';
 
 export function createServices(context: ServiceContext) {
   const boards = boardService(context);
+  const items = itemService(context, boards);
+  const authorization = authorizationService(context);
+  const installs = installService(context);
+  const tokens = tokenService(context);
   return {
     accounts: accountService(context),
-    apps: appService(context),
-    authorization: authorizationService(context),
-    installs: installService(context),
-    tokens: tokenService(context),
+    apps: appService(context, clientMetadataService(context, context.fetchDocument)),
+    authorization,
+    installs,
+    tokens,
+    testControls: testControlsService(context, { tokens, installs, authorization }),
     boards,
-    items: itemService(context, boards),
+    items,
+    appData: appDataService(context, boards, items),
     boardMembers: boardMemberService(context, boards),
     tags: tagService(context, boards),
+    connectors: connectorService(context, boards),
+    groups: groupService(context, boards),
     boardApps: boardAppService(context),
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),
     teams: teamService(context),
+    registrations: registrationService(context),
+    /** RFC 8707 audiences: the REST API and the MCP server. */
+    resources: resourceServers(context.config.publicUrl),
   };
 }
 

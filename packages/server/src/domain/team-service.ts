@@ -23,8 +23,8 @@ export function teamService({ repos }: ServiceContext) {
     },
 
     /** A team's name, e.g. an app's developer team on a consent page. */
-    async name(teamId: string): Promise<string | undefined> {
-      return (await repos.teams.findById(teamId))?.name;
+    async name(teamId: string | null): Promise<string | undefined> {
+      return teamId === null ? undefined : (await repos.teams.findById(teamId))?.name;
     },
 
     /** The team's audit log, newest first: team admins only. */

@@ -14,7 +14,8 @@ import type {
   TokenSet,
   UserGrant,
 } from '../storage/repositories/tokens.js';
-import { InvalidGrantError, InvalidScopeError } from './errors.js';
+import { InvalidGrantError, InvalidScopeError, InvalidTargetError } from './errors.js';
+import { resourceServers } from './resource-servers.js';
 import type { ServiceContext } from './service-context.js';
 
 /** The one answer to "is this access token live": known, not revoked, and not past its expiry. */
@@ -60,13 +61,14 @@ const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked.';
  * their SHA-256 digests.
  */
 export function tokenService({ config, repos, clock }: ServiceContext) {
+  const servers = resourceServers(config.publicUrl);
   const accessTtl = config.accessTokenTtlSeconds * 1000;
   const refreshTtl = config.refreshTokenTtlSeconds * 1000;
   const graceMs = config.refreshReuseGraceSeconds * 1000;
 
   function mint(
     app: App,
-    grant: { userId: string; teamId: string; scopes: string[]; codeDigest: string | null },
+    grant: { userId: string; teamId: string; scopes: string[]; codeDigest: string | null; audience: string[] | null },
   ): MintedTokens {
     const now = clock.now();
     const accessToken = mintToken('access');
@@ -107,16 +109,33 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
     return { kind: 'valid', grant: found };
   }
 
-  /** RFC 6749 §6: the new pair carries the requested scope, which may narrow but never widen the grant. */
-  function scopeFor(requested: string[] | undefined) {
-    return (family: Family): ScopeDecision<InvalidScopeError> => {
-      if (requested === undefined) return { ok: true, scopes: family.scopes };
+  /**
+   * RFC 6749 §6: the new pair carries the requested scope, which may narrow but never widen the
+   * grant; RFC 8707 §2.2: likewise the requested resources narrow its audience, never widen it.
+   */
+  function scopeFor(requested: string[] | undefined, resources: string[]) {
+    return (family: Family): ScopeDecision<InvalidScopeError | InvalidTargetError> => {
+      const granted = family.audience ?? [...servers.default];
+      const outside = resources.filter((uri) => !granted.includes(uri));
+      if (outside.length > 0) {
+        return { ok: false, error: new InvalidTargetError(`The grant is not for: ${outside.join(' ')}.`) };
+      }
+      const audience = resources.length > 0 ? resources : family.audience;
+      if (requested === undefined) return { ok: true, scopes: family.scopes, audience };
       const extra = requested.filter((scope) => !family.scopes.includes(scope));
       if (extra.length > 0) {
         return { ok: false, error: new InvalidScopeError(`The grant does not include: ${extra.join(' ')}.`) };
       }
-      return { ok: true, scopes: requested };
+      return { ok: true, scopes: requested, audience };
     };
+  }
+
+  /** RFC 8707 §2.2: the resources asked for at the token endpoint must be ones the code was issued for. */
+  function audienceOf(codeAudience: string[] | null, resources: string[]): string[] | null | InvalidTargetError {
+    const granted = codeAudience ?? [...servers.default];
+    const outside = resources.filter((uri) => !granted.includes(uri));
+    if (outside.length > 0) return new InvalidTargetError(`The authorization was not for: ${outside.join(' ')}.`);
+    return resources.length > 0 ? resources : codeAudience;
   }
 
   async function revokeForReuse(family: Family, rotatedAt: number, now: number): Promise<void> {
@@ -134,7 +153,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
   return {
     /** Tokens straight from a grant (the developer console's "Install app and get OAuth token"). */
     async issue(app: App, grant: { userId: string; teamId: string; scopes: string[] }): Promise<TokenResponse> {
-      const minted = mint(app, { ...grant, codeDigest: null });
+      const minted = mint(app, { ...grant, codeDigest: null, audience: null });
       await repos.tokens.issue(minted.set);
       return response(minted.set.family, minted.accessToken, minted.set.access.expiresAt, minted.refreshToken);
     },
@@ -142,7 +161,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
     /** RFC 6749 §4.1.3 with RFC 7636 §4.6 and RFC 9700 §4.2.4 / §4.8.2. */
     async exchangeCode(
       app: App,
-      params: { code: string; redirectUri: string; codeVerifier: string | undefined },
+      params: { code: string; redirectUri: string; codeVerifier: string | undefined; resources?: string[] },
     ): Promise<TokenResponse> {
       // A mistyped or made-up code fails on its checksum without a database read.
       if (!isWellFormedToken(params.code, 'code')) throw new InvalidGrantError(INVALID_CODE, 'malformed code');
@@ -152,7 +171,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
         codeDigest,
         app.id,
         now,
-        (code): RedeemDecision<InvalidGrantError, MintedTokens> => {
+        (code): RedeemDecision<InvalidGrantError | InvalidTargetError, MintedTokens> => {
           const reject = (message: string) => ({ ok: false as const, error: new InvalidGrantError(message) });
           if (code.expiresAt <= now) return reject('The authorization code has expired.');
           // RFC 6749 §4.1.3: the redirect_uri must be identical to the one in the authorization request.
@@ -165,7 +184,15 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
             // RFC 9700 §4.8.2: a verifier for a request made without a challenge is a PKCE downgrade.
             return reject('A code_verifier was sent, but the authorization request had no code_challenge.');
           }
-          const minted = mint(app, { userId: code.userId, teamId: code.teamId, scopes: code.scopes, codeDigest });
+          const audience = audienceOf(code.audience, params.resources ?? []);
+          if (audience instanceof InvalidTargetError) return { ok: false, error: audience };
+          const minted = mint(app, {
+            userId: code.userId,
+            teamId: code.teamId,
+            scopes: code.scopes,
+            codeDigest,
+            audience,
+          });
           return { ok: true, tokens: minted.set, value: minted };
         },
       );
@@ -196,7 +223,12 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
      * pair dead at once; `scope` may narrow the grant. What the compare-and-set returned decides the
      * rest (`isParallelRetry`).
      */
-    async refresh(app: App, refreshToken: string, scope: string[] | undefined): Promise<TokenResponse> {
+    async refresh(
+      app: App,
+      refreshToken: string,
+      scope: string[] | undefined,
+      resources: string[] = [],
+    ): Promise<TokenResponse> {
       if (!isWellFormedToken(refreshToken, 'refresh'))
         throw new InvalidGrantError(INVALID_REFRESH, 'malformed refresh token');
       const refreshDigest = digest(refreshToken);
@@ -219,7 +251,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
           refresh: { digest: digest(nextRefresh), expiresAt: now + refreshTtl },
           replaySealed: seal(replayKey, JSON.stringify(payload), refreshDigest),
         },
-        scopeFor(scope),
+        scopeFor(scope, resources),
       );
       if (result.kind === 'rotated') return response(result.family, accessToken, accessExpiresAt, nextRefresh);
       if (result.kind === 'rejected') throw result.error;
@@ -263,10 +295,18 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
       return revoked.length;
     },
 
-    /** Checks an access token presented to a resource. */
-    async checkAccess(token: string): Promise<AccessCheck> {
+    /**
+     * Checks an access token presented to a resource server (`resource`, one of the resource
+     * servers' identifiers): a token issued for another audience is invalid there (RFC 8707 §2,
+     * RFC 9068 §4).
+     */
+    async checkAccess(token: string, resource: string): Promise<AccessCheck> {
       if (!isWellFormedToken(token, 'access')) return { kind: 'invalid' };
-      return judgeAccess(await repos.tokens.findAccess(digest(token)));
+      const check = judgeAccess(await repos.tokens.findAccess(digest(token)));
+      if (check.kind === 'valid' && !(check.grant.audience ?? servers.default).includes(resource)) {
+        return { kind: 'invalid' };
+      }
+      return check;
     },
 
     /** The same check, with the names `GET /v1/oauth-token` shows, in one query. */
@@ -278,7 +318,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
     /** RFC 7662: a live token issued to `appId`, or inactive — never a word about anyone else's. */
     async introspect(token: string, appId: string): Promise<Introspection> {
       if (isWellFormedToken(token, 'access')) {
-        const check = await this.checkAccess(token);
+        const check = judgeAccess(await repos.tokens.findAccess(digest(token)));
         if (check.kind === 'valid' && check.grant.appId === appId) return { kind: 'access', grant: check.grant };
       } else if (isWellFormedToken(token, 'refresh')) {
         const live = await repos.tokens.findLiveRefresh(digest(token), clock.now());

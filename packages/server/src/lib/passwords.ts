@@ -40,3 +40,39 @@ export function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   return dummyHash;
 }
+
+/** Every password-check slot is taken and the queue is full: answer "try again" instead of waiting. */
+export class PasswordChecksBusyError extends Error {
+  constructor() {
+    super('Too many password checks are running; try again in a moment.');
+  }
+}
+
+/**
+ * Password checks with a bound on the work in flight: scrypt is memory-hard and runs on libuv's
+ * small thread pool, so an unbounded burst of sign-ins would queue without end, starve the pool's
+ * other users (file and DNS work) and answer nobody in time. At most `concurrent` checks run,
+ * at most `queued` wait their turn (first come, first served); past that a check is refused at
+ * once with `PasswordChecksBusyError`. One per process: it bounds that process's CPU.
+ */
+export function passwordChecks(limits: { concurrent: number; queued: number }) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async verify(password: string, stored: string): Promise<boolean> {
+      if (running < limits.concurrent) running++;
+      else if (waiting.length < limits.queued) await new Promise<void>((resolve) => waiting.push(resolve));
+      else throw new PasswordChecksBusyError();
+      try {
+        return await verifyPassword(password, stored);
+      } finally {
+        // The slot passes straight to the next in line, if any.
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+      }
+    },
+  };
+}
+
+export type PasswordChecks = ReturnType<typeof passwordChecks>;

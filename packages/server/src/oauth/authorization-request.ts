@@ -1,9 +1,12 @@
 import { parseScopeList } from '@grantboard/protocol';
 import type { AppService } from '../domain/app-service.js';
+import { ClientMetadataUnavailable } from '../domain/client-metadata-service.js';
+import { InvalidTargetError } from '../domain/errors.js';
 import { matchRedirectUri } from '../domain/redirect-uri.js';
+import type { ResourceServers } from '../domain/resource-servers.js';
 import { isValidS256Challenge } from '../lib/pkce.js';
 import type { App } from '../storage/repositories/apps.js';
-import { InvalidRequest, InvalidScope, type OAuthError, UnsupportedResponseType } from './errors.js';
+import { InvalidRequest, InvalidScope, InvalidTarget, type OAuthError, UnsupportedResponseType } from './errors.js';
 
 /** A validated authorization request (RFC 6749 §4.1.1), ready for the consent page. */
 export interface AuthorizationRequest {
@@ -13,6 +16,8 @@ export interface AuthorizationRequest {
   teamId: string | undefined;
   scopes: string[];
   codeChallenge: string | undefined;
+  /** RFC 8707 resources (audiences) asked for; empty: the REST API. */
+  resources: string[];
 }
 
 /**
@@ -53,6 +58,7 @@ const read = (params: URLSearchParams, name: string) => params.get(name) || unde
 export async function parseAuthorizationRequest(
   params: URLSearchParams,
   apps: AppService,
+  servers: ResourceServers,
 ): Promise<AuthorizationRequest> {
   const duplicated = SINGLE_PARAMS.filter((name) => params.getAll(name).length > 1);
   if (duplicated.includes('client_id') || duplicated.includes('redirect_uri')) {
@@ -60,7 +66,17 @@ export async function parseAuthorizationRequest(
   }
   const clientId = read(params, 'client_id');
   if (!clientId) throw new UnverifiedClientError('The request has no client_id.');
-  const app = await apps.find(clientId);
+  let app: App | undefined;
+  try {
+    app = await apps.resolveClient(clientId);
+  } catch (error) {
+    if (error instanceof ClientMetadataUnavailable) {
+      throw new UnverifiedClientError(
+        `The client metadata document at this client_id cannot be used: ${error.message}`,
+      );
+    }
+    throw error;
+  }
   if (!app) throw new UnverifiedClientError('There is no app with this client_id.');
   const redirectUri = read(params, 'redirect_uri');
   if (!redirectUri) throw new UnverifiedClientError('The request has no redirect_uri.');
@@ -95,7 +111,15 @@ export async function parseAuthorizationRequest(
       throw fail(new InvalidRequest('code_challenge is not a valid S256 challenge.'));
   }
   const teamId = read(params, 'team_id');
-  return { app, redirectUri, state, teamId, scopes, codeChallenge };
+  // RFC 8707 §2: `resource` may be repeated, one absolute URI without a fragment each.
+  let resources: string[];
+  try {
+    resources = servers.parse(params.getAll('resource').filter((value) => value !== ''));
+  } catch (error) {
+    if (error instanceof InvalidTargetError) throw fail(new InvalidTarget(error.message));
+    throw error;
+  }
+  return { app, redirectUri, state, teamId, scopes, codeChallenge, resources };
 }
 
 /** RFC 6749 §3.3: the requested subset of the app's scopes, or all of them. */

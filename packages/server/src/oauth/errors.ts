@@ -64,6 +64,21 @@ export class InvalidScope extends OAuthError {
   readonly code = 'invalid_scope';
 }
 
+/** RFC 8707 §2. */
+export class InvalidTarget extends OAuthError {
+  readonly code = 'invalid_target';
+}
+
+/** RFC 7591 §3.2.2. */
+export class InvalidRedirectUri extends OAuthError {
+  readonly code = 'invalid_redirect_uri';
+}
+
+/** RFC 7591 §3.2.2. */
+export class InvalidClientMetadata extends OAuthError {
+  readonly code = 'invalid_client_metadata';
+}
+
 export class AccessDenied extends OAuthError {
   readonly code = 'access_denied';
   override readonly status = 403;
@@ -72,6 +87,13 @@ export class AccessDenied extends OAuthError {
 export class TemporarilyUnavailable extends OAuthError {
   readonly code = 'temporarily_unavailable';
   override readonly status = 503;
+  /** Seconds for `Retry-After`; the server's default when absent. */
+  constructor(
+    description: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(description);
+  }
 }
 
 /** Too many token requests for one client (ARCHITECTURE.md decision 13); retryable. */

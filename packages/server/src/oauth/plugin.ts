@@ -2,19 +2,29 @@ import { PATHS } from '@grantboard/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../api/errors.js';
 import type { AppContext } from '../app-context.js';
-import { InvalidGrantError, InvalidScopeError } from '../domain/errors.js';
+import {
+  InvalidClientMetadataError,
+  InvalidGrantError,
+  InvalidScopeError,
+  InvalidTargetError,
+} from '../domain/errors.js';
 import { classifyFailure, UNAVAILABLE_RETRY_SECONDS } from '../http/failures.js';
 import { noStore, retryAfter } from '../http/responses.js';
 import { introspectEndpoint } from './endpoints/introspect.js';
 import { metadataEndpoint } from './endpoints/metadata.js';
+import { registrationEndpoint } from './endpoints/register.js';
+import { resourceMetadataEndpoints } from './endpoints/resource-metadata.js';
 import { revokeEndpoints } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { tokenContextEndpoint } from './endpoints/token-context.js';
 import {
   InvalidClient,
+  InvalidClientMetadata,
   InvalidGrant,
+  InvalidRedirectUri,
   InvalidRequest,
   InvalidScope,
+  InvalidTarget,
   OAuthError,
   ServerError,
   TemporarilyUnavailable,
@@ -32,6 +42,8 @@ export async function oauthPlugin(app: FastifyInstance, context: AppContext): Pr
   revokeEndpoints(app, context);
   introspectEndpoint(app, context);
   metadataEndpoint(app, context);
+  resourceMetadataEndpoints(app, context);
+  registrationEndpoint(app, context);
   tokenContextEndpoint(app, context);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -44,7 +56,8 @@ export async function oauthPlugin(app: FastifyInstance, context: AppContext): Pr
     if (oauthError.detail)
       request.log.info({ oauthError: oauthError.code, detail: oauthError.detail }, 'oauth request refused');
     if (oauthError instanceof TooManyRequests) retryAfter(reply, oauthError.retryAfterSeconds);
-    if (oauthError instanceof TemporarilyUnavailable) retryAfter(reply, UNAVAILABLE_RETRY_SECONDS);
+    if (oauthError instanceof TemporarilyUnavailable)
+      retryAfter(reply, oauthError.retryAfterSeconds ?? UNAVAILABLE_RETRY_SECONDS);
     if (oauthError instanceof InvalidClient && oauthError.triedBasic) {
       reply.header('www-authenticate', 'Basic realm="grantboard", charset="UTF-8"');
     }
@@ -58,6 +71,12 @@ function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
   // The domain's refusals, in the OAuth vocabulary (RFC 6749 §5.2).
   if (error instanceof InvalidGrantError) return new InvalidGrant(error.message, error.detail);
   if (error instanceof InvalidScopeError) return new InvalidScope(error.message);
+  if (error instanceof InvalidTargetError) return new InvalidTarget(error.message);
+  if (error instanceof InvalidClientMetadataError) {
+    return error.code === 'invalid_redirect_uri'
+      ? new InvalidRedirectUri(error.message)
+      : new InvalidClientMetadata(error.message);
+  }
   const failure = classifyFailure(error, request);
   switch (failure.kind) {
     case 'client':
@@ -87,6 +106,7 @@ function allowCrossOrigin(app: FastifyInstance): void {
     PATHS.introspect,
     PATHS.metadata,
     PATHS.tokenContext,
+    PATHS.register,
   ];
   app.addHook('onRequest', async (request, reply) => {
     if (paths.includes(request.url.split('?')[0] ?? '')) reply.header('access-control-allow-origin', '*');

@@ -4,6 +4,11 @@ import * as web from './migrations/2026-11-29-003-web.js';
 import * as boards from './migrations/2026-11-29-004-boards.js';
 import * as tags from './migrations/2026-12-02-005-tags.js';
 import * as appIdentity from './migrations/2026-12-02-006-app-identity.js';
+import * as testControls from './migrations/2026-12-02-007-test-controls.js';
+import * as agents from './migrations/2026-12-02-008-agents.js';
+import * as connectorsGroups from './migrations/2026-12-02-010-connectors-groups.js';
+import * as appData from './migrations/2026-12-02-011-app-data.js';
+import * as signInLocks from './migrations/2026-12-02-012-sign-in-locks.js';
 import type { Tables } from './schema.js';
 
 /** Dated migrations, applied in name order. Add new ones here. */
@@ -13,6 +18,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29-004-boards': boards,
   '2026-12-02-005-tags': tags,
   '2026-12-02-006-app-identity': appIdentity,
+  '2026-12-02-007-test-controls': testControls,
+  '2026-12-02-008-agents': agents,
+  '2026-12-02-010-connectors-groups': connectorsGroups,
+  '2026-12-02-011-app-data': appData,
+  '2026-12-02-012-sign-in-locks': signInLocks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -38,9 +38,9 @@ export interface AppsTable {
   /** The client id: a numeric string. */
   id: string;
   name: string;
-  /** The developer team that owns the app. */
-  team_id: string;
-  created_by: string;
+  /** The developer team that owns the app; null for a registered agent no user has authorized yet. */
+  team_id: string | null;
+  created_by: string | null;
   /** AES-256-GCM ciphertext of the client secret; null for public apps. */
   secret_sealed: string | null;
   /** JSON array of exact redirect URIs. */
@@ -63,7 +63,13 @@ export interface AppsTable {
   expiring: number;
   created_at: number;
   updated_at: number;
+  /** How an agent came: `dynamic` (RFC 7591) or `metadata_document` (its client id is a URL); null for console apps. */
+  registration: ClientRegistration | null;
+  /** An unused dynamic registration is deleted after this; null once authorized. */
+  registration_expires_at: number | null;
 }
+
+export type ClientRegistration = 'dynamic' | 'metadata_document';
 
 export interface InstallationsTable {
   app_id: string;
@@ -84,6 +90,8 @@ export interface AuthorizationCodesTable {
   expires_at: number;
   consumed_at: number | null;
   created_at: number;
+  /** RFC 8707 resources the code is for, space-separated; null: the REST API. */
+  audience: string | null;
 }
 
 export interface TokenFamiliesTable {
@@ -97,6 +105,8 @@ export interface TokenFamiliesTable {
   created_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** RFC 8707 resources the family's tokens are for, space-separated; null: the REST API. */
+  audience: string | null;
 }
 
 export interface AccessTokensTable {
@@ -150,6 +160,12 @@ export interface SignInFailuresTable {
   at: number;
 }
 
+/** A row per throttled key, locked while an attempt counts and reserves (migration 012). */
+export interface SignInLocksTable {
+  key: string;
+  at: number;
+}
+
 /** Board roles, weakest first (Miro's vocabulary). */
 export type BoardRole = 'viewer' | 'commenter' | 'editor' | 'coowner' | 'owner';
 
@@ -198,6 +214,8 @@ export interface ItemsTable {
   created_at: number;
   modified_by: string;
   modified_at: number;
+  /** The app that created the item (app cards are "owned" by it); null when made on the board page. */
+  created_by_app: string | null;
 }
 
 export interface TagsTable {
@@ -214,6 +232,78 @@ export interface ItemTagsTable {
   item_id: string;
   tag_id: string;
   created_at: number;
+}
+
+export interface ConnectorsTable {
+  id: string;
+  board_id: string;
+  start_item_id: string;
+  end_item_id: string;
+  /** JSON `{snapTo}` or `{position: {x, y}}` (percentages as strings, Miro's `RelativeOffset`). */
+  start_point: string;
+  end_point: string;
+  /** straight, elbowed or curved. */
+  shape: string;
+  /** JSON array of Miro's captions. */
+  captions: string;
+  /** JSON object: the connector's `style` as on the wire. */
+  style: string;
+  created_by: string;
+  created_at: number;
+  modified_by: string;
+  modified_at: number;
+}
+
+export interface ItemGroupsTable {
+  id: string;
+  board_id: string;
+  created_at: number;
+}
+
+export interface GroupItemsTable {
+  /** An item is in one group at most. */
+  item_id: string;
+  board_id: string;
+  group_id: string;
+  /** The item's place in the group's list, as the request gave it. */
+  position: number;
+}
+
+/** A Web SDK app's value under one key, for one item (`item_app_data`) or board (`board_app_data`). */
+export interface ItemAppDataTable {
+  item_id: string;
+  app_id: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  modified_at: number;
+}
+
+export interface BoardAppDataTable {
+  board_id: string;
+  app_id: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  modified_at: number;
+}
+
+/** Test controls: the next `remaining` token requests of an app fail (ARCHITECTURE.md decision 18). */
+export interface TestTokenFaultsTable {
+  app_id: string;
+  /** `invalid_grant`, `temporarily_unavailable` or `delay`. */
+  kind: string;
+  remaining: number;
+  retry_after_seconds: number;
+  delay_ms: number;
+  created_at: number;
+}
+
+/** Test controls: the REST API and the Web SDK answer 429 to a user of an app until `until`. */
+export interface TestRateDenialsTable {
+  app_id: string;
+  user_id: string;
+  until: number;
 }
 
 export interface Tables {
@@ -234,5 +324,13 @@ export interface Tables {
   items: ItemsTable;
   tags: TagsTable;
   item_tags: ItemTagsTable;
+  connectors: ConnectorsTable;
+  item_groups: ItemGroupsTable;
+  group_items: GroupItemsTable;
+  item_app_data: ItemAppDataTable;
+  board_app_data: BoardAppDataTable;
   sign_in_failures: SignInFailuresTable;
+  sign_in_locks: SignInLocksTable;
+  test_token_faults: TestTokenFaultsTable;
+  test_rate_denials: TestRateDenialsTable;
 }

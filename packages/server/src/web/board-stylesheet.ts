@@ -1,4 +1,4 @@
-/** The board page's part of the stylesheet: the canvas, its items, and the Apps panel. */
+/** The board page's part of the stylesheet: the canvas, its items, the app toolbar, panel and modal, and the Apps list. */
 export const BOARD_STYLESHEET = `
 main.full { margin: 0; padding: 0; max-width: none; }
 body.full .top-inner { max-width: none; }
@@ -48,23 +48,53 @@ body.full .top-inner { max-width: none; }
 .panel-apps { list-style: none; margin: 0; padding: 0; }
 .panel-app { display: flex; gap: 10px; align-items: flex-start; padding: 10px 0; border-top: 1px solid var(--line); }
 .panel-app:first-child { border-top: none; }
-.panel-app.current h4 { color: var(--accent-dark); }
 .panel-app-main { flex: 1; min-width: 0; }
 .panel-app h4 { margin: 0; font-size: 1rem; overflow-wrap: anywhere; }
 .panel-app p { margin: 0; overflow-wrap: anywhere; }
 .app-icon.small { width: 36px; height: 36px; font-size: 1.1rem; border-radius: 9px; }
-.app-running { border: 1px solid var(--line); border-radius: 10px; overflow: hidden; margin: 0 0 8px; }
-.app-running-head { display: flex; align-items: center; justify-content: space-between; gap: 8px; padding: 8px 10px; background: var(--accent-soft); }
-.app-running-head h3 { margin: 0; color: var(--accent-dark); font-size: 1rem; }
-.app-frame { display: block; width: 100%; height: max(420px, calc(100vh - 300px)); border: 0; background: #fff; }
+.item.selected { outline: 3px solid var(--focus); outline-offset: 3px; }
+.item-text, .item-frame, .item-shape { cursor: pointer; }
+.item-text:focus-visible, .item-frame:focus-visible, .item-shape:focus-visible { outline: 4px solid var(--focus); outline-offset: 2px; }
+.shape-circle { border-radius: 50%; } .shape-round_rectangle { border-radius: 18px; }
+.shape-triangle { clip-path: polygon(50% 0, 100% 100%, 0 100%); } .shape-rhombus { clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%); }
+.shape-parallelogram { clip-path: polygon(20% 0, 100% 0, 80% 100%, 0 100%); } .shape-trapezoid { clip-path: polygon(20% 0, 80% 0, 100% 100%, 0 100%); }
+.shape-pentagon { clip-path: polygon(50% 0, 100% 38%, 82% 100%, 18% 100%, 0 38%); }
+.shape-hexagon { clip-path: polygon(25% 0, 75% 0, 100% 50%, 75% 100%, 25% 100%, 0 50%); }
+.shape-octagon { clip-path: polygon(30% 0, 70% 0, 100% 30%, 100% 70%, 70% 100%, 30% 100%, 0 70%, 0 30%); }
+.shape-star { clip-path: polygon(50% 0, 61% 35%, 98% 35%, 68% 57%, 79% 91%, 50% 70%, 21% 91%, 32% 57%, 2% 35%, 39% 35%); }
+.shape-cross { clip-path: polygon(35% 0, 65% 0, 65% 35%, 100% 35%, 100% 65%, 65% 65%, 65% 100%, 35% 100%, 35% 65%, 0 65%, 0 35%, 35% 35%); }
+.shape-right_arrow { clip-path: polygon(0 30%, 65% 30%, 65% 0, 100% 50%, 65% 100%, 65% 70%, 0 70%); }
+.shape-left_arrow { clip-path: polygon(100% 30%, 35% 30%, 35% 0, 0 50%, 35% 100%, 35% 70%, 100% 70%); }
+.shape-left_right_arrow { clip-path: polygon(0 50%, 25% 0, 25% 30%, 75% 30%, 75% 0, 100% 50%, 75% 100%, 75% 70%, 25% 70%, 25% 100%); }
+.shape-cloud, .shape-can { border-radius: 40% / 30%; }
+.rubber-band { position: absolute; border: 1px solid var(--focus); background: rgba(66,98,255,.12); pointer-events: none; }
+
+.app-toolbar { display: flex; gap: 6px; align-items: center; padding-left: 10px; border-left: 1px solid var(--line); }
+.app-launcher { padding: 2px; background: transparent; border: 1px solid transparent; border-radius: 10px; }
+.app-launcher:hover { background: var(--accent-soft); border-color: var(--line); }
+.app-panel { flex: 0 0 340px; display: flex; flex-direction: column; min-height: 0; background: var(--card); border-left: 1px solid var(--line); }
+.app-panel[hidden], .app-modal[hidden], .app-notice[hidden] { display: none; }
+.board-layout.with-app-panel .apps-panel { display: none; }
+.app-frame-head { display: flex; align-items: center; justify-content: space-between; gap: 8px; padding: 8px 12px; background: var(--accent-soft); }
+.app-frame-head h2 { margin: 0; font-size: 1rem; color: var(--accent-dark); overflow-wrap: anywhere; }
+.app-panel-body { flex: 1; min-height: 0; }
+.app-panel-body iframe { display: block; width: 100%; height: 100%; min-height: 420px; border: 0; background: #fff; }
+.app-modal { position: fixed; inset: 0; z-index: 20; display: flex; align-items: center; justify-content: center; background: rgba(26,27,37,.45); padding: 16px; }
+.app-modal-box { display: flex; flex-direction: column; width: min(720px, 100%); height: min(520px, 100%); max-width: 100%; max-height: 100%; background: #fff; border-radius: 12px; overflow: hidden; box-shadow: 0 20px 50px rgba(26,27,37,.35); }
+.app-modal-box.fullscreen { width: 100%; height: 100%; }
+.app-modal-body { flex: 1; min-height: 0; }
+.app-modal-body iframe { display: block; width: 100%; height: 100%; border: 0; }
+.app-notice { position: fixed; right: 16px; bottom: 16px; z-index: 30; margin: 0; padding: 10px 16px; border-radius: 8px; background: var(--ink); color: #fff; max-width: min(420px, calc(100% - 32px)); box-shadow: 0 6px 18px rgba(26,27,37,.3); }
+.app-notice.error { background: var(--danger); }
 
 @media (max-width: 860px) {
   .board-page { height: auto; }
   .board-layout { flex-direction: column; }
   .board-canvas { flex: none; height: 62vh; min-height: 340px; }
-  .apps-panel { flex: none; border-left: none; border-top: 1px solid var(--line); }
+  .apps-panel, .app-panel { flex: none; border-left: none; border-top: 1px solid var(--line); }
+  .app-panel-body iframe { height: 520px; }
+  .app-toolbar { border-left: none; padding-left: 0; }
   .board-bar { padding: 10px 12px; }
-  .app-frame { height: 520px; }
 }
 @media (max-width: 480px) {
   .board-tools { flex-wrap: nowrap; gap: 4px; }

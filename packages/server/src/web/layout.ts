@@ -26,8 +26,8 @@ export interface PageOptions {
   full?: boolean;
   /** Module scripts the page loads, all from this origin (`script-src 'self'`); none by default. */
   scripts?: string[];
-  /** The one origin the page may frame (an app on the board); no frames by default. */
-  frameOrigin?: string | undefined;
+  /** The origins the page may frame (the apps on a board); no frames by default. */
+  frameOrigins?: string[] | undefined;
   /** Origins the page's images come from besides its own (apps' logos); hostnames only, checked by the domain. */
   imageOrigins?: string[];
 }
@@ -90,17 +90,19 @@ ${body}
 
 /**
  * The page's CSP. Pages without scripts allow none; a page with scripts allows only its own
- * origin's files (no inline script) and same-origin requests; a frame only from the one origin named.
+ * origin's files (no inline script) and same-origin requests; frames only from the origins named.
  */
 export function contentSecurityPolicy(
-  options: Pick<PageOptions, 'formTargets' | 'scripts' | 'frameOrigin' | 'imageOrigins'>,
+  options: Pick<PageOptions, 'formTargets' | 'scripts' | 'frameOrigins' | 'imageOrigins'>,
 ): string {
   const formAction = ["'self'", ...(options.formTargets ?? [])].join(' ');
   const scripts = options.scripts && options.scripts.length > 0;
   return [
     "default-src 'none'",
     ...(scripts ? ["script-src 'self'", "connect-src 'self'"] : []),
-    ...(options.frameOrigin ? [`frame-src ${options.frameOrigin}`] : []),
+    ...(options.frameOrigins && options.frameOrigins.length > 0
+      ? [`frame-src ${[...new Set(options.frameOrigins)].join(' ')}`]
+      : []),
     "style-src 'self'",
     ["img-src 'self' data:", ...new Set(options.imageOrigins ?? [])].join(' '),
     `form-action ${formAction}`,

@@ -92,6 +92,10 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
   });
   await jsonScope(app, sessions, (scope) => {
     boardEndpoints(scope, context);
-    sdkHostRoutes(scope, context, { path: ROUTES.boardAppSdk, user: (request) => jsonUser(request).user });
+    sdkHostRoutes(scope, context, {
+      calls: ROUTES.boardAppSdk,
+      events: ROUTES.boardAppEvents,
+      user: (request) => jsonUser(request).user,
+    });
   });
 }

@@ -26,6 +26,7 @@ export const ROUTES = {
   boardItem: '/app/board/:boardId/items/:itemId',
   boardAppInstall: '/app/board/:boardId/apps/:appId/install',
   boardAppSdk: '/app/board/:boardId/apps/:appId/sdk',
+  boardAppEvents: '/app/board/:boardId/apps/:appId/events',
   script: '/static/scripts/:name',
 } as const;
 

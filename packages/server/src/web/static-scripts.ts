@@ -9,7 +9,7 @@ import { ROUTES } from './routes.js';
 const SCRIPTS_DIR = new URL('../../dist/web/scripts/', import.meta.url);
 
 /** The only files served: each page script and the modules it imports. */
-export const PAGE_SCRIPTS = ['board.js', 'board-canvas.js', 'board-items.js', 'app-host.js'] as const;
+export const PAGE_SCRIPTS = ['board.js', 'board-canvas.js', 'board-items.js', 'app-host.js', 'app-shell.js'] as const;
 
 export function staticScripts(app: FastifyInstance): void {
   const cache = new Map<string, Promise<string>>();

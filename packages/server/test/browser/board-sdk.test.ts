@@ -54,7 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM))('board page and Web SDK in Chromium', () 
 
   const boardUrl = (app?: App) => `${t.url}/app/board/${encodeURIComponent(boardId)}/${app ? `?app=${app.id}` : ''}`;
   const notesOnBoard = (p: Page = page) => p.locator('.item-sticky_note');
-  const appFrame = (p: Page = page): FrameLocator => p.frameLocator('#app-frame');
+  const appFrame = (p: Page = page): FrameLocator => p.frameLocator('#app-panel-frame');
   const countNotes = () => t.repos.items.count(boardId, 'sticky_note');
 
   beforeAll(async () => {
@@ -219,11 +219,11 @@ describe.skipIf(!existsSync(CHROMIUM))('board page and Web SDK in Chromium', () 
     await expect.poll(() => appFrame().locator('#count').textContent(), { timeout: 10_000 }).toBe('(6 sticky notes)');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'board-app');
-    // The Apps panel with the app running, on a phone: the frame is painted once it is scrolled to.
+    // The app's panel, on a phone: the frame is painted once it is scrolled to.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.locator('#apps').scrollIntoViewIfNeeded();
+    await page.locator('#app-panel').scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
-    await page.locator('#apps').screenshot({ path: `${SCREENSHOTS}board-app-panel-phone.png` });
+    await page.locator('#app-panel').screenshot({ path: `${SCREENSHOTS}board-app-panel-phone.png` });
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
@@ -276,7 +276,9 @@ describe.skipIf(!existsSync(CHROMIUM))('board page and Web SDK in Chromium', () 
         if (message.text().startsWith('Ignored a Web SDK message')) ignored.push(message.text());
       });
       await board.goto(boardUrl(stickyList));
-      await expect.poll(() => board.frameLocator('#app-frame').locator('#who').textContent()).toBe('Hello, Alice.');
+      await expect
+        .poll(() => board.frameLocator('#app-panel-frame').locator('#who').textContent())
+        .toBe('Hello, Alice.');
       const before = await countNotes();
       // 1. A second iframe, from another origin, posting to the board.
       await board.evaluate((src) => {
@@ -293,7 +295,7 @@ describe.skipIf(!existsSync(CHROMIUM))('board page and Web SDK in Chromium', () 
       }, boardUrl());
       // 3. The app's own frame, navigated to another origin: the right window, the wrong origin.
       await board.evaluate((src) => {
-        (document.getElementById('app-frame') as HTMLIFrameElement).src = src;
+        (document.getElementById('app-panel-frame') as HTMLIFrameElement).src = src;
       }, foreign.url);
       await expect
         .poll(() => ignored.some((m) => m.includes(new URL(foreign.url).origin)), { timeout: 10_000 })
@@ -324,6 +326,22 @@ describe.skipIf(!existsSync(CHROMIUM))('board page and Web SDK in Chromium', () 
       .poll(() => appFrame(open).locator('#status').textContent())
       .toBe("Sticky List is not installed in Design. Install it from the board's Apps panel.");
     expect(await countNotes()).toBe(before);
+
+    // Events stop too: a note added elsewhere reaches the board, but the server refuses to deliver
+    // items:create to the app's panel, so its list stays as it was.
+    const refused: string[] = [];
+    open.on('console', (message) => {
+      if (message.text().startsWith('Did not deliver items:create to Sticky List')) refused.push(message.text());
+    });
+    const listed = await appFrame(open).locator('#count').textContent();
+    const actor = { userId: t.seed.alice.id, teamId: t.seed.teamId, appId: 'test' };
+    await t.services.items.create(actor, boardId, 'sticky_note', { data: { content: 'After the uninstall' } });
+    await expect
+      .poll(() => open.getByRole('group', { name: 'Sticky note: After the uninstall' }).count(), { timeout: 10_000 })
+      .toBe(1);
+    await expect.poll(() => refused.length).toBeGreaterThan(0);
+    expect(refused[0]).toContain('is not installed in Design');
+    expect(await appFrame(open).locator('#count').textContent()).toBe(listed);
     await open.close();
     // Opening it again asks to install it again.
     await page.goto(boardUrl(stickyList));

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { type AppDeps, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { createServices, type Services } from '../../src/domain/services.js';
 import { ManualClock } from '../../src/lib/clock.js';
@@ -89,13 +89,17 @@ export async function seed(services: Services): Promise<Seed> {
 }
 
 /** The real app on a fresh database of the dialect, seeded, with a clock the test can move. */
-export async function startTestApp(dialect: Dialect, overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  dialect: Dialect,
+  overrides: Record<string, string> = {},
+  deps: Pick<AppDeps, 'documentFetcher'> = {},
+): Promise<TestApp> {
   const db = await createTestDatabase(dialect);
   const config = testConfig({ DATABASE_URL: db.url, ...overrides });
   const clock = new ManualClock(Date.UTC(2026, 10, 29, 12));
   const repos = createRepositories(db.database.db);
   const services = createServices({ config, repos, clock });
-  const app = await buildApp(config, { database: db.database, clock });
+  const app = await buildApp(config, { database: db.database, clock, ...deps });
   return {
     app,
     config,

@@ -20,10 +20,11 @@ export function freePort(): Promise<number> {
 export async function startListeningApp(
   dialect: Dialect,
   overrides: Record<string, string> = {},
+  deps: Parameters<typeof startTestApp>[2] = {},
 ): Promise<TestApp & { url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const t = await startTestApp(dialect, { PUBLIC_URL: url, ...overrides });
+  const t = await startTestApp(dialect, { PUBLIC_URL: url, ...overrides }, deps);
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, url };
 }

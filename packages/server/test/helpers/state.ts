@@ -18,6 +18,11 @@ const TABLES = [
   'boards',
   'board_members',
   'items',
+  'tags',
+  'item_tags',
+  'connectors',
+  'item_groups',
+  'group_items',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];

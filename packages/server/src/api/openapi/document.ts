@@ -3,9 +3,23 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Config } from '../../config/config.js';
 import { type ApiRoute, LEVEL_CREDITS } from '../route.js';
 import { Board, BoardChanges, BoardsPage } from '../schemas/boards.js';
+import { AppCardItem, AppCardRequest, CardItem, CardRequest } from '../schemas/cards.js';
 import { ErrorBody } from '../schemas/common.js';
 import { FrameCreateRequest, FrameItem, FrameUpdateRequest } from '../schemas/frames.js';
 import { GenericItem, GenericItemUpdate, ItemsPage } from '../schemas/items.js';
+import {
+  DocFormatCreateRequest,
+  DocFormatItem,
+  DocumentCreateRequest,
+  DocumentItem,
+  DocumentUpdateRequest,
+  EmbedCreateRequest,
+  EmbedItem,
+  EmbedUpdateRequest,
+  ImageCreateRequest,
+  ImageItem,
+  ImageUpdateRequest,
+} from '../schemas/media.js';
 import { BoardMember, BoardMembersPage, MemberChange, ShareRequest, ShareResult } from '../schemas/members.js';
 import { ShapeItem, ShapeRequest } from '../schemas/shapes.js';
 import { StickyNote, StickyNoteRequest } from '../schemas/sticky-notes.js';
@@ -45,6 +59,21 @@ const COMPONENTS: Record<string, TSchema> = {
   FrameItem,
   FrameCreateRequest,
   FrameUpdateRequest,
+  CardItem,
+  CardRequest,
+  AppCardItem,
+  AppCardRequest,
+  ImageItem,
+  ImageCreateRequest,
+  ImageUpdateRequest,
+  DocumentItem,
+  DocumentCreateRequest,
+  DocumentUpdateRequest,
+  EmbedItem,
+  EmbedCreateRequest,
+  EmbedUpdateRequest,
+  DocFormatItem,
+  DocFormatCreateRequest,
   Tag: TagSummary,
   TagWithLinks,
   TagCreateRequest,
@@ -169,12 +198,10 @@ export function openApiDocument(routes: ApiRoute[], config: Config): Json {
       title: 'Grantboard REST API',
       version: '2.0.0',
       description:
-        "A Miro-compatible REST API v2 subset: boards, board members, sticky notes, texts, shapes, frames, items and tags. Authorize with an OAuth 2.0 access token (`Authorization: Bearer` or `?access_token=`). A token reaches only its team's boards, and the user's board role applies on top of its scopes. Every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.",
+        "A Miro-compatible REST API v2: boards, board members, sticky notes, texts, shapes, frames, cards, app cards, images, embeds, documents, doc formats, connectors, groups, bulk create, items and tags. Authorize with an OAuth 2.0 access token (`Authorization: Bearer` or `?access_token=`). A token reaches only its team's boards, and the user's board role applies on top of its scopes. Every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.",
     },
     servers: [{ url: config.publicUrl }],
-    tags: ['Boards', 'Board members', 'Items', 'Sticky notes', 'Texts', 'Shapes', 'Frames', 'Tags'].map((name) => ({
-      name,
-    })),
+    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, schema]) => [name, toOpenApiSchema(schema)])),

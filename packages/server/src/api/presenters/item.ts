@@ -8,13 +8,33 @@ const COLLECTION: Record<ItemType, string> = {
   text: 'texts',
   shape: 'shapes',
   frame: 'frames',
+  card: 'cards',
+  app_card: 'app_cards',
+  image: 'images',
+  embed: 'embeds',
+  document: 'documents',
+  doc_format: 'docs',
 };
+
+/** Types whose own endpoint answers without `style` (Miro's `ImageItem`, `EmbedItem`, …). */
+const UNSTYLED = new Set(['image', 'embed', 'document', 'doc_format']);
+
+/**
+ * The item's `data` as the reader sees it: an app card says whether the reading app owns it
+ * (Miro: only the app that created an app card owns it).
+ */
+function dataOf(item: ItemRow, readerAppId: string | undefined): Record<string, unknown> {
+  const data = JSON.parse(item.data) as Record<string, unknown>;
+  if (item.type === 'app_card') data.owned = readerAppId !== undefined && item.created_by_app === readerAppId;
+  return data;
+}
 
 function collectionOf(type: string): string {
   return COLLECTION[type as ItemType] ?? 'items';
 }
 
 function geometry(item: ItemRow) {
+  if (item.width === null && item.height === null) return undefined;
   const out: { width: number; height: number; rotation?: number } = {
     width: item.width ?? 0,
     height: item.height ?? 0,
@@ -32,7 +52,7 @@ function common(item: ItemRow) {
       // Miro: positions inside a frame count from the frame's top-left corner.
       relativeTo: item.parent_id === null ? ('canvas_center' as const) : ('parent_top_left' as const),
     },
-    geometry: geometry(item),
+    ...(geometry(item) === undefined ? {} : { geometry: geometry(item) }),
     createdAt: iso(item.created_at),
     createdBy: { id: item.created_by, type: 'user' as const },
     modifiedAt: iso(item.modified_at),
@@ -41,13 +61,13 @@ function common(item: ItemRow) {
 }
 
 /** An item in the shape of its own endpoint (`StickyNoteItem`, `TextItem`, `FrameItem`). */
-export function presentTypedItem(item: ItemRow, links: ApiLinks) {
+export function presentTypedItem(item: ItemRow, links: ApiLinks, readerAppId?: string) {
   const self = (type: string, id: string) => links.boardPath(item.board_id, `${collectionOf(type)}/${id}`);
   const body: Record<string, unknown> = {
     id: item.id,
     type: item.type,
-    data: JSON.parse(item.data),
-    style: JSON.parse(item.style),
+    data: dataOf(item, readerAppId),
+    ...(UNSTYLED.has(item.type) ? {} : { style: JSON.parse(item.style) }),
     ...common(item),
     links: { self: self(item.type, item.id) },
   };
@@ -58,11 +78,11 @@ export function presentTypedItem(item: ItemRow, links: ApiLinks) {
 }
 
 /** An item in Miro's `GenericItem` shape: no style, the parent by id only. */
-export function presentGenericItem(item: ItemRow, links: ApiLinks) {
+export function presentGenericItem(item: ItemRow, links: ApiLinks, readerAppId?: string) {
   const body: Record<string, unknown> = {
     id: item.id,
     type: item.type,
-    data: JSON.parse(item.data),
+    data: dataOf(item, readerAppId),
     ...common(item),
     links: { self: links.boardPath(item.board_id, `items/${item.id}`) },
   };

@@ -17,8 +17,13 @@ export interface TypedItemEndpoints {
   collection: string;
   member: string;
   createBody: TSchema;
-  updateBody: TSchema;
+  /** None for a type Miro offers no update of (doc formats). */
+  updateBody?: TSchema;
   response: TSchema;
+  /** Miro names the create and update of items shown from a URL `…-using-url`. */
+  byUrl?: boolean;
+  /** Whether a create request may leave the body out (every field has a default). */
+  createOptional?: boolean;
 }
 
 /**
@@ -27,23 +32,24 @@ export interface TypedItemEndpoints {
  */
 export function typedItemRoutes({ services, config }: AppContext, e: TypedItemEndpoints): ApiRoute[] {
   const links = apiLinks(config.publicUrl);
-  const present = (item: Parameters<typeof presentTypedItem>[0]) => presentTypedItem(item, links);
-  return [
+  const present = (item: Parameters<typeof presentTypedItem>[0], actor: { appId: string }) =>
+    presentTypedItem(item, links, actor.appId);
+  const routes: ApiRoute[] = [
     defineRoute({
       method: 'POST',
       url: e.collection,
-      operationId: `create-${e.operation}`,
+      operationId: `create-${e.operation}${e.byUrl ? '-using-url' : ''}`,
       summary: `Create ${e.noun}`,
       description: `Adds a ${e.noun} to the board; needs an editor.`,
       tag: e.tag,
       scopes: ['boards:write'],
       level: 2,
       status: 201,
-      // Miro requires `data` for texts and frames; sticky notes and shapes have defaults for all.
-      optionalBody: e.type === 'sticky_note' || e.type === 'shape',
+      // Miro requires `data` for texts, frames and the types shown by URL; the others have defaults for all.
+      optionalBody: e.createOptional === true,
       schema: { params: BoardParams, body: e.createBody, response: e.response },
       async handle({ actor, params, body }) {
-        return present(await services.items.create(actor, params.board_id, e.type, body as ItemInput));
+        return present(await services.items.create(actor, params.board_id, e.type, body as ItemInput), actor);
       },
     }),
     defineRoute({
@@ -57,23 +63,7 @@ export function typedItemRoutes({ services, config }: AppContext, e: TypedItemEn
       status: 200,
       schema: { params: ItemParams, response: e.response },
       async handle({ actor, params }) {
-        return present(await services.items.get(actor, params.board_id, params.item_id, e.type));
-      },
-    }),
-    defineRoute({
-      method: 'PATCH',
-      url: e.member,
-      operationId: `update-${e.operation}`,
-      summary: `Update ${e.noun}`,
-      description: 'Changes only what the request names; needs an editor.',
-      tag: e.tag,
-      scopes: ['boards:write'],
-      level: 2,
-      status: 200,
-      optionalBody: true,
-      schema: { params: ItemParams, body: e.updateBody, response: e.response },
-      async handle({ actor, params, body }) {
-        return present(await services.items.update(actor, params.board_id, params.item_id, e.type, body as ItemInput));
+        return present(await services.items.get(actor, params.board_id, params.item_id, e.type), actor);
       },
     }),
     defineRoute({
@@ -91,4 +81,31 @@ export function typedItemRoutes({ services, config }: AppContext, e: TypedItemEn
       },
     }),
   ];
+  const updateBody = e.updateBody;
+  if (updateBody !== undefined) {
+    routes.splice(
+      2,
+      0,
+      defineRoute({
+        method: 'PATCH',
+        url: e.member,
+        operationId: `update-${e.operation}${e.byUrl ? '-using-url' : ''}`,
+        summary: `Update ${e.noun}`,
+        description: 'Changes only what the request names; needs an editor.',
+        tag: e.tag,
+        scopes: ['boards:write'],
+        level: 2,
+        status: 200,
+        optionalBody: true,
+        schema: { params: ItemParams, body: updateBody, response: e.response },
+        async handle({ actor, params, body }) {
+          return present(
+            await services.items.update(actor, params.board_id, params.item_id, e.type, body as ItemInput),
+            actor,
+          );
+        },
+      }),
+    );
+  }
+  return routes;
 }

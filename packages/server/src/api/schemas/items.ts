@@ -1,6 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { CloneType, Type } from '@sinclair/typebox';
 import {
   closed,
+  ItemId,
   ItemUser,
   PageLinks,
   ParentChange,
@@ -11,7 +12,7 @@ import {
   Timestamp,
 } from './common.js';
 
-/** Every item type Miro names; Grantboard stores sticky notes, texts and frames. */
+/** Every item type Miro names; Grantboard stores all but previews and data table formats. */
 export const MIRO_ITEM_TYPES = [
   'text',
   'shape',
@@ -33,9 +34,8 @@ export const GenericItem = Type.Object(
     type: Type.String(),
     data: Type.Record(Type.String(), Type.Unknown()),
     position: Position,
-    geometry: Type.Object(
-      { width: Type.Number(), height: Type.Number(), rotation: Type.Optional(Type.Number()) },
-      closed,
+    geometry: Type.Optional(
+      Type.Object({ width: Type.Number(), height: Type.Number(), rotation: Type.Optional(Type.Number()) }, closed),
     ),
     parent: Type.Optional(Type.Object({ id: Type.String() }, closed)),
     createdAt: Timestamp,
@@ -65,6 +65,14 @@ export const ItemsQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 10, maximum: 50, default: 10 })),
     cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The cursor of the previous page.' })),
     type: Type.Optional(StringEnum(MIRO_ITEM_TYPES)),
+  },
+  closed,
+);
+
+export const FrameItemsQuery = Type.Object(
+  {
+    parent_item_id: CloneType(ItemId, { description: 'The frame whose items to list.' }),
+    ...ItemsQuery.properties,
   },
   closed,
 );

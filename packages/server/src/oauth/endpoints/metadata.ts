@@ -22,6 +22,10 @@ export function metadataDocument(publicUrl: string) {
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     scopes_supported: SCOPE_NAMES,
     authorization_response_iss_parameter_supported: true,
+    // RFC 7591 for agents that register themselves; a client id may also be the https URL of its
+    // metadata document (OAuth Client ID Metadata Documents, as the MCP authorization spec uses it).
+    registration_endpoint: at(PATHS.register),
+    client_id_metadata_document_supported: true,
   };
 }
 

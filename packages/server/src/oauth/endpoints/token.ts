@@ -6,6 +6,7 @@ import { authenticateClient } from '../client-auth.js';
 import { OAuthError, TooManyRequests, UnsupportedGrantType } from '../errors.js';
 import { GRANTS } from '../grants/index.js';
 import { readParams } from '../params.js';
+import { applyTestFault } from '../test-faults.js';
 
 /** `POST /v1/oauth/token` (RFC 6749 §3.2): read parameters, authenticate the client, dispatch to the grant. */
 export function tokenEndpoint(
@@ -32,6 +33,7 @@ export function tokenEndpoint(
     try {
       const client = await authenticateClient(params, request.headers.authorization, services.apps);
       await spendClientBudget(client.app.id);
+      await applyTestFault(services, client.app.id);
       const grantType = params.require('grant_type');
       const grant = GRANTS.get(grantType);
       if (!grant) throw new UnsupportedGrantType(`Unsupported grant_type '${grantType.slice(0, 64)}'.`);

@@ -1,6 +1,6 @@
 import { isValidVerifier } from '../../lib/pkce.js';
 import { InvalidRequest } from '../errors.js';
-import type { Grant } from './grant.js';
+import { type Grant, requestedResources } from './grant.js';
 
 /** RFC 6749 §4.1.3, with PKCE (RFC 7636 §4.5). */
 export const authorizationCodeGrant: Grant = {
@@ -15,6 +15,7 @@ export const authorizationCodeGrant: Grant = {
       code: params.require('code'),
       redirectUri: params.require('redirect_uri'),
       codeVerifier,
+      resources: requestedResources(params, services),
     });
   },
 };

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { prepare } from '../prepared.js';
-import type { AppsTable, Tables } from '../schema.js';
+import type { AppsTable, ClientRegistration, Tables } from '../schema.js';
 import type { TeamRow } from './teams.js';
 
 /** A registered app (an OAuth client), as the domain sees it. */
@@ -8,9 +8,12 @@ export interface App {
   /** The client id: a numeric string. */
   id: string;
   name: string;
-  /** The developer team that owns the app. */
-  teamId: string;
-  createdBy: string;
+  /**
+   * The developer team that owns the app. For an agent that registered itself, the team it was
+   * bound to by its first authorization; null before that, and always for a metadata-document client.
+   */
+  teamId: string | null;
+  createdBy: string | null;
   /** Public apps (single-page, native, CLI) have no client secret and must use PKCE. */
   isPublic: boolean;
   /** AES-256-GCM ciphertext of the client secret; null exactly when the app is public. */
@@ -29,6 +32,10 @@ export interface App {
   identity: AppIdentity;
   createdAt: number;
   updatedAt: number;
+  /** Agents: `dynamic` (RFC 7591 registration) or `metadata_document` (a URL client id); null for console apps. */
+  registration: ClientRegistration | null;
+  /** When an unused dynamic registration is deleted; null once a user authorized it. */
+  registrationExpiresAt: number | null;
 }
 
 /** An app's description and links, each null when not given. */
@@ -76,6 +83,8 @@ export function toApp(row: AppRow): App {
     },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    registration: row.registration,
+    registrationExpiresAt: row.registration_expires_at,
   };
 }
 
@@ -94,27 +103,40 @@ export function splitScopes(scopes: string): string[] {
   return scopes.split(' ').filter(Boolean);
 }
 
+function toRow(app: App): AppRow {
+  return {
+    id: app.id,
+    name: app.name,
+    team_id: app.teamId,
+    created_by: app.createdBy,
+    secret_sealed: app.secretSealed,
+    redirect_uris: JSON.stringify(app.redirectUris),
+    sdk_redirect_uri: app.sdkRedirectUri,
+    sdk_uri: app.sdkUri,
+    scopes: app.scopes.join(' '),
+    expiring: app.expiring ? 1 : 0,
+    previous_secret_sealed: app.previousSecret?.sealed ?? null,
+    previous_secret_expires_at: app.previousSecret?.expiresAt ?? null,
+    ...identityColumns(app.identity),
+    created_at: app.createdAt,
+    updated_at: app.updatedAt,
+    registration: app.registration,
+    registration_expires_at: app.registrationExpiresAt,
+  };
+}
+
 export function appsRepository(db: Kysely<Tables>) {
   const byId = prepare(db, (db, id: string) => db.selectFrom('apps').selectAll().where('id', '=', id));
   return {
     async create(app: App): Promise<void> {
+      await db.insertInto('apps').values(toRow(app)).execute();
+    },
+    /** Inserts the app unless one with its id exists (two processes fetching one metadata document). */
+    async createOrKeep(app: App): Promise<void> {
       await db
         .insertInto('apps')
-        .values({
-          id: app.id,
-          name: app.name,
-          team_id: app.teamId,
-          created_by: app.createdBy,
-          secret_sealed: app.secretSealed,
-          redirect_uris: JSON.stringify(app.redirectUris),
-          sdk_redirect_uri: app.sdkRedirectUri,
-          sdk_uri: app.sdkUri,
-          scopes: app.scopes.join(' '),
-          expiring: app.expiring ? 1 : 0,
-          ...identityColumns(app.identity),
-          created_at: app.createdAt,
-          updated_at: app.updatedAt,
-        })
+        .values(toRow(app))
+        .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     },
     // Read on every token request: prepared once.
@@ -136,6 +158,7 @@ export function appsRepository(db: Kysely<Tables>) {
         .selectAll('apps')
         .select('teams.name as team_name')
         .where('m.user_id', '=', userId)
+        .where('apps.registration', 'is', null)
         .orderBy('apps.created_at')
         .execute();
       return rows.map(({ team_name, ...row }) => ({ app: toApp(row), teamName: team_name }));
@@ -155,13 +178,14 @@ export function appsRepository(db: Kysely<Tables>) {
         ])
         .where('apps.id', '=', appId)
         .where('m.user_id', '=', userId)
+        .where('apps.registration', 'is', null)
         .executeTakeFirst();
       if (!row) return undefined;
       const { team_organization_id, team_name, team_installs_admin_only, team_created_at, ...app } = row;
       return {
         app: toApp(app),
         team: {
-          id: app.team_id,
+          id: app.team_id ?? '',
           organization_id: team_organization_id,
           name: team_name,
           installs_admin_only: team_installs_admin_only,
@@ -198,6 +222,20 @@ export function appsRepository(db: Kysely<Tables>) {
       if (appId !== undefined) query = query.where('apps.id', '=', appId);
       const rows = await query.execute();
       return rows.map(({ installed_app_id, ...row }) => ({ app: toApp(row), installed: installed_app_id !== null }));
+    },
+    /**
+     * Binds a self-registered agent to the team of its first authorization (compare-and-set: only
+     * while it is of no team, or already of this one), and stops its registration from expiring.
+     */
+    async bindAgent(id: string, teamId: string, userId: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('apps')
+        .set({ team_id: teamId, created_by: userId, registration_expires_at: null, updated_at: now })
+        .where('id', '=', id)
+        .where('registration', '=', 'dynamic')
+        .where((eb) => eb.or([eb('team_id', 'is', null), eb('team_id', '=', teamId)]))
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
     /** Token mode (`expiring`) is not updatable: it is fixed when the app is created. */
     async update(id: string, changes: AppChangeSet): Promise<boolean> {

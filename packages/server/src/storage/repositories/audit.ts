@@ -15,7 +15,12 @@ export type AuditEventType =
   | 'app_created'
   | 'app_updated'
   | 'app_deleted'
-  | 'team_settings_changed';
+  | 'team_settings_changed'
+  | 'client_registered'
+  | 'agent_bound'
+  | 'tokens_issued_for_test'
+  | 'code_issued_for_test'
+  | 'test_control_used';
 
 /** An audit event with the names of the people and app it mentions, for the audit log page. */
 export interface NamedAuditEvent extends AuditEventRow {

@@ -146,8 +146,9 @@ export function boardsRepository(db: Kysely<Tables>) {
     },
 
     /**
-     * Copies a board's items onto a new board in one transaction. `newItemId` names each copy;
-     * parents are mapped to the copies, so frames keep their children.
+     * Copies a board's items, connectors and groups onto a new board in one transaction. `newItemId`
+     * names each copy; parents, connector ends and group members are mapped to the copies, so frames
+     * keep their children and lines their items.
      */
     async copy(sourceId: string, board: BoardRow, newItemId: () => string): Promise<number> {
       return db.transaction().execute(async (trx) => {
@@ -180,6 +181,44 @@ export function boardsRepository(db: Kysely<Tables>) {
             .insertInto('items')
             .values(copies.slice(i, i + COPY_CHUNK))
             .execute();
+        }
+        // Connectors and groups follow their items onto the copy.
+        const connectors = await trx.selectFrom('connectors').selectAll().where('board_id', '=', sourceId).execute();
+        const lines = connectors.map((line) => ({
+          ...line,
+          id: newItemId(),
+          board_id: board.id,
+          start_item_id: ids.get(line.start_item_id)!,
+          end_item_id: ids.get(line.end_item_id)!,
+          modified_by: board.created_by,
+          modified_at: board.created_at,
+        }));
+        for (let i = 0; i < lines.length; i += COPY_CHUNK) {
+          await trx
+            .insertInto('connectors')
+            .values(lines.slice(i, i + COPY_CHUNK))
+            .execute();
+        }
+        const groups = await trx.selectFrom('item_groups').selectAll().where('board_id', '=', sourceId).execute();
+        const groupIds = new Map(groups.map((group) => [group.id, newItemId()]));
+        if (groups.length > 0) {
+          await trx
+            .insertInto('item_groups')
+            .values(groups.map((group) => ({ ...group, id: groupIds.get(group.id)!, board_id: board.id })))
+            .execute();
+          const members = await trx.selectFrom('group_items').selectAll().where('board_id', '=', sourceId).execute();
+          const copied = members.map((member) => ({
+            ...member,
+            item_id: ids.get(member.item_id)!,
+            board_id: board.id,
+            group_id: groupIds.get(member.group_id)!,
+          }));
+          for (let i = 0; i < copied.length; i += COPY_CHUNK) {
+            await trx
+              .insertInto('group_items')
+              .values(copied.slice(i, i + COPY_CHUNK))
+              .execute();
+          }
         }
         return copies.length;
       });

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { prepare } from '../prepared.js';
 import type { AuthorizationCodesTable, Tables } from '../schema.js';
 import { splitScopes } from './apps.js';
-import { insertTokenSet, type TokenSet, type TokenStatements } from './tokens.js';
+import { insertTokenSet, splitAudience, type TokenSet, type TokenStatements } from './tokens.js';
 
 /** An authorization code as stored: its digest and what it is bound to (RFC 6749 §4.1.2). */
 export interface AuthorizationCode {
@@ -15,6 +15,8 @@ export interface AuthorizationCode {
   codeChallenge: string | null;
   expiresAt: number;
   createdAt: number;
+  /** RFC 8707: the resources named in the authorization request; null when none was. */
+  audience: string[] | null;
 }
 
 /** `decide`'s answer: the tokens to store (with what the caller keeps of them), or a refusal. */
@@ -39,6 +41,7 @@ function toCode(row: Selectable<AuthorizationCodesTable>): AuthorizationCode {
     codeChallenge: row.code_challenge,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
+    audience: splitAudience(row.audience),
   };
 }
 
@@ -67,6 +70,7 @@ export function codesRepository(db: Kysely<Tables>, statements: TokenStatements)
           expires_at: code.expiresAt,
           consumed_at: null,
           created_at: code.createdAt,
+          audience: code.audience === null ? null : code.audience.join(' '),
         })
         .execute();
     },

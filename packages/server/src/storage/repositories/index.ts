@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../schema.js';
+import { appDataRepository } from './app-data.js';
 import { appsRepository } from './apps.js';
 import { auditRepository } from './audit.js';
 import { boardMembersRepository } from './board-members.js';
 import { boardsRepository } from './boards.js';
 import { codesRepository } from './codes.js';
+import { connectorsRepository } from './connectors.js';
+import { groupsRepository } from './groups.js';
 import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
@@ -12,6 +15,7 @@ import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
 import { tagsRepository } from './tags.js';
 import { teamsRepository } from './teams.js';
+import { testControlsRepository } from './test-controls.js';
 import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
 
@@ -30,8 +34,12 @@ export function createRepositories(db: Kysely<Tables>) {
     boardMembers: boardMembersRepository(db),
     items: itemsRepository(db),
     tags: tagsRepository(db),
+    connectors: connectorsRepository(db),
+    groups: groupsRepository(db),
+    appData: appDataRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
+    testControls: testControlsRepository(db),
   };
 }
 

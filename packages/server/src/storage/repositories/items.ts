@@ -26,6 +26,23 @@ export interface ItemCursor {
   id: string;
 }
 
+/** Which items of a board a page or a count takes: of one type, in one frame. */
+export interface ItemFilter {
+  type?: string | undefined;
+  parentId?: string | undefined;
+}
+
+/** Groups whose every item is gone (Miro has no empty groups). */
+export async function deleteEmptyGroups(trx: Kysely<Tables>, boardId: string): Promise<void> {
+  await trx
+    .deleteFrom('item_groups')
+    .where('board_id', '=', boardId)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('group_items').select('item_id').whereRef('group_items.group_id', '=', 'item_groups.id'))),
+    )
+    .execute();
+}
+
 export function itemsRepository(db: Kysely<Tables>) {
   return {
     /** Stores a new item; false when its board or parent was deleted meanwhile. */
@@ -37,6 +54,28 @@ export function itemsRepository(db: Kysely<Tables>) {
         if (isForeignKeyViolation(error)) return false;
         throw error;
       }
+    },
+
+    /**
+     * Stores several items in one transaction: all of them, or none when a board or a parent was
+     * deleted meanwhile (false).
+     */
+    async createMany(items: ItemRow[]): Promise<boolean> {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('items').values(items).execute();
+        });
+        return true;
+      } catch (error) {
+        if (isForeignKeyViolation(error)) return false;
+        throw error;
+      }
+    },
+
+    /** The items of a board among the ids given (any order). */
+    findMany(boardId: string, itemIds: string[]): Promise<ItemRow[]> {
+      if (itemIds.length === 0) return Promise.resolve([]);
+      return db.selectFrom('items').selectAll().where('board_id', '=', boardId).where('id', 'in', itemIds).execute();
     },
 
     find(boardId: string, itemId: string): Promise<ItemRow | undefined> {
@@ -64,18 +103,27 @@ export function itemsRepository(db: Kysely<Tables>) {
       }
     },
 
-    /** Deletes an item (of the type, when given); its children stay on the board. */
+    /**
+     * Deletes an item (of the type, when given); its children stay on the board. Its connectors,
+     * tags and group membership go with it (foreign keys cascade), and a group left empty goes too,
+     * in the same transaction.
+     */
     async delete(boardId: string, itemId: string, type?: string): Promise<boolean> {
-      let query = db.deleteFrom('items').where('board_id', '=', boardId).where('id', '=', itemId);
-      if (type !== undefined) query = query.where('type', '=', type);
-      const result = await query.executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return db.transaction().execute(async (trx) => {
+        let query = trx.deleteFrom('items').where('board_id', '=', boardId).where('id', '=', itemId);
+        if (type !== undefined) query = query.where('type', '=', type);
+        const result = await query.executeTakeFirst();
+        if (result.numDeletedRows === 0n) return false;
+        await deleteEmptyGroups(trx, boardId);
+        return true;
+      });
     },
 
     /** Up to `limit` items of a board in creation order, after the cursor, optionally of one type. */
-    page(boardId: string, options: { type?: string | undefined; after?: ItemCursor | undefined; limit: number }) {
+    page(boardId: string, options: ItemFilter & { after?: ItemCursor | undefined; limit: number }) {
       let query = db.selectFrom('items').selectAll().where('board_id', '=', boardId);
       if (options.type !== undefined) query = query.where('type', '=', options.type);
+      if (options.parentId !== undefined) query = query.where('parent_id', '=', options.parentId);
       const after = options.after;
       if (after !== undefined) {
         query = query.where((eb) =>
@@ -88,12 +136,14 @@ export function itemsRepository(db: Kysely<Tables>) {
       return query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
     },
 
-    async count(boardId: string, type?: string): Promise<number> {
+    async count(boardId: string, filter: ItemFilter | string = {}): Promise<number> {
+      const { type, parentId } = typeof filter === 'string' ? { type: filter, parentId: undefined } : filter;
       let query = db
         .selectFrom('items')
         .select((eb) => eb.fn.countAll<number | string>().as('count'))
         .where('board_id', '=', boardId);
       if (type !== undefined) query = query.where('type', '=', type);
+      if (parentId !== undefined) query = query.where('parent_id', '=', parentId);
       return Number((await query.executeTakeFirstOrThrow()).count);
     },
   };

@@ -84,7 +84,27 @@ export function janitorRepository(db: Kysely<Tables>, batchSize = 1000) {
               .executeTakeFirst()
           ).numDeletedRows,
       );
-      return { codes, accessTokens, refreshTokens, families, sessions };
+      // Agents that registered themselves (RFC 7591) and were never authorized: their expiry is set
+      // at registration and cleared by the first authorization.
+      const registrations = await inBatches(
+        async () =>
+          (
+            await db
+              .deleteFrom('apps')
+              .where(
+                'id',
+                'in',
+                db
+                  .selectFrom('apps')
+                  .select('id')
+                  .where('registration', '=', 'dynamic')
+                  .where('registration_expires_at', '<', now)
+                  .limit(batchSize),
+              )
+              .executeTakeFirst()
+          ).numDeletedRows,
+      );
+      return { codes, accessTokens, refreshTokens, families, sessions, registrations };
     },
   };
 }

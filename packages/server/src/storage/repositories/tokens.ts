@@ -13,6 +13,8 @@ export interface Family {
   /** The code the family was issued from: a replay of that code revokes the family. */
   codeDigest: string | null;
   createdAt: number;
+  /** RFC 8707: the resource servers its tokens are for; null for the REST API alone (the default). */
+  audience: string[] | null;
 }
 
 /** What one grant issues: a family and its first access (and, for expiring apps, refresh) token. */
@@ -31,6 +33,8 @@ export interface AccessGrant {
   userId: string;
   teamId: string;
   scopes: string[];
+  /** RFC 8707: null for the REST API alone. */
+  audience: string[] | null;
 }
 
 /** An access token with the names its context shows (`GET /v1/oauth-token`). */
@@ -65,8 +69,11 @@ export interface RotationRequest {
   replaySealed: string;
 }
 
-/** Decides, inside the rotation's transaction, the scopes of the new pair; an error rolls the rotation back. */
-export type ScopeDecision<E> = { ok: true; scopes: string[] } | { ok: false; error: E };
+/**
+ * Decides, inside the rotation's transaction, the scopes (and, when narrowed, the RFC 8707 audience)
+ * of the new pair; an error rolls the rotation back.
+ */
+export type ScopeDecision<E> = { ok: true; scopes: string[]; audience?: string[] | null } | { ok: false; error: E };
 
 /** One app a user has authorized in one team, for the user's "Authorized apps" page. */
 export interface UserGrant {
@@ -103,7 +110,17 @@ function toFamily(row: Selectable<TokenFamiliesTable>): Family {
     scopes: splitScopes(row.scopes),
     codeDigest: row.code_digest,
     createdAt: row.created_at,
+    audience: splitAudience(row.audience),
   };
+}
+
+/** Audiences are stored space-separated, like scopes; null is the default (the REST API). */
+export function splitAudience(audience: string | null): string[] | null {
+  return audience === null ? null : audience.split(' ').filter(Boolean);
+}
+
+function joinAudience(audience: string[] | null): string | null {
+  return audience === null ? null : audience.join(' ');
 }
 
 /** Thrown inside a rotation's transaction to roll it back when the scope decision refuses. */
@@ -128,6 +145,7 @@ export function tokenStatements(db: Kysely<Tables>) {
         scopes: string,
         codeDigest: string | null,
         createdAt: number,
+        audience: string | null,
       ) =>
         db.insertInto('token_families').values({
           id,
@@ -139,6 +157,7 @@ export function tokenStatements(db: Kysely<Tables>) {
           created_at: createdAt,
           revoked_at: null,
           revoked_reason: null,
+          audience,
         }),
     ),
     insertAccess: prepare(db, (db, digest: string, familyId: string, expiresAt: number | null, createdAt: number) =>
@@ -169,6 +188,7 @@ export function tokenStatements(db: Kysely<Tables>) {
           'f.user_id as userId',
           'f.team_id as teamId',
           'f.scopes as scopes',
+          'f.audience as audience',
         ])
         .where('a.digest', '=', digest)
         .where('a.revoked_at', 'is', null)
@@ -231,11 +251,12 @@ export function tokenStatements(db: Kysely<Tables>) {
               family().select('f.scopes').as('scopes'),
               family().select('f.code_digest').as('code_digest'),
               family().select('f.created_at').as('created_at'),
+              family().select('f.audience').as('audience'),
             ];
           }),
     ),
-    narrowFamily: prepare(db, (db, familyId: string, scopes: string) =>
-      db.updateTable('token_families').set({ scopes }).where('id', '=', familyId),
+    narrowFamily: prepare(db, (db, familyId: string, scopes: string, audience: string | null) =>
+      db.updateTable('token_families').set({ scopes, audience }).where('id', '=', familyId),
     ),
     revokeAccessOfFamily: prepare(db, (db, familyId: string, now: number) =>
       db
@@ -264,6 +285,7 @@ export async function insertTokenSet(
     family.scopes.join(' '),
     family.codeDigest,
     family.createdAt,
+    joinAudience(family.audience),
   );
   await statements.insertAccess(executor, set.access.digest, family.id, set.access.expiresAt, family.createdAt);
   if (set.refresh)
@@ -279,7 +301,7 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
     /** The grant behind an access token, if the token is known and neither it nor its family is revoked. */
     async findAccess(digest: string): Promise<AccessGrant | undefined> {
       const row = (await statements.findAccess(db, digest)).rows[0];
-      return row && { ...row, scopes: splitScopes(row.scopes) };
+      return row && { ...row, scopes: splitScopes(row.scopes), audience: splitAudience(row.audience) };
     },
 
     /** A live (unrotated, unexpired) refresh token of a live family. */
@@ -348,12 +370,18 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
             scopes: splitScopes(marked.scopes!),
             codeDigest: marked.code_digest,
             createdAt: Number(marked.created_at),
+            audience: splitAudience(marked.audience ?? null),
           };
           const decision = decide(family);
           if (!decision.ok) throw new RotationRefused(decision.error);
-          if (decision.scopes.join(' ') !== family.scopes.join(' ')) {
-            await statements.narrowFamily(trx, family.id, decision.scopes.join(' '));
+          const audience = decision.audience ?? family.audience;
+          if (
+            decision.scopes.join(' ') !== family.scopes.join(' ') ||
+            joinAudience(audience) !== joinAudience(family.audience)
+          ) {
+            await statements.narrowFamily(trx, family.id, decision.scopes.join(' '), joinAudience(audience));
             family.scopes = decision.scopes;
+            family.audience = audience;
           }
           await statements.revokeAccessOfFamily(trx, family.id, now);
           await statements.insertAccess(trx, request.access.digest, family.id, request.access.expiresAt, now);

@@ -19,6 +19,7 @@ import { redirectToSignIn } from '../guard.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';
+import { agentNotice, resourceFields } from './consent-agent.js';
 import { appAbout, appIcon, destination, formTarget, lifetime, logoOrigins, scopeSection } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
@@ -33,6 +34,7 @@ function consentPage(
   developer: string | undefined,
   returnTo: string,
   accessTtlSeconds: number,
+  boundTeam?: string,
 ) {
   const { app } = request;
   const { read, write } = groupScopes(request.scopes);
@@ -81,6 +83,7 @@ function consentPage(
   </div>
   ${appAbout(app)}
   <p><strong>${app.name}</strong> wants to be installed in one of your teams and to act on your behalf there.</p>
+  ${agentNotice(app, request.redirectUri, request.scopes, boundTeam)}
   <form method="post" action="${ROUTES.signOut}" class="switch muted">
     <input type="hidden" name="csrf" value="${signedIn.csrf}">
     <input type="hidden" name="return_to" value="${returnTo}">
@@ -95,6 +98,7 @@ function consentPage(
     ${hidden('scope', request.scopes.join(' '))}
     ${hidden('code_challenge', request.codeChallenge)}
     ${hidden('code_challenge_method', request.codeChallenge ? 'S256' : undefined)}
+    ${resourceFields(request.resources)}
     ${teamPicker}
     <h2>${app.name} will be able to</h2>
     ${scopeSection(html`<span class="tag">Read</span> See your data`, read)}
@@ -150,10 +154,12 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
 
   async function render(reply: FastifyReply, request: AuthorizationRequest, signedIn: SignedIn, returnTo: string) {
     const choices = await services.installs.choices(signedIn.user.id, request.app, request.scopes);
-    const developer = await services.teams.name(request.app.teamId);
+    // An agent's team is the one it is bound to, not a developer team (docs/mcp.md).
+    const team = await services.teams.name(request.app.teamId);
+    const developer = request.app.registration === null ? team : undefined;
     return sendPage(reply, {
       title: `Authorize ${request.app.name}`,
-      body: consentPage(request, signedIn, choices, developer, returnTo, context.config.accessTokenTtlSeconds),
+      body: consentPage(request, signedIn, choices, developer, returnTo, context.config.accessTokenTtlSeconds, team),
       user: { name: signedIn.user.name, csrf: signedIn.csrf },
       focused: true,
       formTargets: [formTarget(request.redirectUri)],
@@ -167,7 +173,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     const signedIn = await sessions.current(request);
     let authorization: AuthorizationRequest;
     try {
-      authorization = await parseAuthorizationRequest(params, services.apps);
+      authorization = await parseAuthorizationRequest(params, services.apps, services.resources);
     } catch (error) {
       return handleParseError(error, reply, signedIn, request);
     }
@@ -184,7 +190,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     }
     let authorization: AuthorizationRequest;
     try {
-      authorization = await parseAuthorizationRequest(form, services.apps);
+      authorization = await parseAuthorizationRequest(form, services.apps, services.resources);
     } catch (error) {
       return handleParseError(error, reply, signedIn, request);
     }

@@ -135,6 +135,7 @@ export function boardInstallPages(app: FastifyInstance, context: AppContext): vo
       teamId: board.team_id,
       scopes,
       codeChallenge: undefined,
+      resources: [],
     };
     const code = await services.authorization.issueCode(authorization, view.user.user.id, board.team_id);
     // `/app-install-completed` brings the browser back to this board once the app's back end is done.

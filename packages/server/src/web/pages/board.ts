@@ -29,14 +29,14 @@ interface BoardPageView {
   access: AccessibleBoard;
   installed: BoardApp[];
   addable: BoardApp[];
-  running: BoardApp | undefined;
+  /** The app the board was opened with (`?app=`): its icon is clicked once the board has loaded. */
+  opened: BoardApp | undefined;
   installRefusal: Refusal | undefined;
   publicUrl: string;
 }
 
-function appRow(view: BoardPageView, entry: BoardApp, action: Html | string): Html {
-  const current = view.running?.app.id === entry.app.id;
-  return html`<li class="panel-app${current ? ' current' : ''}">
+function appRow(entry: BoardApp, action: Html | string): Html {
+  return html`<li class="panel-app">
   <div class="app-icon small" aria-hidden="true">${initial(entry.app.name)}</div>
   <div class="panel-app-main">
     <h4>${entry.app.name}</h4>
@@ -49,36 +49,14 @@ function appRow(view: BoardPageView, entry: BoardApp, action: Html | string): Ht
 
 function appsPanel(view: BoardPageView): Html {
   const board = view.access.board;
-  const boardLink = link(ROUTES.board, { boardId: board.id });
-  const runLink = (appId: string) => `${boardLink}?app=${encodeURIComponent(appId)}`;
-  const running = view.running;
   return html`<aside class="apps-panel" id="apps" aria-labelledby="apps-title">
   <h2 id="apps-title">Apps</h2>
-  ${
-    running
-      ? html`<section class="app-running" aria-labelledby="running-title">
-    <div class="app-running-head">
-      <h3 id="running-title">${running.app.name}</h3>
-      <a class="button secondary small" href="${boardLink}">Close app</a>
-    </div>
-    <iframe id="app-frame" class="app-frame" title="${running.app.name}" src="${running.sdkUri}"
-      sandbox="${sandboxFor(running.origin, view.publicUrl)}" referrerpolicy="no-referrer"
-      data-app-id="${running.app.id}" data-app-origin="${running.origin}"></iframe>
-  </section>`
-      : ''
-  }
   <h3>Installed in ${board.team_name}</h3>
   ${
     view.installed.length === 0
       ? html`<p class="empty small">No board apps are installed in this team yet.</p>`
       : html`<ul class="panel-apps">${view.installed.map((entry) =>
-          appRow(
-            view,
-            entry,
-            running?.app.id === entry.app.id
-              ? html`<span class="tag ok">Running</span>`
-              : html`<a class="button small" href="${runLink(entry.app.id)}" aria-label="Open ${entry.app.name}">Open</a>`,
-          ),
+          appRow(entry, html`<span class="tag ok">In the toolbar</span>`),
         )}</ul>`
   }
   <h3>Add apps</h3>
@@ -87,10 +65,9 @@ function appsPanel(view: BoardPageView): Html {
       ? html`<p class="empty small">Every board app is installed.</p>`
       : view.installRefusal
         ? html`<p class="muted small">${view.installRefusal.message} ${askAdmins(view.installRefusal)}</p>
-  <ul class="panel-apps">${view.addable.map((entry) => appRow(view, entry, ''))}</ul>`
+  <ul class="panel-apps">${view.addable.map((entry) => appRow(entry, ''))}</ul>`
         : html`<ul class="panel-apps">${view.addable.map((entry) =>
             appRow(
-              view,
               entry,
               html`<a class="button secondary small" href="${link(ROUTES.boardAppInstall, { boardId: board.id, appId: entry.app.id })}" aria-label="Add ${entry.app.name}">Add</a>`,
             ),
@@ -100,10 +77,32 @@ function appsPanel(view: BoardPageView): Html {
 </aside>`;
 }
 
+/** The app toolbar: one icon per installed app; a click fires `icon:click` in the app's headless frame. */
+function appToolbar(view: BoardPageView): Html {
+  if (view.installed.length === 0) return html``;
+  return html`<div class="app-toolbar" role="toolbar" aria-label="Apps on this board">${view.installed.map(
+    (entry) => html`<button type="button" class="app-launcher" title="${entry.app.name}" aria-label="${entry.app.name}"
+      data-app-id="${entry.app.id}" data-app-name="${entry.app.name}" data-app-origin="${entry.origin}"
+      data-app-url="${entry.sdkUri}" data-sandbox="${sandboxFor(entry.origin, view.publicUrl)}"><span class="app-icon small" aria-hidden="true">${initial(entry.app.name)}</span></button>`,
+  )}</div>`;
+}
+
+/** Where apps' frames go: hidden headless frames, the panel beside the board, the modal over it. */
+function appFrames(): Html {
+  return html`<div class="app-headless" id="app-headless" hidden></div>
+  <div class="app-modal" id="app-modal" hidden>
+    <div class="app-modal-box" id="app-modal-box" role="dialog" aria-modal="true" aria-labelledby="app-modal-title">
+      <div class="app-frame-head"><h2 id="app-modal-title">App</h2><button type="button" class="secondary small" id="app-modal-close" aria-label="Close">×</button></div>
+      <div class="app-modal-body" id="app-modal-body"></div>
+    </div>
+  </div>
+  <p class="app-notice" id="app-notice" role="status" aria-live="polite" hidden></p>`;
+}
+
 function boardBody(view: BoardPageView): Html {
   const { board, role } = view.access;
   const canEdit = atLeast(role, 'editor');
-  return html`<div class="board-page" id="board" data-board-id="${board.id}" data-csrf="${view.user.csrf}" data-can-edit="${canEdit ? 'true' : 'false'}">
+  return html`<div class="board-page" id="board" data-board-id="${board.id}" data-csrf="${view.user.csrf}" data-can-edit="${canEdit ? 'true' : 'false'}" data-open-app="${view.opened?.app.id ?? ''}">
   <div class="board-bar">
     <div class="board-title">
       <p class="crumbs"><a href="${ROUTES.home}">Teams</a> · ${board.team_name}</p>
@@ -117,8 +116,9 @@ function boardBody(view: BoardPageView): Html {
       <button type="button" class="secondary" id="zoom-in" aria-label="Zoom in">+</button>
       <button type="button" class="secondary" id="zoom-fit">Fit</button>
     </div>
+    ${appToolbar(view)}
   </div>
-  <div class="board-layout">
+  <div class="board-layout" id="board-layout">
     <section class="board-canvas" id="canvas" aria-label="Board canvas" tabindex="0" aria-describedby="board-help">
       <div class="board-world" id="world"></div>
       <noscript><p class="board-message">The board needs JavaScript to draw its items.</p></noscript>
@@ -129,12 +129,17 @@ function boardBody(view: BoardPageView): Html {
       }</p>
       <p class="board-status" id="status" role="status" aria-live="polite"></p>
     </section>
+    <aside class="app-panel" id="app-panel" aria-labelledby="app-panel-title" hidden>
+      <div class="app-frame-head"><h2 id="app-panel-title">App</h2><button type="button" class="secondary small" id="app-panel-close" aria-label="Close panel">×</button></div>
+      <div class="app-panel-body" id="app-panel-body"></div>
+    </aside>
     ${appsPanel(view)}
   </div>
+  ${appFrames()}
 </div>`;
 }
 
-/** The board page: items drawn by its script, and the Apps panel where installed apps run. */
+/** The board page: items drawn by its script, the app toolbar, and the app shell's panel and modal. */
 export function boardPages(app: FastifyInstance, { services, config }: AppContext): void {
   // Miro's board links end in a slash; the bare path is the same board.
   app.get(ROUTES.boardNoSlash, async (request, reply) => {
@@ -152,12 +157,12 @@ export function boardPages(app: FastifyInstance, { services, config }: AppContex
     const { app: requested } = request.query as { app?: string };
     const { access } = await services.boards.openAsUser(user.user.id, boardId, BOARD_PAGE_ACTOR);
     const apps = await services.boardApps.list(access.board.team_id);
-    let running: BoardApp | undefined;
+    let opened: BoardApp | undefined;
     if (typeof requested === 'string' && requested !== '') {
-      running = apps.installed.find((a) => a.app.id === requested);
+      opened = apps.installed.find((a) => a.app.id === requested);
       const addable = apps.addable.find((a) => a.app.id === requested);
       // First use in this team: the install & authorize prompt comes first.
-      if (!running && addable) {
+      if (!opened && addable) {
         return reply
           .code(303)
           .header('location', link(ROUTES.boardAppInstall, { boardId, appId: addable.app.id }))
@@ -168,7 +173,7 @@ export function boardPages(app: FastifyInstance, { services, config }: AppContex
       user,
       access,
       ...apps,
-      running,
+      opened,
       installRefusal: await services.installs.newInstallRefusal(user.user.id, access.board.team_id),
       publicUrl: config.publicUrl,
     };
@@ -177,7 +182,7 @@ export function boardPages(app: FastifyInstance, { services, config }: AppContex
       body: boardBody(view),
       full: true,
       scripts: [BOARD_SCRIPT],
-      frameOrigin: running?.origin,
+      frameOrigins: apps.installed.map((entry) => entry.origin),
     });
   });
 }

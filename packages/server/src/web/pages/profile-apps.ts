@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { isMetadataDocumentUrl } from '../../domain/client-metadata-service.js';
 import { html } from '../../http/html.js';
 import { isNumericId } from '../../lib/ids.js';
 import { count, initial, when } from '../format.js';
@@ -54,7 +55,7 @@ export function profileAppsPages(app: FastifyInstance, { services }: AppContext,
     const teamId = form.get('team_id') ?? '';
     // Only the signed-in user's own grants can match: the user id comes from the session.
     const revoked =
-      isNumericId(appId) && isNumericId(teamId)
+      (isNumericId(appId) || isMetadataDocumentUrl(appId)) && isNumericId(teamId)
         ? await services.tokens.revokeGrant({ userId: user.user.id, appId, teamId })
         : 0;
     const appName = (await services.apps.find(appId))?.name ?? 'The app';

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { BusyError } from '../../domain/errors.js';
 import { html } from '../../http/html.js';
 import { retryAfter } from '../../http/responses.js';
 import { secretsEqual } from '../../lib/compare.js';
@@ -7,6 +8,9 @@ import { formFields, safeReturnPath } from '../forms.js';
 import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions } from '../session.js';
+
+/** How long a sign-in refused for a full password-check queue waits before trying again. */
+const BUSY_RETRY_SECONDS = 2;
 
 function signInForm(csrf: string, returnTo: string, email = '', error?: string) {
   return html`<div class="card">
@@ -43,18 +47,26 @@ export function signInPages(app: FastifyInstance, { services }: AppContext, sess
     if (!sessions.anonymousCsrfMatches(request, form.get('csrf'))) {
       return refuse(403, 'Your sign-in form expired. Please try again.');
     }
-    // Checked before the password, so a locked account cannot be probed (RFC 6819 §5.1.4.2.3).
-    const verdict = await services.signInThrottle.check(email, request.ip);
+    // Reserved before the password is checked, so a locked account cannot be probed and a burst
+    // of parallel guesses cannot pass the limit (RFC 6819 §5.1.4.2.3, docs/security.md).
+    const verdict = await services.signInThrottle.begin(email, request.ip);
     if (verdict.blocked) {
       retryAfter(reply, verdict.retryAfterSeconds);
       return refuse(429, verdict.message);
     }
-    const user = await services.accounts.authenticate(email, (form.get('password') ?? '').slice(0, 1024));
-    if (!user) {
-      await services.signInThrottle.recordFailure(email, request.ip);
-      return refuse(401, 'Wrong email or password.');
+    let user: Awaited<ReturnType<typeof services.accounts.authenticate>>;
+    try {
+      user = await services.accounts.authenticate(email, (form.get('password') ?? '').slice(0, 1024));
+    } catch (error) {
+      // The password was not checked: the attempt does not count against the account.
+      await verdict.attempt.abandoned();
+      if (!(error instanceof BusyError)) throw error;
+      retryAfter(reply, BUSY_RETRY_SECONDS);
+      return refuse(503, 'Grantboard is busy checking other sign-ins. Please try again in a moment.');
     }
-    await services.signInThrottle.recordSuccess(email);
+    // A wrong password keeps the failure the attempt reserved.
+    if (!user) return refuse(401, 'Wrong email or password.');
+    await verdict.attempt.succeeded();
     await sessions.start(reply, user.id, await sessions.current(request));
     // Housekeeping on the way (expired sessions are the janitor's).
     await services.signInThrottle.forgetExpired();

@@ -28,6 +28,8 @@ export class BoardCanvas {
   private zoom = 1;
   /** Items the user is dragging or editing: a refresh from the server leaves them alone. */
   private readonly busy = new Set<string>();
+  /** The selected items, in the order they were selected. */
+  private readonly selection = new Set<string>();
   /** Until the user pans or zooms, the view keeps every item in sight as the window changes size. */
   private userMoved = false;
 
@@ -37,6 +39,8 @@ export class BoardCanvas {
     private readonly canEdit: boolean,
     private readonly actions: CanvasActions,
     private readonly onZoom: (zoom: number) => void,
+    /** Told the selected ids whenever the selection changes (apps hear `selection:update`). */
+    private readonly onSelection: (ids: string[]) => void = () => {},
   ) {
     this.listenForPanAndZoom();
     new ResizeObserver(() => {
@@ -63,12 +67,108 @@ export class BoardCanvas {
   }
 
   delete(ids: string[]): void {
+    const wasSelected = ids.some((id) => this.selection.has(id));
     for (const id of ids) {
+      this.selection.delete(id);
       this.items.delete(id);
       this.elements.get(id)?.remove();
       this.elements.delete(id);
     }
     this.draw();
+    if (wasSelected) this.onSelection(this.selected());
+  }
+
+  selected(): string[] {
+    return [...this.selection].filter((id) => this.items.has(id));
+  }
+
+  /** Adds items to the selection (or replaces it when `add` is false). */
+  select(ids: string[], add: boolean): void {
+    const before = this.selected().join();
+    if (!add) this.selection.clear();
+    for (const id of ids) if (this.items.has(id)) this.selection.add(id);
+    this.selectionChanged(before);
+  }
+
+  deselect(ids?: string[]): void {
+    const before = this.selected().join();
+    if (ids) for (const id of ids) this.selection.delete(id);
+    else this.selection.clear();
+    this.selectionChanged(before);
+  }
+
+  private toggle(id: string): void {
+    const before = this.selected().join();
+    if (this.selection.has(id)) this.selection.delete(id);
+    else this.selection.add(id);
+    this.selectionChanged(before);
+  }
+
+  private selectionChanged(before: string): void {
+    for (const [id, element] of this.elements) {
+      element.classList.toggle('selected', this.selection.has(id));
+      // A group has no aria-selected; aria-current tells assistive technology which items are chosen.
+      if (this.selection.has(id)) element.setAttribute('aria-current', 'true');
+      else element.removeAttribute('aria-current');
+    }
+    if (this.selected().join() !== before) this.onSelection(this.selected());
+  }
+
+  /** What the user sees, in board coordinates (Miro's `viewport.get()`). */
+  viewport(): { x: number; y: number; width: number; height: number } {
+    const box = this.canvas.getBoundingClientRect();
+    return {
+      x: Math.round(-this.panX / this.zoom),
+      y: Math.round(-this.panY / this.zoom),
+      width: Math.round(box.width / this.zoom),
+      height: Math.round(box.height / this.zoom),
+    };
+  }
+
+  /** Shows the given board rectangle, as large as it fits. */
+  setViewport(rect: { x: number; y: number; width: number; height: number }) {
+    this.userMoved = true;
+    const box = this.canvas.getBoundingClientRect();
+    this.zoom = clamp(Math.min(box.width / rect.width, box.height / rect.height), MIN_ZOOM, MAX_ZOOM);
+    this.panX = box.width / 2 - (rect.x + rect.width / 2) * this.zoom;
+    this.panY = box.height / 2 - (rect.y + rect.height / 2) * this.zoom;
+    this.applyView();
+    return this.viewport();
+  }
+
+  zoomLevel(): number {
+    return this.zoom;
+  }
+
+  setZoom(zoom: number): void {
+    this.zoomBy(zoom / this.zoom);
+  }
+
+  /** Shows the given items, as large as they fit. */
+  zoomTo(ids: string[]): void {
+    const boxes = ids
+      .map((id) => this.items.get(id))
+      .filter((item) => item !== undefined)
+      .map((item) => this.box(item));
+    if (boxes.length === 0) return;
+    const left = Math.min(...boxes.map((b) => b.left));
+    const top = Math.min(...boxes.map((b) => b.top));
+    const right = Math.max(...boxes.map((b) => b.left + b.width));
+    const bottom = Math.max(...boxes.map((b) => b.top + b.height));
+    const margin = 40;
+    this.setViewport({
+      x: left - margin,
+      y: top - margin,
+      width: right - left + margin * 2,
+      height: bottom - top + margin * 2,
+    });
+  }
+
+  /** A point of the page's viewport as a board point, if it is over the canvas. */
+  boardPoint(clientX: number, clientY: number): { x: number; y: number } | undefined {
+    const box = this.canvas.getBoundingClientRect();
+    if (clientX < box.left || clientX > box.right || clientY < box.top || clientY > box.bottom) return undefined;
+    return { x: (clientX - box.left - this.panX) / this.zoom, y: (clientY - box.top - this.panY) / this.zoom };
   }
 
   /** The board point at the centre of what the user sees. */
@@ -186,11 +286,10 @@ export class BoardCanvas {
     const text = document.createElement(item.type === 'frame' ? 'span' : 'p');
     text.className = item.type === 'frame' ? 'frame-title' : 'item-body';
     element.append(text);
-    if (item.type === 'sticky_note') {
-      element.tabIndex = 0;
-      element.setAttribute('role', 'group');
-      if (this.canEdit) this.makeEditable(element, item.id);
-    }
+    element.tabIndex = 0;
+    element.setAttribute('role', 'group');
+    if (item.type === 'sticky_note' && this.canEdit) this.makeEditable(element, item.id);
+    else this.makeSelectable(element, item.id);
     return element;
   }
 
@@ -202,11 +301,46 @@ export class BoardCanvas {
     element.style.height = `${b.height}px`;
     const text = plainText(item.type === 'frame' ? item.title : item.content);
     (element.firstElementChild as HTMLElement).textContent = item.type === 'frame' ? text || 'Frame' : text;
+    const selected = this.selection.has(item.id) ? ' selected' : '';
     if (item.type === 'sticky_note') {
       const fill = String(item.style?.fillColor ?? 'light_yellow').replace(/[^a-z_]/g, '');
-      element.className = `item item-sticky_note fill-${fill}`;
+      element.className = `item item-sticky_note fill-${fill}${selected}`;
       element.setAttribute('aria-label', `Sticky note: ${text || 'empty'}`);
+    } else if (item.type === 'shape') {
+      const shape = String(item.shape ?? 'rectangle').replace(/[^a-z_]/g, '');
+      element.className = `item item-shape shape-${shape}${selected}`;
+      // Colours are Miro's hex strings, checked by the server's schema; only those are applied.
+      const hex = (value: unknown) => (typeof value === 'string' && /^#[0-9a-fA-F]{6,8}$/.test(value) ? value : '');
+      element.style.backgroundColor = hex(item.style?.fillColor);
+      element.style.borderColor = hex(item.style?.borderColor);
+      element.style.color = hex(item.style?.color);
+      element.setAttribute('aria-label', `Shape (${shape.replaceAll('_', ' ')}): ${text || 'empty'}`);
+    } else {
+      element.className = `item item-${item.type.replace(/[^a-z_]/g, '')}${selected}`;
+      const kind = item.type === 'frame' ? 'Frame' : item.type === 'text' ? 'Text' : item.type.replaceAll('_', ' ');
+      element.setAttribute('aria-label', `${kind}: ${text || 'empty'}`);
     }
+    if (typeof item.rotation === 'number' && item.rotation !== 0)
+      element.style.transform = `rotate(${item.rotation}deg)`;
+  }
+
+  /** Click selects, shift-click adds or removes; Space does the same from the keyboard. */
+  private clicked(id: string, shift: boolean): void {
+    if (shift) this.toggle(id);
+    else this.select([id], false);
+  }
+
+  private makeSelectable(element: HTMLElement, id: string): void {
+    element.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0) return;
+      event.stopPropagation();
+      this.clicked(id, event.shiftKey);
+    });
+    element.addEventListener('keydown', (event) => {
+      if (event.target !== element || event.key !== ' ') return;
+      event.preventDefault();
+      this.clicked(id, event.shiftKey);
+    });
   }
 
   private makeEditable(element: HTMLElement, id: string): void {
@@ -248,7 +382,10 @@ export class BoardCanvas {
         element.removeEventListener('pointercancel', up);
         element.classList.remove('dragging');
         this.busy.delete(id);
-        if (!dragging) return element.focus();
+        if (!dragging) {
+          this.clicked(id, e.shiftKey);
+          return element.focus();
+        }
         const x = Math.round(start.itemX + (e.clientX - start.x) / this.zoom);
         const y = Math.round(start.itemY + (e.clientY - start.y) / this.zoom);
         this.put([{ ...item, x, y }]);
@@ -271,7 +408,10 @@ export class BoardCanvas {
         ArrowDown: [0, NUDGE],
       };
       const nudge = nudges[event.key];
-      if (event.key === 'Enter') {
+      if (event.key === ' ') {
+        event.preventDefault();
+        this.clicked(id, event.shiftKey);
+      } else if (event.key === 'Enter') {
         event.preventDefault();
         this.startEditing(element, id);
       } else if (event.key === 'Delete' || event.key === 'Backspace') {
@@ -317,13 +457,67 @@ export class BoardCanvas {
     editor.addEventListener('pointerdown', (event) => event.stopPropagation());
   }
 
+  /** Shift-drag on the canvas: selects every item the rectangle touches. */
+  private rubberBand(event: PointerEvent): void {
+    const box = this.canvas.getBoundingClientRect();
+    const band = document.createElement('div');
+    band.className = 'rubber-band';
+    this.canvas.append(band);
+    const start = { x: event.clientX - box.left, y: event.clientY - box.top };
+    this.canvas.setPointerCapture(event.pointerId);
+    const rect = (e: PointerEvent) => {
+      const x = e.clientX - box.left;
+      const y = e.clientY - box.top;
+      return {
+        left: Math.min(x, start.x),
+        top: Math.min(y, start.y),
+        width: Math.abs(x - start.x),
+        height: Math.abs(y - start.y),
+      };
+    };
+    const move = (e: PointerEvent) => {
+      const r = rect(e);
+      Object.assign(band.style, {
+        left: `${r.left}px`,
+        top: `${r.top}px`,
+        width: `${r.width}px`,
+        height: `${r.height}px`,
+      });
+    };
+    const up = (e: PointerEvent) => {
+      this.canvas.removeEventListener('pointermove', move);
+      this.canvas.removeEventListener('pointerup', up);
+      this.canvas.removeEventListener('pointercancel', up);
+      band.remove();
+      const r = rect(e);
+      const left = (r.left - this.panX) / this.zoom;
+      const top = (r.top - this.panY) / this.zoom;
+      const right = left + r.width / this.zoom;
+      const bottom = top + r.height / this.zoom;
+      const hit = this.all()
+        .filter((item) => {
+          const b = this.box(item);
+          return b.left < right && b.left + b.width > left && b.top < bottom && b.top + b.height > top;
+        })
+        .map((item) => item.id);
+      this.select(hit, true);
+    };
+    this.canvas.addEventListener('pointermove', move);
+    this.canvas.addEventListener('pointerup', up);
+    this.canvas.addEventListener('pointercancel', up);
+  }
+
   private listenForPanAndZoom(): void {
     this.canvas.addEventListener('pointerdown', (event) => {
       if (event.button !== 0) return;
+      if (event.shiftKey) return this.rubberBand(event);
       const start = { x: event.clientX, y: event.clientY, panX: this.panX, panY: this.panY };
+      let moved = false;
       this.canvas.setPointerCapture(event.pointerId);
       this.canvas.classList.add('panning');
       const move = (e: PointerEvent) => {
+        if (!moved && Math.hypot(e.clientX - start.x, e.clientY - start.y) < DRAG_THRESHOLD) return;
+        moved = true;
         this.userMoved = true;
         this.panX = start.panX + e.clientX - start.x;
         this.panY = start.panY + e.clientY - start.y;
@@ -334,6 +528,8 @@ export class BoardCanvas {
         this.canvas.removeEventListener('pointerup', up);
         this.canvas.removeEventListener('pointercancel', up);
         this.canvas.classList.remove('panning');
+        // A click on the empty canvas clears the selection.
+        if (!moved) this.deselect();
       };
       this.canvas.addEventListener('pointermove', move);
       this.canvas.addEventListener('pointerup', up);
@@ -364,7 +560,8 @@ export class BoardCanvas {
         this.panX += pan[0];
         this.panY += pan[1];
         this.applyView();
-      } else if (event.key === '+' || event.key === '=') this.zoomBy(1.25);
+      } else if (event.key === 'Escape') this.deselect();
+      else if (event.key === '+' || event.key === '=') this.zoomBy(1.25);
       else if (event.key === '-') this.zoomBy(0.8);
     });
   }

@@ -2,7 +2,7 @@
  * The board page's link to its server: same-origin JSON endpoints, authenticated by the session
  * cookie and the session's CSRF token in a header. The page never holds an OAuth token.
  */
-import type { SdkErrorBody, SdkItem } from '@grantboard/protocol';
+import type { SdkErrorBody, SdkEventDelivery, SdkItem } from '@grantboard/protocol';
 
 export type { SdkItem };
 
@@ -23,6 +23,8 @@ export interface BoardEndpoints {
   remove(itemId: string): Promise<void>;
   /** Forwards one Web SDK call of an app to the server, which checks installation, scope and role. */
   sdk(appId: string, method: string, params: Record<string, unknown>): Promise<unknown>;
+  /** Asks the server whether an event may reach an app frame now; it answers with the payload to post. */
+  deliver(appId: string, delivery: SdkEventDelivery): Promise<Record<string, unknown>>;
 }
 
 export function boardEndpoints(boardId: string, csrf: string): BoardEndpoints {
@@ -61,6 +63,14 @@ export function boardEndpoints(boardId: string, csrf: string): BoardEndpoints {
         params,
       });
       return answer.result;
+    },
+    async deliver(appId, delivery) {
+      const answer = await request<{ payload: Record<string, unknown> }>(
+        'POST',
+        `/apps/${encodeURIComponent(appId)}/events`,
+        delivery,
+      );
+      return answer.payload;
     },
   };
 }

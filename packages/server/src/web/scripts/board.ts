@@ -4,7 +4,7 @@
  * (the REST API, other users), and hosts the running app's Web SDK bridge.
  */
 import type { SdkEvent } from '@grantboard/protocol';
-import { type AppHost, startAppHost } from './app-host.js';
+import { type AppShell, startAppShell } from './app-shell.js';
 import { BoardCanvas } from './board-canvas.js';
 import { BoardRequestError, boardEndpoints, type SdkItem } from './board-items.js';
 
@@ -23,7 +23,7 @@ function start(): void {
   const endpoints = boardEndpoints(boardId, root.dataset.csrf ?? '');
   const status = byId('status');
   const zoomLevel = byId('zoom-level');
-  let host: AppHost | undefined;
+  let shell: AppShell | undefined;
   /** Until the first load, there is nothing to compare with. */
   let loaded = false;
 
@@ -40,11 +40,16 @@ function start(): void {
     refresh().catch(() => {});
   };
 
-  /** Draws a change and tells the running app, if it listens. */
+  /** Draws a change and offers it to the app frames (the server decides who may hear of it). */
   function changed(event: SdkEvent, items: SdkItem[]): void {
-    if (event === 'items:delete') canvas.delete(items.map((item) => item.id));
-    else canvas.put(items);
-    host?.emit(event, items);
+    if (items.length === 0) return;
+    if (event === 'items:delete') {
+      canvas.delete(items.map((item) => item.id));
+      shell?.emit({ event, deleted: items.map((item) => ({ id: item.id, type: item.type })) });
+    } else {
+      canvas.put(items);
+      shell?.emit({ event, itemIds: items.map((item) => item.id) });
+    }
   }
 
   const canvas = new BoardCanvas(
@@ -55,14 +60,14 @@ function start(): void {
       move: (item, x, y) => {
         endpoints
           .update(item.id, { x, y })
-          .then((saved) => changed('items:update', [saved]))
+          .then((saved) => changed('experimental:items:update', [saved]))
           .catch(failed('The note was not moved'));
       },
       edit: (item, content) => {
         endpoints
           .update(item.id, { content })
           .then((saved) => {
-            changed('items:update', [saved]);
+            changed('experimental:items:update', [saved]);
             say('Sticky note saved.');
           })
           .catch(failed('The note was not saved'));
@@ -81,6 +86,7 @@ function start(): void {
     (zoom) => {
       if (zoomLevel) zoomLevel.textContent = `${Math.round(zoom * 100)}%`;
     },
+    (selected) => shell?.emit({ event: 'selection:update', itemIds: selected }),
   );
 
   /** Reconciles with the server: what appeared, changed or went since the last look. */
@@ -97,7 +103,7 @@ function start(): void {
     }
     const deleted = canvas.all().filter((item) => !seen.has(item.id));
     if (created.length > 0) changed('items:create', created);
-    if (updated.length > 0) changed('items:update', updated);
+    if (updated.length > 0) changed('experimental:items:update', updated);
     if (deleted.length > 0) changed('items:delete', deleted);
   }
 
@@ -116,21 +122,32 @@ function start(): void {
   byId('zoom-out')?.addEventListener('click', () => canvas.zoomBy(0.8));
   byId('zoom-fit')?.addEventListener('click', () => canvas.fit());
 
-  const frame = byId<HTMLIFrameElement>('app-frame');
-  if (frame?.dataset.appId && frame.dataset.appOrigin) {
-    host = startAppHost({
-      frame,
-      appId: frame.dataset.appId,
-      appOrigin: frame.dataset.appOrigin,
-      endpoints,
-      findItem: (id) => canvas.get(id),
-      onItemsChanged: (event, items) => {
-        changed(event, items);
-        if (event !== 'items:delete') canvas.reveal(items);
-      },
-      onRefused: (reason) => console.warn(reason),
-    });
-  }
+  const notice = byId('app-notice');
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  shell = startAppShell(endpoints, {
+    selection: () => canvas.selected(),
+    select: (ids) => canvas.select(ids, true),
+    deselect: (ids) => canvas.deselect(ids),
+    viewport: () => canvas.viewport(),
+    setViewport: (rect) => canvas.setViewport(rect),
+    zoom: () => canvas.zoomLevel(),
+    setZoom: (zoom) => canvas.setZoom(zoom),
+    zoomTo: (items) => canvas.zoomTo(items.map((item) => item.id)),
+    notify(type, message) {
+      if (!notice) return;
+      notice.textContent = message;
+      notice.className = `app-notice ${type}`;
+      notice.hidden = false;
+      clearTimeout(noticeTimer);
+      noticeTimer = setTimeout(() => (notice.hidden = true), 6000);
+    },
+    itemsChanged: (event, items) => {
+      changed(event, items);
+      if (event !== 'items:delete') canvas.reveal(items);
+    },
+    findItem: (id) => canvas.get(id),
+    boardPoint: (clientX, clientY) => canvas.boardPoint(clientX, clientY),
+  });
 
   endpoints
     .list()
@@ -139,6 +156,9 @@ function start(): void {
       canvas.fit();
       loaded = true;
       say(items.length === 0 ? 'This board is empty.' : '');
+      // Opened with `?app=`: as if the user clicked the app's icon.
+      const requested = root.dataset.openApp;
+      if (requested) shell?.click(requested);
     })
     .catch(failed('The board could not be loaded'));
   setInterval(() => {
