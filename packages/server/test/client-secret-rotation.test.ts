@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIRECT_URI, startTestApp, type TestApp } from './helpers/app.js';
+import { createServices } from '../src/domain/services.js';
+import { REDIRECT_URI, startTestApp, TEST_SECRET_KEY, type TestApp, testConfig } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { basic, issueCode, tokenRequest } from './helpers/oauth.js';
 import { type Browser, sessionCsrf, signIn } from './helpers/web.js';
@@ -130,5 +131,29 @@ describe.each(DIALECTS)('client secret rotation with an overlap on %s', (dialect
     } finally {
       await strict.close();
     }
+  });
+
+  it('re-encrypts the previous secret too when the server key is rotated', async () => {
+    const { app, clientSecret: original } = await t.services.apps.create({
+      name: 'Resealed',
+      teamId: t.seed.teamId,
+      createdBy: t.seed.alice.id,
+      redirectUris: [REDIRECT_URI],
+      scopes: ['boards:read'],
+      expiring: true,
+    });
+    const current = await t.services.apps.rotateSecret(app.id, null);
+    const before = (await t.repos.apps.findById(app.id))!;
+    const newKey = `${'1'.repeat(63)}2`;
+    const services = (keys: Record<string, string>) =>
+      createServices({ config: testConfig(keys), repos: t.repos, clock: t.clock });
+    const onlyNew = services({ GRANTBOARD_SECRET_KEY: newKey });
+    expect(onlyNew.apps.secretMatches(before, original!)).toBe(false);
+    const withBoth = services({ GRANTBOARD_SECRET_KEY: newKey, GRANTBOARD_PREVIOUS_SECRET_KEYS: TEST_SECRET_KEY });
+    expect(await withBoth.apps.resealSecrets()).toMatchObject({ unreadable: [] });
+    const resealed = (await t.repos.apps.findById(app.id))!;
+    expect(resealed.previousSecret!.expiresAt).toBe(before.previousSecret!.expiresAt);
+    expect(onlyNew.apps.secretMatches(resealed, original!)).toBe(true);
+    expect(onlyNew.apps.secretMatches(resealed, current)).toBe(true);
   });
 });
