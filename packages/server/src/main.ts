@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
+import { createServices } from './domain/services.js';
+import { systemClock } from './lib/clock.js';
 import { openDatabase } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { createRepositories, type Repositories } from './storage/repositories/index.js';
+import { type WebhookWorker, webhookWorker } from './webhooks/worker.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -39,10 +42,12 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   await migrateToLatest(database.db);
   const app = await buildApp(config, { database });
   let janitor: NodeJS.Timeout | undefined;
+  let webhooks: WebhookWorker | undefined;
   // Fastify accepts hooks only before it listens. Its own onClose, which waits for the requests in
   // flight, runs before this one, so the database is closed only after the drain.
   app.addHook('onClose', async () => {
     clearInterval(janitor);
+    await webhooks?.stop();
     await database.close();
   });
   warnAboutProductionSettings(app, config);
@@ -53,6 +58,9 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     throw error;
   }
   janitor = scheduleJanitor(app, config, createRepositories(database.db));
+  const services = createServices({ config, repos: createRepositories(database.db), clock: systemClock });
+  webhooks = webhookWorker({ services, config, clock: systemClock, log: app.log });
+  webhooks.start();
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -37,6 +37,10 @@ export interface Config {
   janitorIntervalSeconds: number;
   metricsToken: string | undefined;
   tokenRequestsPerMinute: number;
+  webhookPollIntervalMs: number;
+  webhookMaxAttempts: number;
+  webhookRetryBaseSeconds: number;
+  webhookTimeoutSeconds: number;
   registrationTtlSeconds: number;
   registrationsPerHour: number;
   /** Client metadata documents may come from loopback and private addresses (never in production). */
@@ -188,6 +192,10 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     metricsToken: merged.METRICS_TOKEN || DEFAULTS.metricsToken,
     tokenRequestsPerMinute: integer(merged, 'TOKEN_REQUESTS_PER_MINUTE', DEFAULTS.tokenRequestsPerMinute, 0),
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
+    webhookPollIntervalMs: integer(merged, 'WEBHOOK_POLL_INTERVAL_MS', DEFAULTS.webhookPollIntervalMs, 0),
+    webhookMaxAttempts: integer(merged, 'WEBHOOK_MAX_ATTEMPTS', DEFAULTS.webhookMaxAttempts, 1),
+    webhookRetryBaseSeconds: integer(merged, 'WEBHOOK_RETRY_BASE_SECONDS', DEFAULTS.webhookRetryBaseSeconds, 1),
+    webhookTimeoutSeconds: integer(merged, 'WEBHOOK_TIMEOUT_SECONDS', DEFAULTS.webhookTimeoutSeconds, 1),
     registrationTtlSeconds: integer(merged, 'REGISTRATION_TTL_SECONDS', DEFAULTS.registrationTtlSeconds, 60),
     registrationsPerHour: integer(merged, 'REGISTRATIONS_PER_HOUR', DEFAULTS.registrationsPerHour, 0),
     clientMetadataAllowPrivate: clientMetadataAllowPrivate(merged.CLIENT_METADATA_ALLOW_PRIVATE, production),

@@ -58,6 +58,17 @@ export const DEFAULTS = {
   rateLimitWindowSeconds: 60,
   /** `RATE_LIMIT_KEY_PREFIX`: prefix of the Redis keys holding the counters (when `REDIS_URL` is set). */
   rateLimitKeyPrefix: 'grantboard:ratelimit:',
+  /** `WEBHOOK_POLL_INTERVAL_MS`: how often each process's webhook worker looks for due deliveries (0: no worker). */
+  webhookPollIntervalMs: 1000,
+  /** `WEBHOOK_MAX_ATTEMPTS`: attempts per delivery before it is marked failed. */
+  webhookMaxAttempts: 10,
+  /** `WEBHOOK_RETRY_BASE_SECONDS`: the first retry's wait; each next one doubles (with jitter, at most 6 h). */
+  webhookRetryBaseSeconds: 10,
+  /**
+   * `WEBHOOK_TIMEOUT_SECONDS`: how long an endpoint has to answer. A worker leases a delivery for four
+   * times as long, so a process that died mid-delivery has its deliveries taken up after that.
+   */
+  webhookTimeoutSeconds: 15,
   /** `REGISTRATION_TTL_SECONDS`: an agent's RFC 7591 registration no user has authorized is deleted after this. */
   registrationTtlSeconds: 24 * 3600,
   /** `REGISTRATIONS_PER_HOUR`: dynamic client registrations per client address per hour (0: unlimited). */

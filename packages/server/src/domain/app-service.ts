@@ -8,6 +8,7 @@ import type { TeamRow } from '../storage/repositories/teams.js';
 import { appTextProblem, NO_IDENTITY, shorten } from './app-text.js';
 import { type ClientMetadataService, isMetadataDocumentUrl } from './client-metadata-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
+import { outboxEvent } from './events.js';
 import { redirectUriProblem, webLinkProblem } from './redirect-uri.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -251,12 +252,24 @@ export function appService(
       if (app.secretSealed === null) throw new ValidationError('Public apps have no client secret.');
       const secret = mintToken('clientSecret');
       const now = clock.now();
+      // An agent of no team yet belongs to no organization: nobody to tell.
+      const events =
+        app.teamId === null
+          ? []
+          : [
+              outboxEvent('app.secret_rotated', app.teamId, now, {
+                app: { id: app.id, name: app.name },
+                team: { id: app.teamId },
+                rotatedBy: actorId === null ? null : { id: actorId },
+              }),
+            ];
       const overlapMs = config.clientSecretOverlapSeconds * 1000;
       const previousExpiresAt = overlapMs > 0 ? now + overlapMs : null;
       const rotated = await repos.apps.rotateSecret(appId, app.secretSealed, {
         sealed: sealSecret(appId, secret),
         previousExpiresAt,
         now,
+        events,
       });
       if (!rotated)
         throw new ValidationError(

@@ -2,6 +2,7 @@ import type { App } from '../storage/repositories/apps.js';
 import type { InstallationSummary, InstallTarget } from '../storage/repositories/installations.js';
 import type { TeamMembership } from '../storage/repositories/teams.js';
 import { ForbiddenError, NotFoundError } from './errors.js';
+import { outboxEvent } from './events.js';
 import type { ServiceContext } from './service-context.js';
 
 /** Why a user may not install or authorize an app in a team, and whom to ask. */
@@ -84,13 +85,20 @@ export function installService({ repos, clock }: ServiceContext) {
   /** Records the install, or widens its scopes; audited when the app is new in the team. */
   async function install(app: App, teamId: string, userId: string, scopes: string[]): Promise<void> {
     const now = clock.now();
-    const outcome = await repos.installations.install({
-      appId: app.id,
-      teamId,
-      installedBy: userId,
-      scopes,
-      createdAt: now,
-    });
+    const outcome = await repos.installations.install(
+      { appId: app.id, teamId, installedBy: userId, scopes, createdAt: now },
+      (result) =>
+        result === 'installed'
+          ? [
+              outboxEvent('app.installed', teamId, now, {
+                app: { id: app.id, name: app.name },
+                team: { id: teamId },
+                installedBy: { id: userId },
+                scopes,
+              }),
+            ]
+          : [],
+    );
     if (outcome === 'installed') {
       await repos.audit.record({
         type: 'app_installed',
@@ -188,7 +196,18 @@ export function installService({ repos, clock }: ServiceContext) {
         throw new ForbiddenError('Only team admins can uninstall apps.');
       }
       const now = clock.now();
-      const result = await repos.installations.uninstall(appId, teamId, now);
+      const result = await repos.installations.uninstall(appId, teamId, now, (done) =>
+        done.removed || done.revokedFamilies > 0
+          ? [
+              outboxEvent('app.uninstalled', teamId, now, {
+                app: { id: appId },
+                team: { id: teamId },
+                uninstalledBy: actorId === null ? null : { id: actorId },
+                revokedAuthorizations: done.revokedFamilies,
+              }),
+            ]
+          : [],
+      );
       if (!result.removed && result.revokedFamilies === 0) {
         throw new NotFoundError(`App ${appId} is not installed in team ${teamId}.`);
       }

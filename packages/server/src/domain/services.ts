@@ -7,6 +7,7 @@ import { boardMemberService } from './board-member-service.js';
 import { boardService } from './board-service.js';
 import { clientMetadataService } from './client-metadata-service.js';
 import { connectorService } from './connector-service.js';
+import { firstPartyService } from './first-party.js';
 import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
@@ -19,6 +20,7 @@ import { tagService } from './tag-service.js';
 import { teamService } from './team-service.js';
 import { testControlsService } from './test-controls-service.js';
 import { tokenService } from './token-service.js';
+import { webhookService } from './webhook-service.js';
 
 export function createServices(context: ServiceContext) {
   const boards = boardService(context);
@@ -44,6 +46,8 @@ export function createServices(context: ServiceContext) {
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),
     teams: teamService(context),
+    webhooks: webhookService(context),
+    firstParty: firstPartyService(context),
     registrations: registrationService(context),
     /** RFC 8707 audiences: the REST API and the MCP server. */
     resources: resourceServers(context.config.publicUrl),

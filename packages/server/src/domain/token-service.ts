@@ -15,6 +15,7 @@ import type {
   UserGrant,
 } from '../storage/repositories/tokens.js';
 import { InvalidGrantError, InvalidScopeError, InvalidTargetError } from './errors.js';
+import { outboxEvent } from './events.js';
 import { resourceServers } from './resource-servers.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -130,6 +131,24 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
     };
   }
 
+  /** The grant a family is, as events tell it: ids only. */
+  function grantData(family: Pick<Family, 'id' | 'appId' | 'teamId' | 'userId'>) {
+    return {
+      authorization: { id: family.id },
+      app: { id: family.appId },
+      team: { id: family.teamId },
+      user: { id: family.userId },
+    };
+  }
+
+  function grantedEvent(set: TokenSet) {
+    const { family } = set;
+    return outboxEvent('authorization.granted', family.teamId, family.createdAt, {
+      ...grantData(family),
+      scopes: family.scopes,
+    });
+  }
+
   /** RFC 8707 §2.2: the resources asked for at the token endpoint must be ones the code was issued for. */
   function audienceOf(codeAudience: string[] | null, resources: string[]): string[] | null | InvalidTargetError {
     const granted = codeAudience ?? [...servers.default];
@@ -139,14 +158,19 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
   }
 
   async function revokeForReuse(family: Family, rotatedAt: number, now: number): Promise<void> {
-    if (!(await repos.tokens.revokeFamily(family.id, now, 'refresh_token_reuse'))) return;
+    const secondsSinceRotation = Math.round((now - rotatedAt) / 1000);
+    const reuse = outboxEvent('refresh_token.reuse_detected', family.teamId, now, {
+      ...grantData(family),
+      secondsSinceRotation,
+    });
+    if (!(await repos.tokens.revokeFamily(family.id, now, 'refresh_token_reuse', [reuse]))) return;
     await repos.audit.record({
       type: 'refresh_token_reuse_detected',
       at: now,
       appId: family.appId,
       teamId: family.teamId,
       userId: family.userId,
-      detail: { familyId: family.id, secondsSinceRotation: Math.round((now - rotatedAt) / 1000) },
+      detail: { familyId: family.id, secondsSinceRotation },
     });
   }
 
@@ -154,7 +178,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
     /** Tokens straight from a grant (the developer console's "Install app and get OAuth token"). */
     async issue(app: App, grant: { userId: string; teamId: string; scopes: string[] }): Promise<TokenResponse> {
       const minted = mint(app, { ...grant, codeDigest: null, audience: null });
-      await repos.tokens.issue(minted.set);
+      await repos.tokens.issue(minted.set, [grantedEvent(minted.set)]);
       return response(minted.set.family, minted.accessToken, minted.set.access.expiresAt, minted.refreshToken);
     },
 
@@ -193,7 +217,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
             codeDigest,
             audience,
           });
-          return { ok: true, tokens: minted.set, value: minted };
+          return { ok: true, tokens: minted.set, value: minted, events: [grantedEvent(minted.set)] };
         },
       );
       switch (result.kind) {
@@ -280,7 +304,14 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
      */
     async revokeGrant(grant: { userId: string; appId: string; teamId: string }): Promise<number> {
       const now = clock.now();
-      const revoked = await repos.tokens.revokeGrantsOf(grant, now, 'revoked_by_user');
+      const revoked = await repos.tokens.revokeGrantsOf(grant, now, 'revoked_by_user', (ids) =>
+        ids.map((id) =>
+          outboxEvent('authorization.revoked', grant.teamId, now, {
+            ...grantData({ id, ...grant }),
+            reason: 'revoked_by_user',
+          }),
+        ),
+      );
       for (const familyId of revoked) {
         await repos.audit.record({
           type: 'token_revoked',
@@ -344,7 +375,9 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
         family = (await repos.tokens.findLiveRefresh(tokenDigest, now))?.family;
       }
       if (!family || (options.appId !== undefined && family.appId !== options.appId)) return false;
-      const revoked = await repos.tokens.revokeFamily(family.id, now, 'revoked');
+      const revoked = await repos.tokens.revokeFamily(family.id, now, 'revoked', [
+        outboxEvent('authorization.revoked', family.teamId, now, { ...grantData(family), reason: 'revoked' }),
+      ]);
       if (revoked) {
         await repos.audit.record({
           type: 'token_revoked',

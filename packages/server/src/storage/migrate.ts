@@ -6,6 +6,8 @@ import * as tags from './migrations/2026-12-02-005-tags.js';
 import * as appIdentity from './migrations/2026-12-02-006-app-identity.js';
 import * as testControls from './migrations/2026-12-02-007-test-controls.js';
 import * as agents from './migrations/2026-12-02-008-agents.js';
+import * as webhooks from './migrations/2026-12-02-009-webhooks.js';
+import * as firstParty from './migrations/2026-12-02-009b-first-party.js';
 import * as connectorsGroups from './migrations/2026-12-02-010-connectors-groups.js';
 import * as appData from './migrations/2026-12-02-011-app-data.js';
 import * as signInLocks from './migrations/2026-12-02-012-sign-in-locks.js';
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-006-app-identity': appIdentity,
   '2026-12-02-007-test-controls': testControls,
   '2026-12-02-008-agents': agents,
+  '2026-12-02-009-webhooks': webhooks,
+  '2026-12-02-009b-first-party': firstParty,
   '2026-12-02-010-connectors-groups': connectorsGroups,
   '2026-12-02-011-app-data': appData,
   '2026-12-02-012-sign-in-locks': signInLocks,

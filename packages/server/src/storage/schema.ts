@@ -67,6 +67,8 @@ export interface AppsTable {
   registration: ClientRegistration | null;
   /** An unused dynamic registration is deleted after this; null once authorized. */
   registration_expires_at: number | null;
+  /** 1 when an organization admin marked the app first party: its users are not asked for consent. */
+  first_party: number;
 }
 
 export type ClientRegistration = 'dynamic' | 'metadata_document';
@@ -234,6 +236,55 @@ export interface ItemTagsTable {
   created_at: number;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  organization_id: string;
+  url: string;
+  /** AES-256-GCM ciphertext of the `whsec_` signing secret. */
+  secret_sealed: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** The outbox: written in the same transaction as the change it reports. */
+export interface WebhookEventsTable {
+  /** The Standard Webhooks message id (`webhook-id`), the same for every delivery and retry. */
+  id: string;
+  organization_id: string;
+  type: string;
+  /** The exact JSON body sent. */
+  payload: string;
+  created_at: number;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  /** The worker holding the delivery, until `lease_until`. */
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface ConnectorsTable {
   id: string;
   board_id: string;
@@ -330,6 +381,10 @@ export interface Tables {
   item_app_data: ItemAppDataTable;
   board_app_data: BoardAppDataTable;
   sign_in_failures: SignInFailuresTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   sign_in_locks: SignInLocksTable;
   test_token_faults: TestTokenFaultsTable;
   test_rate_denials: TestRateDenialsTable;

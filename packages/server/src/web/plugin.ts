@@ -16,6 +16,8 @@ import { boardPages } from './pages/board.js';
 import { boardInstallPages } from './pages/board-install.js';
 import { errorPage } from './pages/error-page.js';
 import { homePage, homePages } from './pages/home.js';
+import { orgAppsPages } from './pages/org-apps.js';
+import { orgWebhooksPages } from './pages/org-webhooks.js';
 import { profileAppsPages } from './pages/profile-apps.js';
 import { signInPages } from './pages/sign-in.js';
 import { teamAppsPages } from './pages/team-apps.js';
@@ -86,6 +88,8 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
     appPages(scope, context, sessions);
     teamAppsPages(scope, context, sessions);
     teamAuditPages(scope, context, sessions);
+    orgWebhooksPages(scope, context, sessions);
+    orgAppsPages(scope, context, sessions);
     profileAppsPages(scope, context, sessions);
     boardPages(scope, context);
     boardInstallPages(scope, context);

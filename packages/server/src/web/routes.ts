@@ -16,6 +16,10 @@ export const ROUTES = {
   teamSettings: '/teams/:teamId/settings',
   teamUninstall: '/teams/:teamId/apps/:appId/uninstall',
   teamAudit: '/teams/:teamId/audit',
+  orgWebhooks: '/organizations/:organizationId/webhooks',
+  orgApps: '/organizations/:organizationId/apps',
+  orgAppFirstParty: '/organizations/:organizationId/apps/:appId/first-party',
+  orgWebhookDelete: '/organizations/:organizationId/webhooks/:endpointId/delete',
   profileApps: '/profile/apps',
   profileRevoke: '/profile/apps/revoke',
   /** Board links (`viewLink`) end in a slash, as Miro's do. */

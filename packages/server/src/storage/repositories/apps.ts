@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { type OutboxEvent, writeOutbox } from '../outbox.js';
 import { prepare } from '../prepared.js';
 import type { AppsTable, ClientRegistration, Tables } from '../schema.js';
 import type { TeamRow } from './teams.js';
@@ -36,6 +37,8 @@ export interface App {
   registration: ClientRegistration | null;
   /** When an unused dynamic registration is deleted; null once a user authorized it. */
   registrationExpiresAt: number | null;
+  /** Marked first party by an organization admin: its users are not asked for consent (domain/first-party.ts). */
+  firstParty?: boolean;
 }
 
 /** An app's description and links, each null when not given. */
@@ -85,6 +88,7 @@ export function toApp(row: AppRow): App {
     updatedAt: row.updated_at,
     registration: row.registration,
     registrationExpiresAt: row.registration_expires_at,
+    firstParty: row.first_party === 1,
   };
 }
 
@@ -122,6 +126,7 @@ function toRow(app: App): AppRow {
     updated_at: app.updatedAt,
     registration: app.registration,
     registration_expires_at: app.registrationExpiresAt,
+    first_party: app.firstParty ? 1 : 0,
   };
 }
 
@@ -238,7 +243,14 @@ export function appsRepository(db: Kysely<Tables>) {
       return result.numUpdatedRows > 0n;
     },
     /** Token mode (`expiring`) is not updatable: it is fixed when the app is created. */
-    async update(id: string, changes: AppChangeSet): Promise<boolean> {
+    async update(id: string, changes: AppChangeSet, events: OutboxEvent[] = []): Promise<boolean> {
+      if (events.length > 0) {
+        return db.transaction().execute(async (trx) => {
+          const updated = await appsRepository(trx).update(id, changes);
+          if (updated) await writeOutbox(trx, events);
+          return updated;
+        });
+      }
       const result = await db
         .updateTable('apps')
         .set({
@@ -263,8 +275,17 @@ export function appsRepository(db: Kysely<Tables>) {
     async rotateSecret(
       id: string,
       expected: string,
-      next: { sealed: string; previousExpiresAt: number | null; now: number },
+      next: { sealed: string; previousExpiresAt: number | null; now: number; events?: OutboxEvent[] },
     ): Promise<boolean> {
+      if (next.events && next.events.length > 0) {
+        const events = next.events;
+        // The event is written in the same transaction, and only if this rotation won.
+        return db.transaction().execute(async (trx) => {
+          const rotated = await appsRepository(trx).rotateSecret(id, expected, { ...next, events: [] });
+          if (rotated) await writeOutbox(trx, events);
+          return rotated;
+        });
+      }
       const result = await db
         .updateTable('apps')
         .set({

@@ -20,7 +20,8 @@ export type AuditEventType =
   | 'agent_bound'
   | 'tokens_issued_for_test'
   | 'code_issued_for_test'
-  | 'test_control_used';
+  | 'test_control_used'
+  | 'app_first_party_changed';
 
 /** An audit event with the names of the people and app it mentions, for the audit log page. */
 export interface NamedAuditEvent extends AuditEventRow {

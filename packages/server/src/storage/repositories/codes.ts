@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { type OutboxEvent, writeOutbox } from '../outbox.js';
 import { prepare } from '../prepared.js';
 import type { AuthorizationCodesTable, Tables } from '../schema.js';
 import { splitScopes } from './apps.js';
@@ -20,7 +21,9 @@ export interface AuthorizationCode {
 }
 
 /** `decide`'s answer: the tokens to store (with what the caller keeps of them), or a refusal. */
-export type RedeemDecision<E, V> = { ok: true; tokens: TokenSet; value: V } | { ok: false; error: E };
+export type RedeemDecision<E, V> =
+  | { ok: true; tokens: TokenSet; value: V; events?: OutboxEvent[] }
+  | { ok: false; error: E };
 
 export type RedeemResult<E, V> =
   | { kind: 'issued'; value: V }
@@ -95,6 +98,7 @@ export function codesRepository(db: Kysely<Tables>, statements: TokenStatements)
         const decision = decide(toCode(row));
         if (!decision.ok) return { kind: 'rejected', error: decision.error };
         await insertTokenSet(statements, trx, decision.tokens);
+        if (decision.events) await writeOutbox(trx, decision.events);
         return { kind: 'issued', value: decision.value };
       });
       if (first) return first;

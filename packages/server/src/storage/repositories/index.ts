@@ -11,6 +11,7 @@ import { groupsRepository } from './groups.js';
 import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
+import { organizationsRepository } from './organizations.js';
 import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
 import { tagsRepository } from './tags.js';
@@ -18,6 +19,7 @@ import { teamsRepository } from './teams.js';
 import { testControlsRepository } from './test-controls.js';
 import { tokenStatements, tokensRepository } from './tokens.js';
 import { usersRepository } from './users.js';
+import { webhooksRepository } from './webhooks.js';
 
 export function createRepositories(db: Kysely<Tables>) {
   const statements = tokenStatements(db);
@@ -39,6 +41,8 @@ export function createRepositories(db: Kysely<Tables>) {
     appData: appDataRepository(db),
     janitor: janitorRepository(db),
     signInFailures: signInFailuresRepository(db),
+    webhooks: webhooksRepository(db),
+    organizations: organizationsRepository(db),
     testControls: testControlsRepository(db),
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { type OutboxEvent, writeOutbox } from '../outbox.js';
 import type { InstallationsTable, Tables } from '../schema.js';
 import { splitScopes } from './apps.js';
 import type { TeamMembership } from './teams.js';
@@ -38,7 +39,10 @@ function toInstallation(row: Selectable<InstallationsTable>): Installation {
 export function installationsRepository(db: Kysely<Tables>) {
   return {
     /** Records the install, or widens its scopes when the app is authorized again with more. */
-    async install(installation: Installation): Promise<'installed' | 'updated'> {
+    async install(
+      installation: Installation,
+      events: (outcome: 'installed' | 'updated') => OutboxEvent[] = () => [],
+    ): Promise<'installed' | 'updated'> {
       const row = {
         app_id: installation.appId,
         team_id: installation.teamId,
@@ -59,6 +63,7 @@ export function installationsRepository(db: Kysely<Tables>) {
             .values(row)
             .onConflict((oc) => oc.doNothing())
             .execute();
+          await writeOutbox(trx, events('installed'));
           return 'installed';
         }
         const scopes = [...new Set([...splitScopes(existing.scopes), ...installation.scopes])].join(' ');
@@ -70,6 +75,7 @@ export function installationsRepository(db: Kysely<Tables>) {
             .where('team_id', '=', row.team_id)
             .execute();
         }
+        await writeOutbox(trx, events('updated'));
         return 'updated';
       });
     },
@@ -158,6 +164,7 @@ export function installationsRepository(db: Kysely<Tables>) {
       appId: string,
       teamId: string,
       now: number,
+      events: (result: { removed: boolean; revokedFamilies: number }) => OutboxEvent[] = () => [],
     ): Promise<{ removed: boolean; revokedFamilies: number }> {
       return db.transaction().execute(async (trx) => {
         const removed = await trx
@@ -179,7 +186,9 @@ export function installationsRepository(db: Kysely<Tables>) {
           .where('team_id', '=', teamId)
           .where('consumed_at', 'is', null)
           .execute();
-        return { removed: removed.numDeletedRows > 0n, revokedFamilies: Number(revoked.numUpdatedRows) };
+        const result = { removed: removed.numDeletedRows > 0n, revokedFamilies: Number(revoked.numUpdatedRows) };
+        await writeOutbox(trx, events(result));
+        return result;
       });
     },
   };

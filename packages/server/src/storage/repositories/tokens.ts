@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { type OutboxEvent, writeOutbox } from '../outbox.js';
 import { prepare } from '../prepared.js';
 import type { Tables, TokenFamiliesTable } from '../schema.js';
 import { splitScopes } from './apps.js';
@@ -294,8 +295,11 @@ export async function insertTokenSet(
 
 export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements) {
   return {
-    issue(set: TokenSet): Promise<void> {
-      return db.transaction().execute((trx) => insertTokenSet(statements, trx, set));
+    issue(set: TokenSet, events: OutboxEvent[] = []): Promise<void> {
+      return db.transaction().execute(async (trx) => {
+        await insertTokenSet(statements, trx, set);
+        await writeOutbox(trx, events);
+      });
     },
 
     /** The grant behind an access token, if the token is known and neither it nor its family is revoked. */
@@ -415,14 +419,23 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
     },
 
     /** Revokes a family (its access and refresh tokens at once); false when it was already revoked. */
-    async revokeFamily(familyId: string, now: number, reason: string): Promise<boolean> {
-      const result = await db
-        .updateTable('token_families')
-        .set({ revoked_at: now, revoked_reason: reason })
-        .where('id', '=', familyId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+    async revokeFamily(familyId: string, now: number, reason: string, events: OutboxEvent[] = []): Promise<boolean> {
+      const revoke = async (executor: Kysely<Tables>) => {
+        const result = await executor
+          .updateTable('token_families')
+          .set({ revoked_at: now, revoked_reason: reason })
+          .where('id', '=', familyId)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        return result.numUpdatedRows > 0n;
+      };
+      if (events.length === 0) return revoke(db);
+      // The events are written only by the request that revoked the family.
+      return db.transaction().execute(async (trx) => {
+        const revoked = await revoke(trx);
+        if (revoked) await writeOutbox(trx, events);
+        return revoked;
+      });
     },
 
     /**
@@ -489,6 +502,7 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
       grant: { userId: string; appId: string; teamId: string },
       now: number,
       reason: string,
+      events: (familyIds: string[]) => OutboxEvent[] = () => [],
     ): Promise<string[]> {
       return db.transaction().execute(async (trx) => {
         await trx
@@ -508,7 +522,9 @@ export function tokensRepository(db: Kysely<Tables>, statements: TokenStatements
           .where('revoked_at', 'is', null)
           .returning('id')
           .execute();
-        return rows.map((r) => r.id);
+        const ids = rows.map((r) => r.id);
+        await writeOutbox(trx, events(ids));
+        return ids;
       });
     },
   };

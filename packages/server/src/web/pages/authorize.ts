@@ -20,6 +20,7 @@ import { sendPage } from '../layout.js';
 import { ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';
 import { agentNotice, resourceFields } from './consent-agent.js';
+import { firstPartyApproval } from './consent-first-party.js';
 import { appAbout, appIcon, destination, formTarget, lifetime, logoOrigins, scopeSection } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
@@ -154,6 +155,8 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
 
   async function render(reply: FastifyReply, request: AuthorizationRequest, signedIn: SignedIn, returnTo: string) {
     const choices = await services.installs.choices(signedIn.user.id, request.app, request.scopes);
+    const approved = await firstPartyApproval(context, reply, request, signedIn, choices);
+    if (approved) return approved;
     // An agent's team is the one it is bound to, not a developer team (docs/mcp.md).
     const team = await services.teams.name(request.app.teamId);
     const developer = request.app.registration === null ? team : undefined;

@@ -36,7 +36,14 @@ export function teamHeader(view: TeamView, current: 'apps' | 'audit'): Html {
   const tabs = [
     { key: 'apps', href: link(ROUTES.teamApps, { teamId: view.team.id }), label: 'Installed apps' },
     ...(view.role === 'admin'
-      ? [{ key: 'audit', href: link(ROUTES.teamAudit, { teamId: view.team.id }), label: 'Audit log' }]
+      ? [
+          { key: 'audit', href: link(ROUTES.teamAudit, { teamId: view.team.id }), label: 'Audit log' },
+          {
+            key: 'webhooks',
+            href: link(ROUTES.orgWebhooks, { organizationId: view.team.organization_id }),
+            label: 'Webhooks',
+          },
+        ]
       : []),
   ];
   return html`<div class="page-head">

@@ -23,6 +23,7 @@ const LABELS: Record<string, string> = {
   app_updated: 'App settings changed',
   app_deleted: 'App deleted',
   team_settings_changed: 'Team settings changed',
+  app_first_party_changed: 'First party changed',
 };
 
 /** Security events are marked, so an admin's eye finds them. */
@@ -62,6 +63,10 @@ function describe(event: NamedAuditEvent): string {
       return `The settings of ${app} were changed.`;
     case 'app_deleted':
       return `${app} was deleted; ${revoked} revoked.`;
+    case 'app_first_party_changed':
+      return detail.firstParty
+        ? `${app} was marked first party: its users are not asked for consent.`
+        : `${app} asks its users for consent again.`;
     case 'team_settings_changed':
       return detail.installsAdminOnly ? 'Only team admins can install apps now.' : 'Every member can install apps now.';
     default:
