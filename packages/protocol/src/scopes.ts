@@ -23,8 +23,10 @@ export const SCOPES = {
   'contentlogs:export': 'Export activity on all boards of the organization',
   'boards:export': 'Export boards, with comments and talktracks',
   'sessions:delete': "Reset all of a user's sessions",
-  'organizations:cases:management': 'Manage eDiscovery cases and legal holds',
-  'organization:cases:management': 'Manage eDiscovery cases and legal holds',
+  'organizations:cases:management': "Manage the organization's eDiscovery cases and legal holds",
+  // Miro's documentation spells this permission in the plural, its API specification in the singular; both are accepted.
+  'organization:cases:management':
+    "Manage the organization's eDiscovery cases and legal holds (the same permission, in the singular spelling of Miro's API specification)",
   'aiinteractionlogs:read': 'Read AI interaction logs',
 } as const satisfies Record<string, string>;
 

@@ -5,6 +5,7 @@ import { apiFrameworkErrors } from './api/framework-errors.js';
 import { apiPlugin } from './api/plugin.js';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config/config.js';
+import { shorten } from './domain/app-text.js';
 import { createServices } from './domain/services.js';
 import { withTestDenials } from './domain/test-rate-denials.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -17,6 +18,7 @@ import { mcpPlugin } from './mcp/plugin.js';
 import { oauthPlugin } from './oauth/plugin.js';
 import type { Database } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
+import { notFoundPage } from './web/pages/not-found-page.js';
 import { webPlugin } from './web/plugin.js';
 
 export interface AppDeps {
@@ -83,13 +85,29 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(async (scope) => mcpPlugin(scope, context));
   if (config.adminTokenDigests.length > 0) await app.register(async (scope) => adminPlugin(scope, context));
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
+  // A path nothing answers: a page for browsers, JSON for API clients in the vocabulary of the
+  // surface they were looking for (Miro's envelope under /v2, the two-vocabulary body elsewhere).
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (wantsHtml(request.headers.accept)) return notFoundPage(reply, shorten(path, 200));
+    const message = `No route for ${request.method} ${shorten(path, 200)}`;
+    reply.code(404).header('cache-control', 'no-store');
+    if (path === '/v2' || path.startsWith('/v2/')) {
+      return reply.send({ status: 404, code: 'notFound', message, type: 'error' });
+    }
+    return reply.send({
       status: 404,
       code: 'notFound',
-      message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+      message,
       type: 'error',
-    }),
-  );
+      error: 'not_found',
+      error_description: message,
+    });
+  });
   return app;
+}
+
+/** A browser asks for HTML first; API clients send `application/json`, any type, or nothing. */
+function wantsHtml(accept: string | undefined): boolean {
+  return accept !== undefined && /(^|,)\s*text\/html\b/.test(accept);
 }

@@ -426,7 +426,11 @@ const COMMANDS: Record<string, Command> = {
       print(
         !!o.json,
         { clientId: id, clientSecret },
-        `New client secret for app ${id}: ${clientSecret}\nThe old secret no longer works.`,
+        `New client secret for app ${id}: ${clientSecret}\n${
+          env.config.clientSecretOverlapSeconds > 0
+            ? `The previous secret keeps working for ${env.config.clientSecretOverlapSeconds} seconds.`
+            : 'The previous secret no longer works.'
+        }`,
       );
     },
   },

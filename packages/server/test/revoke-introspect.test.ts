@@ -286,7 +286,7 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
       expect((await t.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
     });
 
-    it('answers unknown routes with the error envelope', async () => {
+    it('answers unknown routes with the error envelope in both vocabularies', async () => {
       const response = await t.app.inject({ url: '/nope?x=1' });
       expect(response.statusCode).toBe(404);
       expect(response.json()).toEqual({
@@ -294,6 +294,8 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
         code: 'notFound',
         message: 'No route for GET /nope',
         type: 'error',
+        error: 'not_found',
+        error_description: 'No route for GET /nope',
       });
     });
   });

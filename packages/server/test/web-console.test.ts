@@ -405,20 +405,21 @@ describe.each(DIALECTS)('install & authorize, console, team settings and profile
       expect(text(refused.body)).toContain('Unknown scope: no:such.');
     });
 
-    it('rotates the secret: the new one is shown and the old one stops working', async () => {
+    it('rotates the secret after a confirmation: the new one is shown, the old one works for the overlap', async () => {
       const app = (await t.repos.apps.list(t.seed.otherTeamId)).find((a) => a.name === 'Reporter 2')!;
       const old = t.services.apps.revealSecret(app)!;
       const response = await bob.post(`/apps/${app.id}/secret/rotate`, {
         csrf: await sessionCsrf(bob, `/apps/${app.id}`),
+        confirm: 'rotate',
       });
       expect(response.statusCode).toBe(303);
       const rotated = (await t.repos.apps.findById(app.id))!;
       const fresh = t.services.apps.revealSecret(rotated)!;
       expect(fresh).not.toBe(old);
-      expect(t.services.apps.secretMatches(rotated, old)).toBe(false);
+      expect(t.services.apps.secretMatches(rotated, old)).toBe(true);
       const page = text((await bob.get(`/apps/${app.id}`)).body);
       expect(page).toContain(fresh);
-      expect(page).toContain('A new client secret is issued; the previous one no longer works.');
+      expect(page).toContain('A new client secret is issued; the previous one keeps working for 24 hours.');
     });
 
     it('installs the app in the developer team and shows a working token once', async () => {

@@ -79,10 +79,13 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
         ...base,
         name: 'Same Origin',
         redirectUris: [`${t.config.publicUrl}/demo/callback`],
-        sdkUri: `${t.config.publicUrl}/demo/callback`,
+        sdkUri: 'https://same-origin.example/',
         scopes: ['boards:read'],
       })
     ).app;
+    // Registration refuses an App URL on Grantboard's own origin; an app stored before that rule
+    // still gets no allow-same-origin from the board.
+    await t.repos.apps.update(sameOrigin.id, { sdkUri: `${t.config.publicUrl}/demo/callback`, updatedAt: 0 });
     // Alice owns the board; Bob sees it through team access as a viewer.
     const board = await services.boards.create(
       { userId: seed.alice.id, teamId: seed.teamId, appId: 'test' },

@@ -18,6 +18,7 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   refreshReuseGraceSeconds: number;
+  clientSecretOverlapSeconds: number;
   codeTtlSeconds: number;
   sessionTtlSeconds: number;
   signInMaxFailuresPerAccount: number;
@@ -158,6 +159,12 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     accessTokenTtlSeconds: integer(merged, 'ACCESS_TOKEN_TTL_SECONDS', DEFAULTS.accessTokenTtlSeconds, 1),
     refreshTokenTtlSeconds: integer(merged, 'REFRESH_TOKEN_TTL_SECONDS', DEFAULTS.refreshTokenTtlSeconds, 1),
     refreshReuseGraceSeconds: integer(merged, 'REFRESH_REUSE_GRACE_SECONDS', DEFAULTS.refreshReuseGraceSeconds, 0),
+    clientSecretOverlapSeconds: integer(
+      merged,
+      'CLIENT_SECRET_OVERLAP_SECONDS',
+      DEFAULTS.clientSecretOverlapSeconds,
+      0,
+    ),
     codeTtlSeconds: integer(merged, 'CODE_TTL_SECONDS', DEFAULTS.codeTtlSeconds, 1),
     sessionTtlSeconds: integer(merged, 'SESSION_TTL_SECONDS', DEFAULTS.sessionTtlSeconds, 60),
     signInMaxFailuresPerAccount: integer(

@@ -15,6 +15,11 @@ export const DEFAULTS = {
    * client, gets the identical response instead of revoking the family (ARCHITECTURE.md decision 9).
    */
   refreshReuseGraceSeconds: 60,
+  /**
+   * `CLIENT_SECRET_OVERLAP_SECONDS`: how long the previous client secret keeps working after a rotation
+   * (0: it stops at once), so an app's back ends can be redeployed with the new one; a day by default.
+   */
+  clientSecretOverlapSeconds: 24 * 3600,
   /** `CODE_TTL_SECONDS`: authorization code lifetime (RFC 6749 §4.1.2 recommends at most 10 minutes). */
   codeTtlSeconds: 600,
   /** `SESSION_TTL_SECONDS`: how long a web sign-in lasts. */

@@ -1,3 +1,4 @@
+import { appTextProblem } from './app-text.js';
 import { InvalidClientMetadataError } from './errors.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
@@ -64,9 +65,11 @@ export function readAgentMetadata(metadata: unknown): AgentMetadata {
   if (responseTypes.some((r) => r !== 'code')) throw new InvalidClientMetadataError("response_types must be 'code'.");
   const rawName = metadata.client_name ?? 'Unnamed agent';
   if (typeof rawName !== 'string') throw new InvalidClientMetadataError('client_name must be a string.');
-  const name = rawName.trim();
-  if (name.length < 1 || name.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new InvalidClientMetadataError(`client_name must be 1 to ${MAX_NAME} characters without control characters.`);
+  // The same rule as every app name (domain/app-text.ts): no invisible or formatting characters.
+  const name = rawName.replace(/^ +| +$/g, '');
+  const problem = appTextProblem(name, { min: 1, max: MAX_NAME });
+  if (problem) {
+    throw new InvalidClientMetadataError(`client_name ${problem}.`);
   }
   const rawScope = metadata.scope ?? AGENT_SCOPES.join(' ');
   if (typeof rawScope !== 'string') throw new InvalidClientMetadataError('scope must be a space-separated string.');

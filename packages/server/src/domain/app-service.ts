@@ -3,12 +3,13 @@ import { secretsEqual } from '../lib/compare.js';
 import { isNumericId, numericId } from '../lib/ids.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { mintToken } from '../lib/tokens.js';
-import type { App } from '../storage/repositories/apps.js';
+import type { App, AppIdentity } from '../storage/repositories/apps.js';
 import type { TeamRow } from '../storage/repositories/teams.js';
+import { appTextProblem, NO_IDENTITY, shorten } from './app-text.js';
 import { type ClientMetadataService, isMetadataDocumentUrl } from './client-metadata-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { outboxEvent } from './events.js';
-import { redirectUriProblem } from './redirect-uri.js';
+import { redirectUriProblem, webLinkProblem } from './redirect-uri.js';
 import type { ServiceContext } from './service-context.js';
 
 export interface NewApp {
@@ -23,6 +24,8 @@ export interface NewApp {
   public?: boolean;
   sdkUri?: string | null;
   sdkRedirectUri?: string | null;
+  /** Description and links shown on the consent page; an empty string or null leaves one out. */
+  identity?: IdentityInput;
   /**
    * An existing client id and secret to keep, e.g. a Miro app's, so the app runs against a local
    * Grantboard with its configuration unchanged. New ones are generated otherwise.
@@ -37,13 +40,25 @@ export interface AppChanges {
   scopes?: string[];
   sdkUri?: string | null;
   sdkRedirectUri?: string | null;
+  /** Only the fields given change; an empty string or null removes one. */
+  identity?: IdentityInput;
   /** Refused: the token mode cannot change after creation. */
   expiring?: boolean;
 }
 
+export type IdentityInput = { [K in keyof AppIdentity]?: string | null };
+
 export type ClientAuthentication = { ok: true; app: App } | { ok: false; reason: string };
 
 const MAX_REDIRECT_URIS = 20;
+const MAX_DESCRIPTION = 300;
+
+const LINKS = [
+  ['logoUrl', 'The logo URL'],
+  ['homepageUrl', 'The homepage URL'],
+  ['privacyUrl', 'The privacy policy URL'],
+  ['termsUrl', 'The terms of service URL'],
+] as const;
 
 export function appService(
   { config, repos, clock }: ServiceContext,
@@ -53,22 +68,47 @@ export function appService(
   // Keys being rotated out still decrypt; only the current key encrypts.
   const readKeys = [config.secretKey, ...config.previousSecretKeys].map((key) => deriveKey(key, 'client secret'));
 
-  function openSecret(app: App): string | undefined {
-    if (app.secretSealed === null) return undefined;
+  function openSealed(appId: string, sealed: string): string | undefined {
     for (const key of readKeys) {
-      const secret = open(key, app.secretSealed, app.id);
+      const secret = open(key, sealed, appId);
       if (secret !== undefined) return secret;
     }
     return undefined;
   }
 
+  function openSecret(app: App): string | undefined {
+    return app.secretSealed === null ? undefined : openSealed(app.id, app.secretSealed);
+  }
+
+  const ownOrigin = new URL(config.publicUrl).origin;
+
+  // One rule for every surface that names an app (console, CLI, registration): docs/security.md.
   function checkName(name: string): string {
-    const trimmed = name.trim();
-    if (trimmed.length < 1 || trimmed.length > 60)
-      throw new ValidationError('The app name must be 1 to 60 characters.', 'name');
-    if (/[\u0000-\u001f\u007f]/.test(trimmed))
-      throw new ValidationError('The app name must not contain control characters.', 'name');
+    // Only plain spaces are trimmed: any other character at either end is checked like the rest.
+    const trimmed = name.replace(/^ +| +$/g, '');
+    const problem = appTextProblem(trimmed, { min: 1, max: 60 });
+    if (problem) throw new ValidationError(`The app name ${problem}.`, 'name');
     return trimmed;
+  }
+
+  /** The identity fields given, checked; absent fields stay absent, empty ones become null. */
+  function checkIdentity(input: IdentityInput): Partial<AppIdentity> {
+    const checked: Partial<AppIdentity> = {};
+    if (input.description !== undefined) {
+      const text = (input.description ?? '').replace(/\r\n?/g, '\n').trim();
+      const problem = appTextProblem(text, { min: 0, max: MAX_DESCRIPTION, lineBreaks: true });
+      if (problem) throw new ValidationError(`The description ${problem}.`, 'description');
+      checked.description = text || null;
+    }
+    for (const [field, label] of LINKS) {
+      const given = input[field];
+      if (given === undefined) continue;
+      const value = (given ?? '').trim();
+      const problem = value ? webLinkProblem(value, { path: field === 'logoUrl' }) : undefined;
+      if (problem) throw new ValidationError(`${label} '${shorten(value)}' ${problem}.`, field);
+      checked[field] = value || null;
+    }
+    return checked;
   }
 
   function checkRedirectUris(uris: string[]): string[] {
@@ -78,7 +118,7 @@ export function appService(
       throw new ValidationError(`At most ${MAX_REDIRECT_URIS} redirect URIs.`, 'redirectUris');
     for (const uri of unique) {
       const problem = redirectUriProblem(uri);
-      if (problem) throw new ValidationError(`Redirect URI '${uri}' ${problem}.`, 'redirectUris');
+      if (problem) throw new ValidationError(`Redirect URI '${shorten(uri)}' ${problem}.`, 'redirectUris');
     }
     return unique;
   }
@@ -98,7 +138,13 @@ export function appService(
   ) {
     if (sdkUri) {
       const problem = redirectUriProblem(sdkUri);
-      if (problem) throw new ValidationError(`App URL '${sdkUri}' ${problem}.`, 'sdkUri');
+      if (problem) throw new ValidationError(`App URL '${shorten(sdkUri)}' ${problem}.`, 'sdkUri');
+      // The app's frame must not share Grantboard's origin: it would read Grantboard's pages and cookies.
+      if (new URL(sdkUri).origin === ownOrigin)
+        throw new ValidationError(
+          `App URL '${shorten(sdkUri)}' is on Grantboard's own origin; serve the app from an origin of its own.`,
+          'sdkUri',
+        );
     }
     if (sdkRedirectUri && !redirectUris.includes(sdkRedirectUri)) {
       throw new ValidationError(
@@ -119,6 +165,7 @@ export function appService(
       const redirectUris = checkRedirectUris(input.redirectUris);
       const scopes = checkScopes(input.scopes);
       checkSdk(redirectUris, input.sdkUri, input.sdkRedirectUri);
+      const identity = checkIdentity(input.identity ?? {});
       if (!(await repos.teams.findById(input.teamId)))
         throw new NotFoundError(`There is no team with id ${input.teamId}.`);
       if (!(await repos.users.findById(input.createdBy)))
@@ -144,11 +191,13 @@ export function appService(
         createdBy: input.createdBy,
         isPublic: secretSealed === null,
         secretSealed,
+        previousSecret: null,
         redirectUris,
         sdkRedirectUri: input.sdkRedirectUri ?? null,
         sdkUri: input.sdkUri ?? null,
         scopes,
         expiring: input.expiring,
+        identity: { ...NO_IDENTITY, ...identity },
         createdAt: now,
         updatedAt: now,
         registration: null,
@@ -182,6 +231,7 @@ export function appService(
         scopes: changes.scopes ? checkScopes(changes.scopes) : app.scopes,
         sdkUri: changes.sdkUri !== undefined ? changes.sdkUri : app.sdkUri,
         sdkRedirectUri: sdkRedirectUri && redirectUris.includes(sdkRedirectUri) ? sdkRedirectUri : null,
+        identity: { ...app.identity, ...checkIdentity(changes.identity ?? {}) },
         updatedAt: clock.now(),
       };
       checkSdk(redirectUris, next.sdkUri, next.sdkRedirectUri);
@@ -190,11 +240,16 @@ export function appService(
       return { ...app, ...next };
     },
 
-    /** Issues a new client secret; the old one stops working at once. `actorId` null: the operator's CLI. */
+    /**
+     * Issues a new client secret. The one it replaces keeps authenticating the client for
+     * `CLIENT_SECRET_OVERLAP_SECONDS` (so back ends can be redeployed), then fails; an older previous
+     * secret is dropped. Web SDK id tokens are signed with the new secret at once. `actorId` null:
+     * the operator's CLI.
+     */
     async rotateSecret(appId: string, actorId: string | null): Promise<string> {
       const app = await repos.apps.findById(appId);
       if (!app) throw new NotFoundError(`There is no app with client id ${appId}.`);
-      if (app.isPublic) throw new ValidationError('Public apps have no client secret.');
+      if (app.secretSealed === null) throw new ValidationError('Public apps have no client secret.');
       const secret = mintToken('clientSecret');
       const now = clock.now();
       // An agent of no team yet belongs to no organization: nobody to tell.
@@ -208,9 +263,33 @@ export function appService(
                 rotatedBy: actorId === null ? null : { id: actorId },
               }),
             ];
-      await repos.apps.update(appId, { secretSealed: sealSecret(appId, secret), updatedAt: now }, events);
-      await repos.audit.record({ type: 'client_secret_rotated', at: now, actorId, teamId: app.teamId, appId });
+      const overlapMs = config.clientSecretOverlapSeconds * 1000;
+      const previousExpiresAt = overlapMs > 0 ? now + overlapMs : null;
+      const rotated = await repos.apps.rotateSecret(appId, app.secretSealed, {
+        sealed: sealSecret(appId, secret),
+        previousExpiresAt,
+        now,
+        events,
+      });
+      if (!rotated)
+        throw new ValidationError(
+          'The secret was rotated by someone else at the same moment; reload the page to see the current one.',
+        );
+      await repos.audit.record({
+        type: 'client_secret_rotated',
+        at: now,
+        actorId,
+        teamId: app.teamId,
+        appId,
+        detail: { previousValidUntil: previousExpiresAt === null ? null : new Date(previousExpiresAt).toISOString() },
+      });
       return secret;
+    },
+
+    /** When the secret before the last rotation stops working, if it still works. */
+    previousSecretExpiry(app: App): number | undefined {
+      const previous = app.previousSecret;
+      return previous && previous.expiresAt > clock.now() ? previous.expiresAt : undefined;
     },
 
     /**
@@ -295,17 +374,30 @@ export function appService(
           unreadable.push(app.id);
           continue;
         }
-        if (open(secretKey, app.secretSealed, app.id) === undefined) {
-          await repos.apps.update(app.id, { secretSealed: sealSecret(app.id, secret), updatedAt: app.updatedAt });
+        const previous = app.previousSecret && openSealed(app.id, app.previousSecret.sealed);
+        const current = open(secretKey, app.secretSealed, app.id) !== undefined;
+        const previousCurrent = !app.previousSecret || open(secretKey, app.previousSecret.sealed, app.id) !== undefined;
+        if (!current || !previousCurrent) {
+          await repos.apps.resealSecrets(
+            app.id,
+            sealSecret(app.id, secret),
+            previous ? sealSecret(app.id, previous) : null,
+          );
           resealed++;
         }
       }
       return { resealed, unreadable };
     },
 
-    /** Constant-time comparison of a presented secret with the app's (RFC 6819 §5.1.4.1.3). */
+    /**
+     * Constant-time comparison of a presented secret with the app's (RFC 6819 §5.1.4.1.3): the
+     * current one, or the previous one until its overlap ends. Both comparisons always run.
+     */
     secretMatches(app: App, presented: string): boolean {
-      return secretsEqual(openSecret(app), presented);
+      const current = secretsEqual(openSecret(app), presented);
+      const previous = app.previousSecret;
+      const old = secretsEqual(previous ? openSealed(app.id, previous.sealed) : undefined, presented);
+      return current || (old && previous !== null && previous.expiresAt > clock.now());
     },
 
     /** A user registers an app for one of their own teams (the console); the team is checked first. */

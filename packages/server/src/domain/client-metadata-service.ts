@@ -1,6 +1,7 @@
 import { DocumentFetchError, type DocumentFetcher, documentFetcher } from '../lib/document-fetch.js';
 import type { App } from '../storage/repositories/apps.js';
 import { readAgentMetadata } from './agent-clients.js';
+import { NO_IDENTITY } from './app-text.js';
 import { InvalidClientMetadataError } from './errors.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -84,11 +85,13 @@ export function clientMetadataService(
         createdBy: null,
         isPublic: true,
         secretSealed: null,
+        previousSecret: null,
         redirectUris: metadata.redirectUris,
         sdkRedirectUri: null,
         sdkUri: null,
         scopes: metadata.scopes,
         expiring: true,
+        identity: NO_IDENTITY,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
         registration: 'metadata_document',

@@ -1,6 +1,7 @@
 import { numericId } from '../lib/ids.js';
 import type { App } from '../storage/repositories/apps.js';
 import { type AgentMetadata, readAgentMetadata } from './agent-clients.js';
+import { NO_IDENTITY } from './app-text.js';
 import type { ServiceContext } from './service-context.js';
 
 /** RFC 7591 §3.2.1: the client information response of a public agent. */
@@ -37,11 +38,13 @@ export function registrationService({ config, repos, clock }: ServiceContext) {
         createdBy: null,
         isPublic: true,
         secretSealed: null,
+        previousSecret: null,
         redirectUris: agent.redirectUris,
         sdkRedirectUri: null,
         sdkUri: null,
         scopes: agent.scopes,
         expiring: true,
+        identity: NO_IDENTITY,
         createdAt: now,
         updatedAt: now,
         registration: 'dynamic',

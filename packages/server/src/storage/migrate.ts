@@ -3,6 +3,7 @@ import * as core from './migrations/2026-11-29-001-core.js';
 import * as web from './migrations/2026-11-29-003-web.js';
 import * as boards from './migrations/2026-11-29-004-boards.js';
 import * as tags from './migrations/2026-12-02-005-tags.js';
+import * as appIdentity from './migrations/2026-12-02-006-app-identity.js';
 import * as testControls from './migrations/2026-12-02-007-test-controls.js';
 import * as agents from './migrations/2026-12-02-008-agents.js';
 import * as webhooks from './migrations/2026-12-02-009-webhooks.js';
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29-003-web': web,
   '2026-11-29-004-boards': boards,
   '2026-12-02-005-tags': tags,
+  '2026-12-02-006-app-identity': appIdentity,
   '2026-12-02-007-test-controls': testControls,
   '2026-12-02-008-agents': agents,
   '2026-12-02-009-webhooks': webhooks,

@@ -50,6 +50,15 @@ export interface AppsTable {
   sdk_uri: string | null;
   /** Space-separated scopes. */
   scopes: string;
+  /** The secret before the last rotation, sealed like `secret_sealed`; valid until `previous_secret_expires_at`. */
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: number | null;
+  /** The app's identity on the consent page: a description and links, all optional. */
+  description: string | null;
+  logo_url: string | null;
+  homepage_url: string | null;
+  privacy_url: string | null;
+  terms_url: string | null;
   /** 1 for 1 h access + rotating refresh tokens, 0 for non-expiring tokens. Fixed at creation. */
   expiring: number;
   created_at: number;

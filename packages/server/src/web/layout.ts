@@ -28,6 +28,8 @@ export interface PageOptions {
   scripts?: string[];
   /** The origins the page may frame (the apps on a board); no frames by default. */
   frameOrigins?: string[] | undefined;
+  /** Origins the page's images come from besides its own (apps' logos); hostnames only, checked by the domain. */
+  imageOrigins?: string[];
 }
 
 const NAV: { section: Section; href: string; label: string }[] = [
@@ -90,7 +92,9 @@ ${body}
  * The page's CSP. Pages without scripts allow none; a page with scripts allows only its own
  * origin's files (no inline script) and same-origin requests; frames only from the origins named.
  */
-export function contentSecurityPolicy(options: Pick<PageOptions, 'formTargets' | 'scripts' | 'frameOrigins'>): string {
+export function contentSecurityPolicy(
+  options: Pick<PageOptions, 'formTargets' | 'scripts' | 'frameOrigins' | 'imageOrigins'>,
+): string {
   const formAction = ["'self'", ...(options.formTargets ?? [])].join(' ');
   const scripts = options.scripts && options.scripts.length > 0;
   return [
@@ -100,7 +104,7 @@ export function contentSecurityPolicy(options: Pick<PageOptions, 'formTargets' |
       ? [`frame-src ${[...new Set(options.frameOrigins)].join(' ')}`]
       : []),
     "style-src 'self'",
-    "img-src 'self' data:",
+    ["img-src 'self' data:", ...new Set(options.imageOrigins ?? [])].join(' '),
     `form-action ${formAction}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",

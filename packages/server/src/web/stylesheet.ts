@@ -31,7 +31,7 @@ main:focus { outline: none; }
 .signout { display: flex; gap: 12px; align-items: center; margin: 0 0 0 auto; }
 .who { color: var(--muted); }
 
-main { margin: 32px auto; padding: 0 16px; }
+main { margin: 32px auto; padding: 0 16px; overflow-wrap: break-word; }
 main.narrow { max-width: 600px; }
 main.wide { max-width: 1040px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 24px 28px; margin-bottom: 20px; }
@@ -98,11 +98,24 @@ ul.scopes { list-style: none; padding: 0; margin: 4px 0 12px; }
 ul.scopes li { display: flex; gap: 10px; align-items: baseline; padding: 8px 0; border-top: 1px solid var(--line); }
 ul.scopes li:first-child { border-top: none; }
 ul.scopes .scope-text { flex: 1; }
+ul.scopes code.tag { white-space: normal; overflow-wrap: anywhere; min-width: 0; max-width: 55%; }
 .scope-group { display: flex; align-items: center; gap: 8px; font-size: .95rem; margin: 16px 0 0; }
 .app-identity { display: flex; gap: 16px; align-items: center; margin-bottom: 12px; }
 .app-icon { flex: none; width: 52px; height: 52px; border-radius: 12px; background: var(--accent-soft); color: var(--accent-dark); display: flex; align-items: center; justify-content: center; font-size: 1.5rem; font-weight: 700; }
 .app-identity h1 { margin: 0; overflow-wrap: anywhere; }
 .app-identity p { margin: 2px 0 0; }
+.app-identity > div { min-width: 0; }
+img.app-icon { object-fit: cover; background: #fff; border: 1px solid var(--line); }
+.app-about { margin: 0 0 12px; }
+.app-description { white-space: pre-line; overflow-wrap: anywhere; margin: 0 0 8px; }
+.app-links { display: flex; flex-wrap: wrap; gap: 4px 18px; list-style: none; margin: 0; padding: 0; }
+.app-links li { overflow-wrap: anywhere; min-width: 0; }
+.field-error { color: var(--danger); font-weight: 600; font-size: .9rem; margin: 4px 0 8px; overflow-wrap: anywhere; }
+[aria-invalid="true"] { border-color: var(--danger); }
+textarea.short { min-height: 4.5em; }
+h4.scope-group { margin: 14px 0 4px; font-size: .9rem; color: var(--muted); }
+.error p { margin: 0; overflow-wrap: anywhere; }
+.error, .warning, .notice { overflow-wrap: anywhere; }
 .facts { list-style: none; padding: 0; margin: 16px 0; display: grid; gap: 8px; }
 .facts li { padding-left: 26px; position: relative; }
 .facts li::before { content: ""; position: absolute; left: 4px; top: .45em; width: 10px; height: 10px; border-radius: 50%; background: var(--accent); }

@@ -19,6 +19,8 @@ export interface App {
   isPublic: boolean;
   /** AES-256-GCM ciphertext of the client secret; null exactly when the app is public. */
   secretSealed: string | null;
+  /** The secret before the last rotation, sealed the same way, and when it stops working (ms). */
+  previousSecret: { sealed: string; expiresAt: number } | null;
   redirectUris: string[];
   /** The redirect URI used for Web SDK authorization, if any (one of `redirectUris`). */
   sdkRedirectUri: string | null;
@@ -27,6 +29,8 @@ export interface App {
   scopes: string[];
   /** 1 h access + rotating refresh tokens, or tokens that live until uninstall. Fixed at creation. */
   expiring: boolean;
+  /** What the consent page tells users about the app besides its name and developer team. */
+  identity: AppIdentity;
   createdAt: number;
   updatedAt: number;
   /** Agents: `dynamic` (RFC 7591 registration) or `metadata_document` (a URL client id); null for console apps. */
@@ -37,9 +41,19 @@ export interface App {
   firstParty?: boolean;
 }
 
+/** An app's description and links, each null when not given. */
+export interface AppIdentity {
+  description: string | null;
+  /** An https URL, or a path on Grantboard's own origin. */
+  logoUrl: string | null;
+  homepageUrl: string | null;
+  privacyUrl: string | null;
+  termsUrl: string | null;
+}
+
 /** What may change after creation: never the token mode, the id, the owner or the creation time. */
 export type AppChangeSet = Partial<
-  Pick<App, 'name' | 'redirectUris' | 'sdkRedirectUri' | 'sdkUri' | 'scopes' | 'secretSealed'>
+  Pick<App, 'name' | 'redirectUris' | 'sdkRedirectUri' | 'sdkUri' | 'scopes' | 'secretSealed' | 'identity'>
 > & {
   updatedAt: number;
 };
@@ -54,16 +68,37 @@ export function toApp(row: AppRow): App {
     createdBy: row.created_by,
     isPublic: row.secret_sealed === null,
     secretSealed: row.secret_sealed,
+    previousSecret:
+      row.previous_secret_sealed !== null && row.previous_secret_expires_at !== null
+        ? { sealed: row.previous_secret_sealed, expiresAt: Number(row.previous_secret_expires_at) }
+        : null,
     redirectUris: JSON.parse(row.redirect_uris) as string[],
     sdkRedirectUri: row.sdk_redirect_uri,
     sdkUri: row.sdk_uri,
     scopes: splitScopes(row.scopes),
     expiring: row.expiring === 1,
+    identity: {
+      description: row.description,
+      logoUrl: row.logo_url,
+      homepageUrl: row.homepage_url,
+      privacyUrl: row.privacy_url,
+      termsUrl: row.terms_url,
+    },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     registration: row.registration,
     registrationExpiresAt: row.registration_expires_at,
     firstParty: row.first_party === 1,
+  };
+}
+
+function identityColumns(identity: AppIdentity) {
+  return {
+    description: identity.description,
+    logo_url: identity.logoUrl,
+    homepage_url: identity.homepageUrl,
+    privacy_url: identity.privacyUrl,
+    terms_url: identity.termsUrl,
   };
 }
 
@@ -84,6 +119,9 @@ function toRow(app: App): AppRow {
     sdk_uri: app.sdkUri,
     scopes: app.scopes.join(' '),
     expiring: app.expiring ? 1 : 0,
+    previous_secret_sealed: app.previousSecret?.sealed ?? null,
+    previous_secret_expires_at: app.previousSecret?.expiresAt ?? null,
+    ...identityColumns(app.identity),
     created_at: app.createdAt,
     updated_at: app.updatedAt,
     registration: app.registration,
@@ -246,11 +284,52 @@ export function appsRepository(db: Kysely<Tables>) {
           ...(changes.sdkUri !== undefined && { sdk_uri: changes.sdkUri }),
           ...(changes.scopes !== undefined && { scopes: changes.scopes.join(' ') }),
           ...(changes.secretSealed !== undefined && { secret_sealed: changes.secretSealed }),
+          ...(changes.identity !== undefined && identityColumns(changes.identity)),
           updated_at: changes.updatedAt,
         })
         .where('id', '=', id)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
+    },
+    /**
+     * Rotates the client secret in one compare-and-set: the current secret becomes the previous one
+     * (replacing an older previous secret) until `previousExpiresAt`, or is dropped when that is null.
+     * Returns false when the secret changed since `expected` was read (a concurrent rotation won).
+     */
+    async rotateSecret(
+      id: string,
+      expected: string,
+      next: { sealed: string; previousExpiresAt: number | null; now: number; events?: OutboxEvent[] },
+    ): Promise<boolean> {
+      if (next.events && next.events.length > 0) {
+        const events = next.events;
+        // The event is written in the same transaction, and only if this rotation won.
+        return db.transaction().execute(async (trx) => {
+          const rotated = await appsRepository(trx).rotateSecret(id, expected, { ...next, events: [] });
+          if (rotated) await writeOutbox(trx, events);
+          return rotated;
+        });
+      }
+      const result = await db
+        .updateTable('apps')
+        .set({
+          secret_sealed: next.sealed,
+          previous_secret_sealed: next.previousExpiresAt === null ? null : expected,
+          previous_secret_expires_at: next.previousExpiresAt,
+          updated_at: next.now,
+        })
+        .where('id', '=', id)
+        .where('secret_sealed', '=', expected)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    /** Re-encrypts the secrets of an app under the current server key; `previous` only if it is set. */
+    async resealSecrets(id: string, sealed: string, previous: string | null): Promise<void> {
+      await db
+        .updateTable('apps')
+        .set({ secret_sealed: sealed, ...(previous !== null && { previous_secret_sealed: previous }) })
+        .where('id', '=', id)
+        .execute();
     },
     /**
      * Deletes an app in one transaction: every token family of the app is revoked (the rows stay, for

@@ -4,18 +4,26 @@ import { ValidationError } from '../../domain/errors.js';
 import type { Refusal } from '../../domain/install-service.js';
 import type { App, TeamRow } from '../../domain/model.js';
 import { type Html, html } from '../../http/html.js';
-import { count, initial, refusalText, when } from '../format.js';
+import { count, refusalText, when } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
 import { link, ROUTES } from '../routes.js';
 import type { Flash, Sessions, SignedIn } from '../session.js';
 import {
+  errorSummary,
+  type FormError,
+  formError,
+  type IdentityValues,
+  identityFields,
+  identityInput,
   nameField,
+  readIdentity,
   redirectUriLines,
   redirectUrisField,
   scopesField,
   sdkRedirectField,
   sdkUriField,
 } from './app-form.js';
+import { appIcon, lifetime, logoOrigins } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
 interface Managed {
@@ -30,11 +38,12 @@ interface SettingsValues {
   scopes: string[];
   sdkUri: string;
   sdkRedirectUri: string;
+  identity: IdentityValues;
 }
 
 const csrfField = (user: SignedIn) => html`<input type="hidden" name="csrf" value="${user.csrf}">`;
 
-function credentials(m: Managed, secret: string | undefined): Html {
+function credentials(m: Managed, secret: string | undefined, previousExpiry: number | undefined): Html {
   const appLink = link(ROUTES.app, { appId: m.app.id });
   let secretRow: Html;
   if (m.app.isPublic) {
@@ -54,15 +63,15 @@ function credentials(m: Managed, secret: string | undefined): Html {
   <dl class="kv">
     <dt>Client ID</dt><dd><code id="client-id">${m.app.id}</code></dd>
     <dt>Client secret</dt>${secretRow}
+    ${previousExpiry === undefined ? '' : html`<dt>Previous secret</dt><dd id="previous-secret">Still works until ${when(previousExpiry)}.</dd>`}
   </dl>
   ${
     m.app.isPublic
       ? ''
-      : html`<form method="post" action="${link(ROUTES.appRotateSecret, { appId: m.app.id })}" class="actions">
-    ${csrfField(m.user)}
-    <button type="submit" class="danger-outline small" aria-describedby="rotate-hint">Rotate secret</button>
-    <span class="hint" id="rotate-hint">Issues a new secret; the current one stops working at once.</span>
-  </form>`
+      : html`<div class="actions">
+    <a class="button danger-outline small" href="${link(ROUTES.appRotateSecret, { appId: m.app.id })}" aria-describedby="rotate-hint">Rotate secret…</a>
+    <span class="hint" id="rotate-hint">Issues a new secret after you confirm; the current one keeps working for a while.</span>
+  </div>`
   }
 </section>`;
 }
@@ -97,18 +106,19 @@ function installSection(m: Managed, refusal: Refusal | undefined, token: Flash['
 </section>`;
 }
 
-function settingsSection(m: Managed, values: SettingsValues, error: string | undefined): Html {
+function settingsSection(m: Managed, values: SettingsValues, error: FormError | undefined): Html {
   return html`<section class="card" aria-labelledby="settings-title" id="settings">
   <h2 id="settings-title">Settings</h2>
-  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+  ${errorSummary(error)}
   <form method="post" action="${link(ROUTES.app, { appId: m.app.id })}">
     ${csrfField(m.user)}
-    ${nameField(values.name)}
-    ${redirectUrisField(values.redirectUris)}
+    ${nameField(values.name, error)}
+    ${redirectUrisField(values.redirectUris, error)}
+    ${identityFields(values.identity, error)}
     <h3>Web SDK</h3>
-    ${sdkUriField(values.sdkUri)}
-    ${sdkRedirectField(m.app.redirectUris, values.sdkRedirectUri)}
-    ${scopesField(values.scopes)}
+    ${sdkUriField(values.sdkUri, error)}
+    ${sdkRedirectField(m.app.redirectUris, values.sdkRedirectUri, error)}
+    ${scopesField(values.scopes, error)}
     <h3>Access tokens</h3>
     <p><span class="tag grey">Locked</span> ${
       m.app.expiring
@@ -122,13 +132,19 @@ function settingsSection(m: Managed, values: SettingsValues, error: string | und
 
 function appPage(
   m: Managed,
-  options: { flash: Flash | undefined; secret: string | undefined; refusal: Refusal | undefined; installedIn: number },
+  options: {
+    flash: Flash | undefined;
+    secret: string | undefined;
+    previousExpiry: number | undefined;
+    refusal: Refusal | undefined;
+    installedIn: number;
+  },
   settings: SettingsValues,
-  settingsError?: string,
+  settingsError?: FormError,
 ): Html {
   return html`<p class="crumbs"><a href="${ROUTES.apps}">Your apps</a></p>
 <div class="app-identity">
-  <div class="app-icon" aria-hidden="true">${initial(m.app.name)}</div>
+  ${appIcon(m.app)}
   <div>
     <h1>${m.app.name}</h1>
     <p class="muted">Developer team ${m.team.name} · created ${when(m.app.createdAt)} · installed in ${count(options.installedIn, 'team')}</p>
@@ -139,7 +155,7 @@ function appPage(
   <li><span class="tag grey">${m.app.isPublic ? 'Public client' : 'Confidential client'}</span></li>
 </ul>
 <div class="grid-2">
-  ${credentials(m, options.secret)}
+  ${credentials(m, options.secret, options.previousExpiry)}
   ${installSection(m, options.refusal, options.flash?.token)}
 </div>
 ${settingsSection(m, settings, settingsError)}
@@ -151,7 +167,8 @@ ${settingsSection(m, settings, settingsError)}
 }
 
 /** An app's page in the developer console: credentials, token, settings, deletion. */
-export function appPages(app: FastifyInstance, { services }: AppContext, sessions: Sessions): void {
+export function appPages(app: FastifyInstance, context: AppContext, sessions: Sessions): void {
+  const { services } = context;
   /** The app, if the signed-in user is a member of its developer team; otherwise a 404 page. */
   async function managed(request: FastifyRequest, reply: FastifyReply): Promise<Managed | undefined> {
     const user = signedIn(request);
@@ -169,7 +186,7 @@ export function appPages(app: FastifyInstance, { services }: AppContext, session
     m: Managed,
     flash: Flash | undefined,
     settings?: SettingsValues,
-    settingsError?: string,
+    settingsError?: FormError,
   ) {
     const secret = flash?.revealSecret === m.app.id ? services.apps.revealSecret(m.app) : undefined;
     const refusal = await services.installs.refusal(m.user.user.id, m.app, m.team.id, m.app.scopes);
@@ -180,15 +197,24 @@ export function appPages(app: FastifyInstance, { services }: AppContext, session
       scopes: m.app.scopes,
       sdkUri: m.app.sdkUri ?? '',
       sdkRedirectUri: m.app.sdkRedirectUri ?? '',
+      identity: {
+        description: m.app.identity.description ?? '',
+        logoUrl: m.app.identity.logoUrl ?? '',
+        homepageUrl: m.app.identity.homepageUrl ?? '',
+        privacyUrl: m.app.identity.privacyUrl ?? '',
+        termsUrl: m.app.identity.termsUrl ?? '',
+      },
     };
+    const previousExpiry = services.apps.previousSecretExpiry(m.app);
     return sendSignedInPage(
       reply,
       m.user,
       {
         title: m.app.name,
-        body: appPage(m, { flash, secret, refusal, installedIn }, values, settingsError),
+        body: appPage(m, { flash, secret, previousExpiry, refusal, installedIn }, values, settingsError),
         section: 'apps',
         wide: true,
+        imageOrigins: logoOrigins([m.app]),
         flash,
       },
       settingsError ? 400 : 200,
@@ -215,8 +241,9 @@ export function appPages(app: FastifyInstance, { services }: AppContext, session
       name: (form.get('name') ?? '').slice(0, 200),
       redirectUris: (form.get('redirect_uris') ?? '').slice(0, 50_000),
       scopes: form.getAll('scopes'),
-      sdkUri: (form.get('sdk_uri') ?? '').trim().slice(0, 2000),
+      sdkUri: (form.get('sdk_uri') ?? '').trim().slice(0, 4000),
       sdkRedirectUri: form.get('sdk_redirect_uri') ?? '',
+      identity: readIdentity(form),
     };
     try {
       await services.apps.update(
@@ -227,11 +254,12 @@ export function appPages(app: FastifyInstance, { services }: AppContext, session
           scopes: values.scopes,
           sdkUri: values.sdkUri || null,
           sdkRedirectUri: values.sdkRedirectUri || null,
+          identity: identityInput(values.identity),
         },
         m.user.user.id,
       );
     } catch (error) {
-      if (error instanceof ValidationError) return render(reply, m, undefined, values, error.message);
+      if (error instanceof ValidationError) return render(reply, m, undefined, values, formError(error));
       throw error;
     }
     await sessions.setFlash(m.user, { notice: 'Changes saved.' });
@@ -246,12 +274,63 @@ export function appPages(app: FastifyInstance, { services }: AppContext, session
     return back(reply, m, '#credentials');
   });
 
+  /** The confirmation step before a rotation: what happens to the current secret, and a checkbox. */
+  function rotatePage(reply: FastifyReply, m: Managed, error?: FormError) {
+    const overlap = context.config.clientSecretOverlapSeconds;
+    const appLink = link(ROUTES.app, { appId: m.app.id });
+    const body = html`<p class="crumbs"><a href="${appLink}">${m.app.name}</a></p>
+<div class="card">
+  <h1>Rotate the client secret of ${m.app.name}?</h1>
+  <p>A new client secret is issued and shown once. Web SDK id tokens are signed with the new secret at once.</p>
+  <p class="warning" id="rotate-overlap">${
+    overlap > 0
+      ? `The current secret keeps working for ${lifetime(overlap)}, so you can deploy the new one; then it stops working.${m.app.previousSecret ? ' A previous secret still in its overlap stops working now.' : ''}`
+      : 'The current secret stops working at once.'
+  }</p>
+  ${errorSummary(error)}
+  <form method="post" action="${link(ROUTES.appRotateSecret, { appId: m.app.id })}">
+    ${csrfField(m.user)}
+    <label class="check"><input type="checkbox" id="confirm" name="confirm" value="rotate" required${error ? html` aria-invalid="true" aria-describedby="rotate-overlap confirm-error"` : html` aria-describedby="rotate-overlap"`}><span>I understand: my app's back ends need the new secret${overlap > 0 ? ` within ${lifetime(overlap)}` : ' now'}.</span></label>
+    ${error ? html`<p class="field-error" id="confirm-error">${error.message}</p>` : ''}
+    <div class="actions">
+      <button type="submit" class="danger">Rotate secret</button>
+      <a class="button secondary" href="${appLink}">Cancel</a>
+    </div>
+  </form>
+</div>`;
+    return sendSignedInPage(
+      reply,
+      m.user,
+      { title: `Rotate secret of ${m.app.name}`, body, section: 'apps' },
+      error ? 400 : 200,
+    );
+  }
+
+  app.get(ROUTES.appRotateSecret, async (request, reply) => {
+    const m = await managed(request, reply);
+    if (!m) return reply;
+    if (m.app.isPublic) return errorPage(reply, 400, 'No client secret', 'Public apps have no client secret.', m.user);
+    return rotatePage(reply, m);
+  });
+
   app.post(ROUTES.appRotateSecret, async (request, reply) => {
     const m = await managed(request, reply);
     if (!m) return reply;
-    await services.apps.rotateSecret(m.app.id, m.user.user.id);
+    if (postedForm(request).get('confirm') !== 'rotate') {
+      return rotatePage(reply, m, { message: 'Tick the box to confirm the rotation.', control: 'confirm' });
+    }
+    try {
+      await services.apps.rotateSecret(m.app.id, m.user.user.id);
+    } catch (error) {
+      if (error instanceof ValidationError) return rotatePage(reply, m, formError(error));
+      throw error;
+    }
+    const overlap = context.config.clientSecretOverlapSeconds;
     await sessions.setFlash(m.user, {
-      notice: 'A new client secret is issued; the previous one no longer works.',
+      notice:
+        overlap > 0
+          ? `A new client secret is issued; the previous one keeps working for ${lifetime(overlap)}.`
+          : 'A new client secret is issued; the previous one no longer works.',
       revealSecret: m.app.id,
     });
     return back(reply, m, '#credentials');

@@ -3,13 +3,17 @@ import type { AppContext } from '../../app-context.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { TeamMembership } from '../../domain/model.js';
 import { html } from '../../http/html.js';
-import { initial } from '../format.js';
 import { postedForm, sendSignedInPage, signedIn } from '../guard.js';
 import { link, ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';
 import {
   type AppFormValues,
   clientTypeField,
+  errorSummary,
+  type FormError,
+  formError,
+  identityFields,
+  identityInput,
   nameField,
   readAppForm,
   redirectUriLines,
@@ -19,20 +23,22 @@ import {
   teamField,
   tokenModeField,
 } from './app-form.js';
+import { appIcon, logoOrigins } from './consent-parts.js';
 
-function newAppPage(user: SignedIn, teams: TeamMembership[], values: AppFormValues, error?: string) {
+function newAppPage(user: SignedIn, teams: TeamMembership[], values: AppFormValues, error?: FormError) {
   return html`<p class="crumbs"><a href="${ROUTES.apps}">Your apps</a></p>
 <div class="card">
   <h1>Create new app</h1>
   <p class="muted">Register an app to get a client ID for the OAuth 2.0 authorization code flow.</p>
-  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+  ${errorSummary(error)}
   <form method="post" action="${ROUTES.apps}">
     <input type="hidden" name="csrf" value="${user.csrf}">
-    ${nameField(values.name)}
-    ${teamField(teams, values.teamId)}
-    ${redirectUrisField(values.redirectUris)}
-    ${sdkUriField(values.sdkUri)}
-    ${scopesField(values.scopes)}
+    ${nameField(values.name, error)}
+    ${teamField(teams, values.teamId, error)}
+    ${redirectUrisField(values.redirectUris, error)}
+    ${sdkUriField(values.sdkUri, error)}
+    ${identityFields(values.identity, error)}
+    ${scopesField(values.scopes, error)}
     ${tokenModeField(values.expiring)}
     ${clientTypeField(values.public)}
     <div class="actions">
@@ -59,7 +65,7 @@ export function appsPages(app: FastifyInstance, { services }: AppContext, sessio
       : html`<ul class="rows">${apps.map(
           ({ app: a, teamName }) => html`<li class="row">
     <div class="app-identity">
-      <div class="app-icon" aria-hidden="true">${initial(a.name)}</div>
+      ${appIcon(a)}
       <div class="row-main">
         <h2><a href="${link(ROUTES.app, { appId: a.id })}">${a.name}</a></h2>
         <p class="muted small">${teamName} · Client ID <code>${a.id}</code></p>
@@ -78,11 +84,12 @@ export function appsPages(app: FastifyInstance, { services }: AppContext, sessio
       body,
       section: 'apps',
       wide: true,
+      imageOrigins: logoOrigins(apps.map((a) => a.app)),
       flash: await sessions.takeFlash(user),
     });
   });
 
-  async function renderNew(reply: FastifyReply, user: SignedIn, values?: AppFormValues, error?: string) {
+  async function renderNew(reply: FastifyReply, user: SignedIn, values?: AppFormValues, error?: FormError) {
     const teams = await services.teams.teamsOf(user.user.id);
     const initialValues: AppFormValues = values ?? {
       name: '',
@@ -92,6 +99,7 @@ export function appsPages(app: FastifyInstance, { services }: AppContext, sessio
       expiring: true,
       public: false,
       sdkUri: '',
+      identity: { description: '', logoUrl: '', homepageUrl: '', privacyUrl: '', termsUrl: '' },
     };
     if (teams.length === 0) {
       const body = html`<div class="card"><h1>Create new app</h1><p class="error" role="alert">Apps belong to a developer team, and you are not a member of any team.</p></div>`;
@@ -121,6 +129,7 @@ export function appsPages(app: FastifyInstance, { services }: AppContext, sessio
         expiring: values.expiring,
         public: values.public,
         sdkUri: values.sdkUri || null,
+        identity: identityInput(values.identity),
       });
       await sessions.setFlash(user, {
         notice: `${created.name} is created. Keep its client secret safe.`,
@@ -131,7 +140,7 @@ export function appsPages(app: FastifyInstance, { services }: AppContext, sessio
         .header('location', link(ROUTES.app, { appId: created.id }))
         .send();
     } catch (error) {
-      if (error instanceof ValidationError) return renderNew(reply, user, values, error.message);
+      if (error instanceof ValidationError) return renderNew(reply, user, values, formError(error));
       throw error;
     }
   });

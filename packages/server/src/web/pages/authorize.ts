@@ -13,7 +13,7 @@ import {
   UnverifiedClientError,
 } from '../../oauth/authorization-request.js';
 import { AccessDenied } from '../../oauth/errors.js';
-import { askAdmins, groupScopes, initial, refusalText } from '../format.js';
+import { askAdmins, groupScopes, refusalText } from '../format.js';
 import { formFields } from '../forms.js';
 import { redirectToSignIn } from '../guard.js';
 import { sendPage } from '../layout.js';
@@ -21,7 +21,7 @@ import { ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';
 import { agentNotice, resourceFields } from './consent-agent.js';
 import { firstPartyApproval } from './consent-first-party.js';
-import { destination, formTarget, lifetime, scopeSection } from './consent-parts.js';
+import { appAbout, appIcon, destination, formTarget, lifetime, logoOrigins, scopeSection } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
 /**
@@ -76,12 +76,13 @@ function consentPage(
 
   return html`<div class="card">
   <div class="app-identity">
-    <div class="app-icon" aria-hidden="true">${initial(app.name)}</div>
+    ${appIcon(app)}
     <div>
       <h1>Install &amp; authorize ${app.name}</h1>
       <p class="muted">${developer ? `Developed by the ${developer} team` : 'Developer unknown'}</p>
     </div>
   </div>
+  ${appAbout(app)}
   <p><strong>${app.name}</strong> wants to be installed in one of your teams and to act on your behalf there.</p>
   ${agentNotice(app, request.redirectUri, request.scopes, boundTeam)}
   <form method="post" action="${ROUTES.signOut}" class="switch muted">
@@ -165,6 +166,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
       user: { name: signedIn.user.name, csrf: signedIn.csrf },
       focused: true,
       formTargets: [formTarget(request.redirectUri)],
+      imageOrigins: logoOrigins([request.app]),
     });
   }
 
