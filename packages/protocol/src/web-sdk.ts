@@ -106,12 +106,25 @@ export function notSupportedMessage(method: string): string {
   return `Method '${method}' is not supported`;
 }
 
+/**
+ * The bridge between an app's frame and the board page, both ways. The SDK (packages/web-sdk) is a
+ * classic script and cannot import these types; the host (the board page's app shell) is typed by them.
+ */
+
 /** App → host: one SDK call. */
 export interface SdkRequestMessage {
   source: 'grantboard-sdk';
   id: number;
   method: string;
-  params: Record<string, unknown>;
+  params?: Record<string, unknown>;
+}
+
+/** App → host: something dragged from a panel was dropped at these frame coordinates. */
+export interface SdkDropMessage {
+  source: 'grantboard-sdk';
+  drag: 'drop';
+  x: number;
+  y: number;
 }
 
 /** Host → app: the answer to one call. */
@@ -190,8 +203,19 @@ export interface SdkHelloMessage {
   hello: 2;
 }
 
-/** Host → app: the answer to the handshake. */
+/** Host → app: the answer to the handshake, with the kind of frame the app runs in. */
 export interface SdkReadyMessage {
   source: 'grantboard-host';
   ready: true;
+  kind: SdkFrameKind;
 }
+
+/** Host → app: a panel or modal this frame opened was closed, with what it returned. */
+export interface SdkClosedMessage {
+  source: 'grantboard-host';
+  closed: 'panel' | 'modal';
+  result: unknown;
+}
+
+/** Everything the host posts to an app's frame. */
+export type SdkHostMessage = SdkResponseMessage | SdkEventMessage | SdkReadyMessage | SdkClosedMessage;

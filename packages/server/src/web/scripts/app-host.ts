@@ -5,7 +5,14 @@
  * decides it against the installation's scopes and the user's board role; each event is delivered
  * only after the server agreed, with the payload the server read. The frame never holds a token.
  */
-import type { SdkEvent, SdkEventDelivery, SdkFrameKind, SdkItem } from '@grantboard/protocol';
+import type {
+  SdkEvent,
+  SdkEventDelivery,
+  SdkFrameKind,
+  SdkHostMessage,
+  SdkItem,
+  SdkRequestMessage,
+} from '@grantboard/protocol';
 import { type BoardEndpoints, BoardRequestError } from './board-items.js';
 
 export interface ShellApp {
@@ -62,9 +69,10 @@ const CREATES = new Set([
   'createEmbed',
 ]);
 
-type Call = { id: number; method: string; params?: Record<string, unknown> };
+/** `Omit` over each member of a union, so each message keeps its own fields. */
+type WithoutSource<T> = T extends unknown ? Omit<T, 'source'> : never;
 
-export function isCall(data: unknown): data is Call {
+export function isCall(data: unknown): data is SdkRequestMessage {
   if (typeof data !== 'object' || data === null) return false;
   const message = data as Record<string, unknown>;
   return (
@@ -98,7 +106,7 @@ export class AppHost {
   ) {}
 
   /** Posts to the app's origin only: if the frame navigated elsewhere, the browser drops it. */
-  post(message: Record<string, unknown>): void {
+  post(message: WithoutSource<SdkHostMessage>): void {
     this.frame.contentWindow?.postMessage({ source: 'grantboard-host', ...message }, this.app.origin);
   }
 
