@@ -1,7 +1,7 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { adminPlugin } from './admin/plugin.js';
-import { apiFrameworkErrors } from './api/framework-errors.js';
+import { apiFrameworkErrors, frameworkErrorMessage, isApiPath } from './api/framework-errors.js';
 import { apiPlugin } from './api/plugin.js';
 import type { AppContext } from './app-context.js';
 import type { Config } from './config/config.js';
@@ -18,6 +18,7 @@ import { mcpPlugin } from './mcp/plugin.js';
 import { oauthPlugin } from './oauth/plugin.js';
 import type { Database } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
+import { errorPage } from './web/pages/error-page.js';
 import { notFoundPage } from './web/pages/not-found-page.js';
 import { webPlugin } from './web/plugin.js';
 
@@ -43,8 +44,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     trustProxy: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
-    // The router's own refusals (bad % escape, over-long parameter): Miro's envelope on /v2.
-    frameworkErrors: apiFrameworkErrors,
+    // The router's own refusals (bad % escape, over-long parameter), before any surface sees them.
+    frameworkErrors,
   });
   const clock = deps.clock ?? systemClock;
   const repos = createRepositories(deps.database.db, deps.database.tokenCache, deps.database.dialect);
@@ -105,6 +106,29 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     });
   });
   return app;
+}
+
+/**
+ * A path the router refused (a malformed % escape, an over-long parameter) answers in the
+ * vocabulary of its surface, as a path nothing answers does: Miro's envelope under /v2, a page for
+ * browsers, the two-vocabulary JSON body elsewhere.
+ */
+function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (isApiPath(request.url)) return apiFrameworkErrors(error, request, reply);
+  const message = frameworkErrorMessage(error);
+  if (wantsHtml(request.headers.accept)) {
+    errorPage(reply, 400, 'Bad address', message);
+    return;
+  }
+  reply.code(400).header('cache-control', 'no-store');
+  reply.send({
+    status: 400,
+    code: 'badRequest',
+    message,
+    type: 'error',
+    error: 'invalid_request',
+    error_description: message,
+  });
 }
 
 /** A browser asks for HTML first; API clients send `application/json`, any type, or nothing. */

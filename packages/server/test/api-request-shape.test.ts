@@ -162,14 +162,25 @@ describe.each(DIALECTS)('what a REST request may carry, on %s', (dialect) => {
     ]);
   });
 
-  it('leaves the other surfaces to their own answers for such paths', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/oauth/authorize/%zz' });
-    expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({
-      error: 'Bad Request',
-      code: 'FST_ERR_BAD_URL',
-      message: "'/oauth/authorize/%zz' is not a valid url component",
-      statusCode: 400,
+  it('answers such paths on the other surfaces in their own vocabulary: a page for browsers, JSON otherwise', async () => {
+    const message = 'The path is not a valid URL: a percent-escape (%) in it is malformed.';
+    const json = await t.app.inject({ method: 'GET', url: '/oauth/authorize/%zz' });
+    expect(json.statusCode).toBe(400);
+    expect(json.headers['cache-control']).toBe('no-store');
+    expect(json.json()).toEqual({
+      status: 400,
+      code: 'badRequest',
+      message,
+      type: 'error',
+      error: 'invalid_request',
+      error_description: message,
     });
+    for (const url of ['/app/board/%zz/', `/app/board/${'1'.repeat(201)}/`]) {
+      const page = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html,*/*;q=0.8' } });
+      expect(page.statusCode, url).toBe(400);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.body).toContain('<h1>Bad address</h1>');
+      expect(page.body).not.toContain('FST_ERR');
+    }
   });
 });
