@@ -3,7 +3,7 @@
  * storage/, which maps rows to them); surfaces name them from here, and never import storage.
  */
 export type { App } from '../storage/repositories/apps.js';
-export type { NamedAuditEvent } from '../storage/repositories/audit.js';
+export type { AuditEventType, NamedAuditEvent } from '../storage/repositories/audit.js';
 export type { BoardView } from '../storage/repositories/boards.js';
 export type { Connector, ConnectorCaption, ConnectorEnd } from '../storage/repositories/connectors.js';
 export type { ItemGroup } from '../storage/repositories/groups.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { ForbiddenError } from '../../domain/errors.js';
-import type { NamedAuditEvent } from '../../domain/model.js';
+import type { AuditEventType, NamedAuditEvent } from '../../domain/model.js';
 import { html } from '../../http/html.js';
 import { count, when } from '../format.js';
 import { sendSignedInPage } from '../guard.js';
@@ -12,7 +12,8 @@ import { teamHeader, teamOf } from './team-apps.js';
 
 const LIMIT = 200;
 
-const LABELS: Record<string, string> = {
+/** Every event type has a label: a new type that has none fails the type check. */
+const LABELS: Record<AuditEventType, string> = {
   app_installed: 'App installed',
   app_uninstalled: 'App uninstalled',
   token_revoked: 'Access revoked',
@@ -24,6 +25,11 @@ const LABELS: Record<string, string> = {
   app_deleted: 'App deleted',
   team_settings_changed: 'Team settings changed',
   app_first_party_changed: 'First party changed',
+  client_registered: 'Agent registered itself',
+  agent_bound: 'Agent bound to the team',
+  tokens_issued_for_test: 'Tokens issued for a test',
+  code_issued_for_test: 'Code issued for a test',
+  test_control_used: 'Test control used',
 };
 
 /** Security events are marked, so an admin's eye finds them. */
@@ -67,6 +73,13 @@ function describe(event: NamedAuditEvent): string {
       return detail.firstParty
         ? `${app} was marked first party: its users are not asked for consent.`
         : `${app} asks its users for consent again.`;
+    case 'agent_bound':
+      return `${app} was authorized for the first time and is bound to this team.`;
+    case 'tokens_issued_for_test':
+    case 'code_issued_for_test':
+      return `A ${event.type === 'code_issued_for_test' ? 'code' : 'token'} of ${app} for ${event.user_name ?? 'a user'} was issued without a browser (test controls).`;
+    case 'test_control_used':
+      return `Test control ${String(detail.control ?? '')} was used on ${app}.`;
     case 'team_settings_changed':
       return detail.installsAdminOnly ? 'Only team admins can install apps now.' : 'Every member can install apps now.';
     default:
@@ -104,7 +117,7 @@ export function teamAuditPages(app: FastifyInstance, context: AppContext, _sessi
     <tbody>${events.map(
       (e) => html`<tr>
       <td data-label="When">${when(e.at)}</td>
-      <td data-label="Event"><span class="tag ${ALARMS.has(e.type) ? 'warn' : 'grey'}">${LABELS[e.type] ?? e.type}</span></td>
+      <td data-label="Event"><span class="tag ${ALARMS.has(e.type) ? 'warn' : 'grey'}">${LABELS[e.type as AuditEventType] ?? e.type}</span></td>
       <td data-label="Who">${e.actor_name ?? (e.actor_id ? `user ${e.actor_id}` : 'Grantboard')}</td>
       <td data-label="What">${describe(e)}</td>
     </tr>`,
