@@ -114,7 +114,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
  * browsers, the two-vocabulary JSON body elsewhere.
  */
 function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  if (isApiPath(request.url)) return apiFrameworkErrors(error, request, reply);
+  if (isApiPath(request.url)) {
+    apiFrameworkErrors(error, request, reply);
+    return;
+  }
   const message = frameworkErrorMessage(error);
   if (wantsHtml(request.headers.accept)) {
     errorPage(reply, 400, 'Bad address', message);
