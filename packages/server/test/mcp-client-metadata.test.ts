@@ -1,6 +1,7 @@
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentFetcher, isForbiddenAddress } from '../src/lib/document-fetch.js';
+import { documentFetcher } from '../src/lib/document-fetch.js';
+import { isForbiddenAddress } from '../src/lib/forbidden-addresses.js';
 import { apiAs, enc } from './helpers/api.js';
 import { PASSWORD, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import { isForbiddenAddress } from './forbidden-addresses.js';
 
 /** A small JSON document fetched from a URL a client named (an OAuth client metadata document). */
 export interface FetchedDocument {
@@ -22,51 +23,6 @@ export interface DocumentFetchOptions {
   timeoutMs: number;
   /** Extra trusted certificate authorities (PEM), for a test server's own certificate. */
   ca?: string;
-}
-
-/**
- * Addresses a fetch on a client's behalf must never reach (SSRF, RFC 9700 §4.15, the client ID
- * metadata document draft's security considerations): loopback, private, link-local, shared,
- * multicast and reserved ranges, in IPv4 and IPv6 (with IPv4-mapped forms).
- */
-const BLOCKED = (() => {
-  const list = new BlockList();
-  for (const [network, prefix] of [
-    ['0.0.0.0', 8],
-    ['10.0.0.0', 8],
-    ['100.64.0.0', 10],
-    ['127.0.0.0', 8],
-    ['169.254.0.0', 16],
-    ['172.16.0.0', 12],
-    ['192.0.0.0', 24],
-    ['192.168.0.0', 16],
-    ['198.18.0.0', 15],
-    ['224.0.0.0', 3],
-  ] as const) {
-    list.addSubnet(network, prefix, 'ipv4');
-  }
-  // IPv4-mapped addresses (::ffff:a.b.c.d) are checked as the IPv4 address they carry.
-  for (const [network, prefix] of [
-    ['::', 127],
-    ['64:ff9b::', 96],
-    ['fc00::', 7],
-    ['fe80::', 10],
-    ['ff00::', 8],
-  ] as const) {
-    list.addSubnet(network, prefix, 'ipv6');
-  }
-  return list;
-})();
-
-/** Whether an IP address is one a fetch on a client's behalf must not reach. */
-export function isForbiddenAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return true;
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return BLOCKED.check(mapped[1], 'ipv4');
-  }
-  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**

@@ -3,7 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { AttemptResult } from '../domain/webhook-service.js';
-import { isPrivateAddress, webhookUrlProblem } from '../domain/webhook-url.js';
+import { webhookUrlProblem } from '../domain/webhook-url.js';
+import { isForbiddenAddress } from '../lib/forbidden-addresses.js';
 
 /**
  * Resolves a host name as usual, but refuses one that resolves to a private address: in production
@@ -13,7 +14,7 @@ import { isPrivateAddress, webhookUrlProblem } from '../domain/webhook-url.js';
 const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
   lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, '', 4);
-    const refused = addresses.find((a) => isPrivateAddress(a.address));
+    const refused = addresses.find((a) => isForbiddenAddress(a.address));
     if (refused || addresses.length === 0) {
       const blocked = Object.assign(new Error('the host resolves to a private address'), { code: 'EPRIVATEADDRESS' });
       return callback(blocked, '', 4);
