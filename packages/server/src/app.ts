@@ -92,18 +92,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     const path = request.url.split('?')[0] ?? '/';
     if (wantsHtml(request.headers.accept)) return notFoundPage(reply, shorten(path, 200));
     const message = `No route for ${request.method} ${shorten(path, 200)}`;
-    reply.code(404).header('cache-control', 'no-store');
-    if (path === '/v2' || path.startsWith('/v2/')) {
-      return reply.send({ status: 404, code: 'notFound', message, type: 'error' });
+    if (isApiPath(path)) {
+      return reply
+        .code(404)
+        .header('cache-control', 'no-store')
+        .send({ status: 404, code: 'notFound', message, type: 'error' });
     }
-    return reply.send({
-      status: 404,
-      code: 'notFound',
-      message,
-      type: 'error',
-      error: 'not_found',
-      error_description: message,
-    });
+    return sendInBothVocabularies(reply, 404, 'notFound', 'not_found', message);
   });
   return app;
 }
@@ -123,15 +118,21 @@ function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: Fa
     errorPage(reply, 400, 'Bad address', message);
     return;
   }
-  reply.code(400).header('cache-control', 'no-store');
-  reply.send({
-    status: 400,
-    code: 'badRequest',
-    message,
-    type: 'error',
-    error: 'invalid_request',
-    error_description: message,
-  });
+  sendInBothVocabularies(reply, 400, 'badRequest', 'invalid_request', message);
+}
+
+/** For a client of an unknown surface: Miro's envelope and the OAuth error fields in one body. */
+function sendInBothVocabularies(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  oauthError: string,
+  message: string,
+): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .send({ status, code, message, type: 'error', error: oauthError, error_description: message });
 }
 
 /** A browser asks for HTML first; API clients send `application/json`, any type, or nothing. */
