@@ -141,3 +141,23 @@ writeFileSync(
 );
 console.log(`READY grantboard on ${config.databaseUrl.split(':')[0]}`);
 process.on('SIGTERM', () => stop().then(() => process.exit(0)));
+
+// BENCH_CPU_PROFILE=FILE: the first SIGUSR2 starts a CPU profile, the second writes it to FILE, so a
+// profile holds the measured window alone, not start-up and minting (docs/performance.md).
+if (env.BENCH_CPU_PROFILE) {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  let profiling = false;
+  process.on('SIGUSR2', async () => {
+    if (!profiling) {
+      profiling = true;
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      return;
+    }
+    profiling = false;
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(env.BENCH_CPU_PROFILE, JSON.stringify(profile));
+  });
+}

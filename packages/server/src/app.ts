@@ -10,7 +10,7 @@ import { createServices } from './domain/services.js';
 import { withTestDenials } from './domain/test-rate-denials.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import type { DocumentFetcher } from './lib/document-fetch.js';
-import { loggerOptions } from './lib/log.js';
+import { lazyChildLogger, loggerOptions } from './lib/log.js';
 import { createMetrics, metricsRoutes } from './lib/metrics.js';
 import { createRateLimiter } from './lib/rate-limit/create-rate-limiter.js';
 import type { RateLimiter } from './lib/rate-limit/rate-limiter.js';
@@ -46,6 +46,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     routerOptions: { maxParamLength: 200 },
     // The router's own refusals (bad % escape, over-long parameter), before any surface sees them.
     frameworkErrors,
+    childLoggerFactory: lazyChildLogger,
   });
   const clock = deps.clock ?? systemClock;
   const repos = createRepositories(deps.database.db, deps.database.tokenCache, deps.database.dialect);

@@ -1,8 +1,9 @@
 import { hkdfSync } from 'node:crypto';
 import { parseScopeList } from '@grantboard/protocol';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { matchRedirectUri, redirectUriProblem } from '../src/domain/redirect-uri.js';
-import { redactUrl } from '../src/lib/log.js';
+import { lazyChildLogger, redactUrl } from '../src/lib/log.js';
 import { isValidVerifier, s256, verifierMatches } from '../src/lib/pkce.js';
 import { deriveKey, open, seal } from '../src/lib/sealed-box.js';
 import { digest, isWellFormedToken, mintToken, tokenKind } from '../src/lib/tokens.js';
@@ -85,6 +86,43 @@ describe('redirect URIs', () => {
     expect(redirectUriProblem('http://a.example/cb')).toMatch(/https/);
     expect(redirectUriProblem('https://a.example/cb#x')).toMatch(/fragment/);
     expect(redirectUriProblem('javascript:alert(1)')).toMatch(/javascript/);
+  });
+});
+
+describe('per-request logger (made only when a request logs)', () => {
+  async function logsOf(
+    level: string,
+    route: (log: { info: (m: string) => void; debug: (m: string) => void }) => void,
+  ) {
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
+    const app = Fastify({ logger: { level, stream }, childLoggerFactory: lazyChildLogger });
+    app.get('/', async (request) => {
+      route(request.log);
+      return 'ok';
+    });
+    const response = await app.inject({ method: 'GET', url: '/' });
+    await app.close();
+    return { response, lines };
+  }
+
+  it('writes what a request logs at an enabled level, with its request id', async () => {
+    const { response, lines } = await logsOf('info', (log) => {
+      log.info('from the handler');
+      log.debug('not at info');
+    });
+    expect(response.statusCode).toBe(200);
+    const own = lines.filter((line) => line.msg === 'from the handler');
+    expect(own).toHaveLength(1);
+    expect(own[0]!.reqId).toBe('req-1');
+    expect(lines.some((line) => line.msg === 'not at info')).toBe(false);
+    // Fastify's own request lines go through the same child.
+    expect(lines.find((line) => line.msg === 'incoming request')?.reqId).toBe('req-1');
+  });
+
+  it('writes nothing below the level', async () => {
+    const { lines } = await logsOf('warn', (log) => log.info('quiet'));
+    expect(lines).toEqual([]);
   });
 });
 

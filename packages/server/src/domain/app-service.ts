@@ -1,5 +1,5 @@
 import { isScope } from '@grantboard/protocol';
-import { secretsEqual } from '../lib/compare.js';
+import { digestMatches, secretDigest } from '../lib/compare.js';
 import { isNumericId, numericId } from '../lib/ids.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import { mintToken } from '../lib/tokens.js';
@@ -74,6 +74,20 @@ export function appService(
       if (secret !== undefined) return secret;
     }
     return undefined;
+  }
+
+  // The digest of each sealed secret once opened, so client authentication on every token request
+  // hashes the presented secret instead of decrypting the stored one. Keyed by the ciphertext: a
+  // rotated secret has a new one. Bounded: emptied when full.
+  const openedDigests = new Map<string, Buffer | undefined>();
+  function sealedDigest(appId: string, sealed: string): Buffer | undefined {
+    const key = `${appId} ${sealed}`;
+    if (openedDigests.has(key)) return openedDigests.get(key);
+    if (openedDigests.size >= 10_000) openedDigests.clear();
+    const secret = openSealed(appId, sealed);
+    const digest = secret === undefined ? undefined : secretDigest(secret);
+    openedDigests.set(key, digest);
+    return digest;
   }
 
   function openSecret(app: App): string | undefined {
@@ -394,9 +408,12 @@ export function appService(
      * current one, or the previous one until its overlap ends. Both comparisons always run.
      */
     secretMatches(app: App, presented: string): boolean {
-      const current = secretsEqual(openSecret(app), presented);
+      const current = digestMatches(
+        app.secretSealed === null ? undefined : sealedDigest(app.id, app.secretSealed),
+        presented,
+      );
       const previous = app.previousSecret;
-      const old = secretsEqual(previous ? openSealed(app.id, previous.sealed) : undefined, presented);
+      const old = digestMatches(previous ? sealedDigest(app.id, previous.sealed) : undefined, presented);
       return current || (old && previous !== null && previous.expiresAt > clock.now());
     },
 

@@ -10,3 +10,14 @@ export function secretsEqual(expected: string | undefined, presented: string | n
   const b = createHash('sha256').update(presented).digest();
   return timingSafeEqual(a, b) && expected === presented;
 }
+
+/** The SHA-256 of a secret, for `digestMatches`. */
+export function secretDigest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** `secretsEqual` against a secret known only by its `secretDigest`. */
+export function digestMatches(expected: Buffer | undefined, presented: string | null | undefined): boolean {
+  if (!expected || !presented) return false;
+  return timingSafeEqual(expected, secretDigest(presented));
+}

@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
-import type { LoggerOptions } from 'pino';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Bindings, ChildLoggerOptions, LoggerOptions } from 'pino';
 
 /** Query and form parameters whose values are secrets, tokens or codes. */
 const SECRET_PARAMS = new Set([
@@ -58,4 +58,61 @@ export function loggerOptions(level: string): LoggerOptions {
       },
     },
   };
+}
+
+/** Fastify's logger is pino, which also answers `isLevelEnabled`. */
+type Logger = FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
+type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+const LEVELS: readonly LevelName[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+/**
+ * Fastify's per-request child logger, made only when the request logs something at an enabled
+ * level: building a pino child (its bindings serialized at once) on every request cost more on
+ * the token-check path than anything it logged there (docs/performance.md).
+ */
+class LazyChildLogger {
+  #child: Logger | undefined;
+  constructor(
+    readonly parent: Logger,
+    readonly bindings: Bindings,
+    readonly options: ChildLoggerOptions,
+  ) {
+    for (const level of LEVELS) {
+      this[level] = ((...args: Parameters<Logger['info']>) => {
+        if (this.parent.isLevelEnabled(level)) this.real()[level](...args);
+      }) as Logger['info'];
+    }
+  }
+  fatal!: Logger['fatal'];
+  error!: Logger['error'];
+  warn!: Logger['warn'];
+  info!: Logger['info'];
+  debug!: Logger['debug'];
+  trace!: Logger['trace'];
+  silent: Logger['silent'] = () => {};
+  get level(): Logger['level'] {
+    return this.parent.level;
+  }
+  set level(level: Logger['level']) {
+    this.real().level = level;
+  }
+  isLevelEnabled(level: string): boolean {
+    return this.#child ? this.#child.isLevelEnabled(level) : this.parent.isLevelEnabled(level);
+  }
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.real().child(bindings, options);
+  }
+  private real(): Logger {
+    this.#child ??= this.parent.child(this.bindings, this.options) as Logger;
+    return this.#child;
+  }
+}
+
+/** `childLoggerFactory` for Fastify: see LazyChildLogger. */
+export function lazyChildLogger(
+  parent: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  return new LazyChildLogger(parent as Logger, bindings, options) as unknown as FastifyBaseLogger;
 }

@@ -99,7 +99,7 @@ function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
  * plugin). No credentials: these endpoints never read cookies.
  */
 function allowCrossOrigin(app: FastifyInstance): void {
-  const paths: string[] = [
+  const paths = [
     PATHS.token,
     PATHS.revoke,
     PATHS.revokeV2,
@@ -108,8 +108,10 @@ function allowCrossOrigin(app: FastifyInstance): void {
     PATHS.tokenContext,
     PATHS.register,
   ];
-  app.addHook('onRequest', async (request, reply) => {
-    if (paths.includes(request.url.split('?')[0] ?? '')) reply.header('access-control-allow-origin', '*');
+  const crossOrigin = new Set<string | undefined>(paths);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (crossOrigin.has(request.routeOptions.url)) reply.header('access-control-allow-origin', '*');
+    done();
   });
   for (const path of paths) {
     app.options(path, async (_request, reply) =>
