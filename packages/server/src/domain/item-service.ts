@@ -61,6 +61,14 @@ export function itemService({ repos, clock, config }: ServiceContext, boards: Bo
       throw new ValidationError(`Parent ${parentId} is not a frame on this board.`, 'parent.id');
   }
 
+  /** A card's `assigneeId` names a user who exists, as in Miro; a number nobody has is refused. */
+  async function checkAssignee(type: string, input: ItemInput): Promise<void> {
+    const assignee = input.data?.assigneeId;
+    if (type !== 'card' || typeof assignee !== 'string') return;
+    if (!(await repos.users.findById(assignee)))
+      throw new ValidationError(`There is no user ${assignee} to assign the card to.`, 'data.assigneeId');
+  }
+
   async function find(access: AccessibleBoard, itemId: string, type: ItemType | undefined): Promise<ItemRow> {
     const item = await repos.items.find(access.board.id, itemId);
     if (!item || (type !== undefined && item.type !== type)) {
@@ -126,6 +134,7 @@ export function itemService({ repos, clock, config }: ServiceContext, boards: Bo
       requireRole(access, 'editor', 'add items');
       const item = newItem(actor, boardId, type, input);
       if (input.parent !== undefined) await checkParent(boardId, type, input.parent.id);
+      await checkAssignee(type, input);
       if (!(await repos.items.create(item))) {
         throw new NotFoundError(`Board ${boardId} or the parent frame was deleted while the item was being added.`);
       }
@@ -150,9 +159,9 @@ export function itemService({ repos, clock, config }: ServiceContext, boards: Bo
         }
       });
       for (const [index, { type, input }] of requests.entries()) {
-        if (input.parent === undefined) continue;
         try {
-          await checkParent(boardId, type, input.parent.id);
+          if (input.parent !== undefined) await checkParent(boardId, type, input.parent.id);
+          await checkAssignee(type, input);
         } catch (error) {
           throw atIndex(error, index);
         }
@@ -245,6 +254,7 @@ export function itemService({ repos, clock, config }: ServiceContext, boards: Bo
       const access = await boards.open(actor, boardId);
       requireRole(access, 'editor', 'change items');
       const current = await find(access, itemId, type);
+      if (type !== undefined) await checkAssignee(type, input);
       const changes: ItemChanges = { modified_by: actor.userId, modified_at: clock.now() };
       if (type !== undefined) {
         const body = ITEM_RULES[type].update(parse(current), input);
