@@ -240,7 +240,27 @@ describe.each(DIALECTS)('cards, app cards, images, embeds, documents and doc for
       ).toContain(field);
     }
     expect(await t.repos.items.count(board)).toBe(before);
+    // An assignee is a user who exists: on create, in a bulk create, and on update.
+    const nobody = '3458764000000000001';
+    const unassigned = await alice.call('POST', `${path}/cards`, { data: { assigneeId: nobody } });
+    expect(unassigned.json()).toEqual(
+      errorBody(400, 'invalidParameters', `There is no user ${nobody} to assign the card to.`, {
+        fields: [
+          { in: 'body', field: 'data.assigneeId', message: `There is no user ${nobody} to assign the card to.` },
+        ],
+      }),
+    );
+    const bulk = await alice.call('POST', `${path}/items/bulk`, [
+      { type: 'card', data: { assigneeId: t.seed.bob.id } },
+      { type: 'card', data: { assigneeId: nobody } },
+    ]);
+    expect(bulk.statusCode).toBe(400);
+    expect(bulk.json().context.fields[0].field).toBe('[1].data.assigneeId');
+    expect(await t.repos.items.count(board)).toBe(before);
     const card = (await alice.call('POST', `${path}/cards`)).json().id;
+    const reassigned = await alice.call('PATCH', `${path}/cards/${card}`, { data: { assigneeId: nobody } });
+    expect(reassigned.statusCode).toBe(400);
+    expect((await alice.call('GET', `${path}/cards/${card}`)).json().data.assigneeId).toBeUndefined();
     expect((await alice.call('GET', `${path}/images/${card}`)).json()).toEqual(
       errorBody(404, 'notFound', `Image ${card} was not found on this board.`),
     );

@@ -4,6 +4,7 @@ import type { AppContext } from '../src/app-context.js';
 import { type ApiCaller, createSticky, enc, errorBody, startBoardApi } from './helpers/api.js';
 import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
+import { multipart, PNG } from './helpers/multipart.js';
 
 /** ARCHITECTURE.md decision 16: strict where a mistake costs data, lenient where Miro is. */
 describe.each(DIALECTS)('what a REST request may carry, on %s', (dialect) => {
@@ -75,7 +76,15 @@ describe.each(DIALECTS)('what a REST request may carry, on %s', (dialect) => {
       };
       const query = `?${required[route.operationId] ?? (route.variant ? `${route.variant}=1&` : '')}colour=red`;
       const body = route.schema.body ? (bodies[route.operationId] ?? {}) : undefined;
-      const response = await alice.call(route.method, `${url}${query}`, body);
+      const upload = multipart([{ name: route.multipart?.filePart ?? 'resource', filename: 'a.png', body: PNG }]);
+      const response = route.multipart
+        ? await t.app.inject({
+            method: route.method,
+            url: `${url}${query}`,
+            payload: upload.payload,
+            headers: { ...upload.headers, authorization: `Bearer ${alice.token}` },
+          })
+        : await alice.call(route.method, `${url}${query}`, body);
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(400);
       expect(response.json(), `${route.method} ${route.url}`).toEqual(unknownQuery('colour'));
     }

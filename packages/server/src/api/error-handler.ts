@@ -1,5 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ForbiddenError, InsufficientRoleError, NotFoundError, ValidationError } from '../domain/errors.js';
+import {
+  ForbiddenError,
+  InsufficientRoleError,
+  NotFoundError,
+  TooLargeError,
+  ValidationError,
+} from '../domain/errors.js';
 import { classifyFailure, UNAVAILABLE_RETRY_SECONDS } from '../http/failures.js';
 import { retryAfter } from '../http/responses.js';
 import { ApiError, invalidParameters, notFound } from './errors.js';
@@ -21,6 +27,7 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
     );
   }
   if (error instanceof NotFoundError) return notFound(error.message);
+  if (error instanceof TooLargeError) return new ApiError(413, 'payloadTooLarge', error.message);
   if (error instanceof InsufficientRoleError) {
     return new ApiError(403, 'insufficientPermissions', error.message, {
       boardRole: error.role,

@@ -30,11 +30,32 @@ export interface RouteSchemas {
 
 type StaticOr<T, Fallback> = T extends TSchema ? Static<T> : Fallback;
 
+/**
+ * A `multipart/form-data` body, as Miro's "using file from device" operations take: one or more
+ * file parts and a `data` part holding JSON. Any other part, or a part sent twice, is refused.
+ */
+export interface MultipartBody {
+  /** The file part: `resource` (one file) or `resources` (Miro's bulk create, up to `maxFiles`). */
+  filePart: 'resource' | 'resources';
+  maxFiles: number;
+  /** What the JSON in the `data` part must be. */
+  data: TSchema;
+  dataRequired: boolean;
+}
+
+/** What the parts of a multipart body gave: the parsed `data` JSON and the files' bytes, in order. */
+export interface MultipartParts {
+  data: unknown;
+  files: Buffer[];
+}
+
 /** What a handler gets: validated, typed input and the acting user, never the token. */
 export interface ApiRequest<S extends RouteSchemas> {
   params: StaticOr<S['params'], Record<string, never>>;
   query: StaticOr<S['querystring'], Record<string, never>>;
   body: StaticOr<S['body'], undefined>;
+  /** The parts of a multipart body (`ApiRoute.multipart`); none otherwise. */
+  parts: MultipartParts | undefined;
   actor: Actor;
 }
 
@@ -69,6 +90,11 @@ export interface ApiRoute<S extends RouteSchemas = RouteSchemas> {
    * parameter whose presence selects this one. Its query schema must require it.
    */
   variant?: QueryVariant;
+  /**
+   * For an operation Miro tells apart from another on the same method and path by its body alone:
+   * a multipart body (the upload of a file), routed by the request's content type.
+   */
+  multipart?: MultipartBody;
   scopes: Scope[];
   level: RateLimitLevel;
   status: 200 | 201 | 204;

@@ -10,6 +10,9 @@ export class ValidationError extends Error {
 
 export class NotFoundError extends Error {}
 
+/** Something sent is larger than the rule allows (an uploaded file over its limit). */
+export class TooLargeError extends Error {}
+
 /** Too busy to do this now (a bound on costly work is reached); the same request may be repeated shortly. */
 export class BusyError extends Error {}
 

@@ -1,9 +1,11 @@
-import { numericId } from '../lib/ids.js';
+import { fileId, numericId } from '../lib/ids.js';
 import type { ItemChanges, ItemCursor, ItemRow } from '../storage/repositories/items.js';
+import type { FilesTable } from '../storage/schema.js';
 import type { AccessibleBoard, Actor } from './board-roles.js';
 import { requireRole } from './board-roles.js';
 import type { BoardService } from './board-service.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { NotFoundError, TooLargeError, ValidationError } from './errors.js';
+import { ACCEPTED_TYPES, type FileItemType, MAX_FILE_BYTES, sniffFileType } from './file-types.js';
 import { ITEM_RULES, type ItemBody, type ItemInput, type ItemType } from './item-types.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -22,6 +24,16 @@ export function decodeCursor(value: string): ItemCursor {
   return { createdAt: Number(match[1]), id: match[2]! };
 }
 
+/** Where an uploaded file is served, under the public URL (web/files.ts answers it). */
+export const FILES_PATH = '/files';
+
+/** An item to create or change from a file: the item's fields, and the file's bytes. */
+export interface FileItemRequest {
+  type: FileItemType;
+  input: ItemInput;
+  bytes: Uint8Array;
+}
+
 export interface ItemPage {
   items: ItemRow[];
   total: number;
@@ -38,7 +50,7 @@ const parse = (row: ItemRow): ItemBody => ({
 });
 
 /** Items on boards: reading needs a viewer, writing an editor, whatever the token's scopes say. */
-export function itemService({ repos, clock }: ServiceContext, boards: BoardService) {
+export function itemService({ repos, clock, config }: ServiceContext, boards: BoardService) {
   /** A parent must be a frame on the same board, and only nestable items go in frames. */
   async function checkParent(boardId: string, type: string, parentId: string, itemId?: string): Promise<void> {
     if (!ITEM_RULES[type as ItemType]?.nestable)
@@ -47,6 +59,14 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
     const parent = await repos.items.find(boardId, parentId);
     if (parent?.type !== 'frame')
       throw new ValidationError(`Parent ${parentId} is not a frame on this board.`, 'parent.id');
+  }
+
+  /** A card's `assigneeId` names a user who exists, as in Miro; a number nobody has is refused. */
+  async function checkAssignee(type: string, input: ItemInput): Promise<void> {
+    const assignee = input.data?.assigneeId;
+    if (type !== 'card' || typeof assignee !== 'string') return;
+    if (!(await repos.users.findById(assignee)))
+      throw new ValidationError(`There is no user ${assignee} to assign the card to.`, 'data.assigneeId');
   }
 
   async function find(access: AccessibleBoard, itemId: string, type: ItemType | undefined): Promise<ItemRow> {
@@ -80,12 +100,41 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
     };
   }
 
+  /**
+   * The file row for an upload, and the item input that shows it: `data.url` is the file's
+   * address, as Miro answers `imageUrl` and `documentUrl` with where it keeps the upload.
+   */
+  function fileFor(request: FileItemRequest, itemId: string): { file: FilesTable; input: ItemInput } {
+    const noun = request.type === 'image' ? 'an image' : 'a document';
+    if (request.bytes.length > MAX_FILE_BYTES)
+      throw new TooLargeError(`The file for ${noun} is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB.`);
+    const kind = sniffFileType(request.type, request.bytes);
+    if (kind === undefined) {
+      throw new ValidationError(
+        `The file is not one that ${noun} can show: send ${ACCEPTED_TYPES[request.type]}.`,
+        'resource',
+      );
+    }
+    const id = fileId();
+    const file: FilesTable = {
+      id,
+      item_id: itemId,
+      media_type: kind.mediaType,
+      byte_size: request.bytes.length,
+      content: Buffer.from(request.bytes),
+      created_at: clock.now(),
+    };
+    const url = `${config.publicUrl}${FILES_PATH}/${id}`;
+    return { file, input: { ...request.input, data: { ...request.input.data, url } } };
+  }
+
   return {
     async create(actor: Actor, boardId: string, type: ItemType, input: ItemInput): Promise<ItemRow> {
       const access = await boards.open(actor, boardId);
       requireRole(access, 'editor', 'add items');
       const item = newItem(actor, boardId, type, input);
       if (input.parent !== undefined) await checkParent(boardId, type, input.parent.id);
+      await checkAssignee(type, input);
       if (!(await repos.items.create(item))) {
         throw new NotFoundError(`Board ${boardId} or the parent frame was deleted while the item was being added.`);
       }
@@ -110,9 +159,9 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
         }
       });
       for (const [index, { type, input }] of requests.entries()) {
-        if (input.parent === undefined) continue;
         try {
-          await checkParent(boardId, type, input.parent.id);
+          if (input.parent !== undefined) await checkParent(boardId, type, input.parent.id);
+          await checkAssignee(type, input);
         } catch (error) {
           throw atIndex(error, index);
         }
@@ -121,6 +170,79 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
         throw new NotFoundError(`Board ${boardId} or a parent frame was deleted while the items were being added.`);
       }
       return items;
+    },
+
+    /**
+     * Images and documents from files sent with the request ("using file from device"): each
+     * file is judged by its bytes, and the items and their files are stored in one transaction,
+     * all or none. With several requests (the bulk create), errors name the item by its place.
+     */
+    async createFromFiles(actor: Actor, boardId: string, requests: FileItemRequest[]): Promise<ItemRow[]> {
+      const access = await boards.open(actor, boardId);
+      requireRole(access, 'editor', 'add items');
+      if (requests.length === 0 || requests.length > MAX_BULK_ITEMS) {
+        throw new ValidationError(`Send between 1 and ${MAX_BULK_ITEMS} items in one request.`);
+      }
+      const bulk = requests.length > 1;
+      const built = requests.map((request, index) => {
+        try {
+          const id = numericId();
+          const { file, input } = fileFor(request, id);
+          return { item: { ...newItem(actor, boardId, request.type, input), id }, file, input };
+        } catch (error) {
+          throw bulk ? atIndex(error, index) : error;
+        }
+      });
+      for (const [index, { item, input }] of built.entries()) {
+        if (input.parent === undefined) continue;
+        try {
+          await checkParent(boardId, item.type, input.parent.id);
+        } catch (error) {
+          throw bulk ? atIndex(error, index) : error;
+        }
+      }
+      const items = built.map((b) => b.item);
+      if (
+        !(await repos.items.createWithFiles(
+          items,
+          built.map((b) => b.file),
+        ))
+      ) {
+        throw new NotFoundError(`Board ${boardId} or a parent frame was deleted while the items were being added.`);
+      }
+      return items;
+    },
+
+    /** An image or a document shown from a new file: the old file goes with the change. */
+    async updateFromFile(actor: Actor, boardId: string, itemId: string, request: FileItemRequest): Promise<ItemRow> {
+      const access = await boards.open(actor, boardId);
+      requireRole(access, 'editor', 'change items');
+      const current = await find(access, itemId, request.type);
+      const { file, input } = fileFor(request, itemId);
+      const body = ITEM_RULES[request.type].update(parse(current), input);
+      const changes: ItemChanges = {
+        modified_by: actor.userId,
+        modified_at: clock.now(),
+        data: JSON.stringify(body.data),
+        style: JSON.stringify(body.style),
+        width: body.width,
+        height: body.height,
+        rotation: body.rotation,
+      };
+      if (input.position?.x !== undefined) changes.position_x = input.position.x;
+      if (input.position?.y !== undefined) changes.position_y = input.position.y;
+      if (input.parent !== undefined) {
+        await checkParent(boardId, current.type, input.parent.id, itemId);
+        changes.parent_id = input.parent.id;
+      }
+      const updated = await repos.items.updateWithFile(boardId, itemId, request.type, changes, file);
+      if (!updated) throw new NotFoundError(`Item ${itemId} was not found on this board.`);
+      return updated;
+    },
+
+    /** An uploaded file by its id, for anyone who has its (unguessable) address. */
+    file(id: string) {
+      return repos.files.find(id);
     },
 
     async get(actor: Actor, boardId: string, itemId: string, type?: ItemType): Promise<ItemRow> {
@@ -132,6 +254,7 @@ export function itemService({ repos, clock }: ServiceContext, boards: BoardServi
       const access = await boards.open(actor, boardId);
       requireRole(access, 'editor', 'change items');
       const current = await find(access, itemId, type);
+      if (type !== undefined) await checkAssignee(type, input);
       const changes: ItemChanges = { modified_by: actor.userId, modified_at: clock.now() };
       if (type !== undefined) {
         const body = ITEM_RULES[type].update(parse(current), input);

@@ -24,3 +24,8 @@ export function boardId(): string {
 export function isNumericId(value: string): boolean {
   return /^\d{1,30}$/.test(value);
 }
+
+/** An uploaded file's id: 256 random bits, base64url, so that its address cannot be guessed. */
+export function fileId(): string {
+  return randomBytes(32).toString('base64url');
+}

@@ -339,6 +339,18 @@ export interface BoardAppDataTable {
   modified_at: number;
 }
 
+/** The file an image or document item shows, uploaded with it (migration 017). */
+export interface FilesTable {
+  /** Random and unguessable: the file's address is `/files/{id}`. */
+  id: string;
+  item_id: string;
+  /** What the bytes are, as sniffed from them (`image/png`, `application/pdf`), never as declared. */
+  media_type: string;
+  byte_size: number;
+  content: Buffer;
+  created_at: number;
+}
+
 /** Test controls: the next `remaining` token requests of an app fail (ARCHITECTURE.md decision 18). */
 export interface TestTokenFaultsTable {
   app_id: string;
@@ -380,6 +392,7 @@ export interface Tables {
   group_items: GroupItemsTable;
   item_app_data: ItemAppDataTable;
   board_app_data: BoardAppDataTable;
+  files: FilesTable;
   sign_in_failures: SignInFailuresTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;

@@ -72,6 +72,9 @@ body.full .top-inner { max-width: none; }
 .item-card .item-body::first-line, .item-app_card .item-body::first-line { font-weight: 600; }
 .item-image, .item-embed, .item-document { background: #f6f7fb; border: 2px dashed #a9adbf; border-radius: 6px; display: flex; align-items: center; justify-content: center; text-align: center; padding: 8px; cursor: pointer; }
 .item-image .item-body, .item-embed .item-body, .item-document .item-body { margin: 0; font-size: 13px; color: var(--muted); overflow-wrap: anywhere; }
+.item-image.has-picture { background: none; border-style: solid; border-color: transparent; padding: 0; }
+.item-image.has-picture .item-body { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+.item-picture { display: block; width: 100%; height: 100%; object-fit: contain; pointer-events: none; user-select: none; }
 .connector-layer { position: absolute; left: 0; top: 0; overflow: visible; pointer-events: none; }
 .rubber-band { position: absolute; border: 1px solid var(--focus); background: rgba(66,98,255,.12); pointer-events: none; }
 

@@ -7,6 +7,7 @@ import { retryAfter } from '../http/responses.js';
 import { sdkHostRoutes } from '../sdk/host-endpoint.js';
 import { sdkScriptRoutes } from '../sdk/script-route.js';
 import { boardEndpoints } from './board-endpoints.js';
+import { fileRoutes } from './files.js';
 import { signedInScope } from './guard.js';
 import { jsonScope, jsonUser } from './json-scope.js';
 import { appPages } from './pages/app-page.js';
@@ -96,6 +97,7 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
   );
   staticScripts(app);
   sdkScriptRoutes(app);
+  fileRoutes(app, context);
   signInPages(app, context, sessions);
   authorizePages(app, context, sessions);
   homePages(app, context);

@@ -32,6 +32,8 @@ export const ROUTES = {
   boardAppSdk: '/app/board/:boardId/apps/:appId/sdk',
   boardAppEvents: '/app/board/:boardId/apps/:appId/events',
   script: '/static/scripts/:name',
+  /** An uploaded image's or document's file (the domain's `FILES_PATH`). */
+  file: '/files/:fileId',
 } as const;
 
 /** Fills a route pattern's `:params` in, each percent-encoded as a path segment. */

@@ -1,7 +1,7 @@
 import { PATHS, SCOPES } from '@grantboard/protocol';
 import type { TSchema } from '@sinclair/typebox';
 import type { Config } from '../../config/config.js';
-import { type ApiRoute, LEVEL_CREDITS } from '../route.js';
+import { type ApiRoute, LEVEL_CREDITS, type MultipartBody } from '../route.js';
 import { Board, BoardChanges, BoardsPage } from '../schemas/boards.js';
 import { AppCardItem, AppCardRequest, CardItem, CardRequest } from '../schemas/cards.js';
 import { ErrorBody } from '../schemas/common.js';
@@ -91,6 +91,7 @@ const ERRORS: Record<number, string> = {
   401: 'No token, or an invalid or expired one (`tokenNotProvided`, `tokenInvalid`, `tokenExpired`).',
   403: 'A scope the route needs is missing, or the board role does not allow it (`insufficientPermissions`).',
   404: 'No such board or item, or one the token cannot reach (`notFound`).',
+  413: 'A file is larger than 6 MB (`payloadTooLarge`).',
   429: 'The rate-limit budget is spent (`tooManyRequests`); `Retry-After` says when to come back.',
 };
 
@@ -144,7 +145,11 @@ function operation(route: ApiRoute): Json {
         content: { 'application/json': { schema: toOpenApiSchema(route.schema.response, false) } },
       }
     : { description: success };
-  const errors = route.schema.body || route.schema.querystring ? [400, 401, 403, 404, 429] : [401, 403, 404, 429];
+  const errors = route.multipart
+    ? [400, 401, 403, 404, 413, 429]
+    : route.schema.body || route.schema.querystring
+      ? [400, 401, 403, 404, 429]
+      : [401, 403, 404, 429];
   for (const status of errors) {
     responses[status] = {
       description: ERRORS[status],
@@ -165,13 +170,46 @@ function operation(route: ApiRoute): Json {
     ],
     responses,
   };
-  if (route.schema.body) {
+  if (route.multipart) {
+    op.parameters = (op.parameters as Json[]).map((p) =>
+      p.name === 'board_id' && p.in === 'path' ? { ...p, name: UPLOAD_BOARD_PARAM } : p,
+    );
+    op.requestBody = { required: true, content: { 'multipart/form-data': multipartSchema(route.multipart) } };
+  } else if (route.schema.body) {
     op.requestBody = {
       required: !route.optionalBody,
       content: { 'application/json': { schema: toOpenApiSchema(route.schema.body, false) } },
     };
   }
   return op;
+}
+
+/**
+ * The board parameter's name in an upload's path. OpenAPI has one operation per method and path,
+ * and an upload shares both with the JSON operation; Miro's own spec keys the uploads apart by
+ * naming the parameter `{board_id_PlatformFileUpload}`, and so does this document.
+ */
+export const UPLOAD_BOARD_PARAM = 'board_id_PlatformFileUpload';
+
+/** A multipart body: its file part(s) as binary strings, its `data` part as the JSON it holds. */
+function multipartSchema(body: MultipartBody): Json {
+  const file = { type: 'string', format: 'binary' };
+  const files =
+    body.maxFiles === 1
+      ? { ...file, description: 'The file, at most 6 MB.' }
+      : { type: 'array', items: file, maxItems: body.maxFiles, description: 'The files, at most 6 MB each.' };
+  return {
+    schema: {
+      type: 'object',
+      required: body.dataRequired ? [body.filePart, 'data'] : [body.filePart],
+      properties: { [body.filePart]: files, data: { ...toOpenApiSchema(body.data, false), description: 'JSON.' } },
+      additionalProperties: false,
+    },
+    encoding: {
+      [body.filePart]: { contentType: 'application/octet-stream' },
+      data: { contentType: 'application/json' },
+    },
+  };
 }
 
 /** `/v2/boards/:board_id` → `/v2/boards/{board_id}` */
@@ -182,8 +220,11 @@ export const openApiPath = (url: string): string => url.replace(/:([a-z_]+)/g, '
  * tells apart by a query parameter alone is keyed with it (`…/items/{item_id}?tag_id`), as Miro's
  * own spec keys them apart (`{board_id_PlatformTags}`).
  */
-export const openApiKey = (route: Pick<ApiRoute, 'url' | 'variant'>): string =>
-  `${openApiPath(route.url)}${route.variant ? `?${route.variant}` : ''}`;
+export const openApiKey = (route: Pick<ApiRoute, 'url' | 'variant' | 'multipart'>): string => {
+  const path = openApiPath(route.url);
+  if (route.multipart) return path.replace('{board_id}', `{${UPLOAD_BOARD_PARAM}}`);
+  return `${path}${route.variant ? `?${route.variant}` : ''}`;
+};
 
 /** The OpenAPI 3.1 document, built from the same route declarations the server runs. */
 export function openApiDocument(routes: ApiRoute[], config: Config): Json {

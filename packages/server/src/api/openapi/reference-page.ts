@@ -111,9 +111,9 @@ curl -s -H "Authorization: Bearer $ACCESS_TOKEN" ${server}${API_PATHS.boards}</p
 function operation(route: ApiRoute, document: Json): Html {
   const schemas = (document.components as { schemas: Record<string, Json> }).schemas;
   const op = ((document.paths as Json)[openApiKey(route)] as Json)[route.method.toLowerCase()] as Json;
-  const body = (op.requestBody as { content: { 'application/json': { schema: Json } } } | undefined)?.content[
-    'application/json'
-  ].schema;
+  const content = (op.requestBody as { content: Record<string, { schema: Json }> } | undefined)?.content;
+  const body = content?.['application/json']?.schema ?? content?.['multipart/form-data']?.schema;
+  const bodyLabel = route.multipart ? 'Request body (multipart/form-data; data is JSON)' : 'Request body';
   const response = (op.responses as Record<string, { content?: { 'application/json': { schema: Json } } }>)[
     String(route.status)
   ]?.content?.['application/json'].schema;
@@ -123,7 +123,7 @@ function operation(route: ApiRoute, document: Json): Html {
 ${route.description ? html`<p>${prose(route.description)}</p>` : ''}
 <p class="meta">Scope <code>${route.scopes.join(' ')}</code> · rate-limit level ${route.level} (${LEVEL_CREDITS[route.level]} credits) · success ${route.status}</p>
 ${parameters(route, document)}
-${exampleBlock(`Request body${route.optionalBody ? ' (optional)' : ''}`, body, schemas)}
+${exampleBlock(`${bodyLabel}${route.optionalBody ? ' (optional)' : ''}`, body, schemas)}
 ${exampleBlock(`Response ${route.status}`, response, schemas)}
 </section>`;
 }

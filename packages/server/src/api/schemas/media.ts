@@ -19,7 +19,55 @@ export const ImageUpdateRequest = Type.Object(
   { data: Type.Optional(urlData('image', false)), geometry: Type.Optional(FixedRatioGeometry(true)), ...placement },
   closed,
 );
-export const ImageItem = TypedItem('image', Type.Object({ imageUrl: Type.String(), title: Type.String() }, closed));
+export const ImageItem = TypedItem(
+  'image',
+  Type.Object({ imageUrl: Type.String(), title: Type.String(), altText: Type.Optional(Type.String()) }, closed),
+);
+
+/** Miro's upload data may say where its position counts from; `center` is the only origin. */
+const UploadPosition = Type.Object(
+  { ...PositionChange.properties, origin: Type.Optional(Type.Literal('center', { description: 'Default: center.' })) },
+  closed,
+);
+
+/**
+ * The JSON in the `data` part of an upload ("using file from device"): Miro's
+ * `UploadFileFromDeviceData`, flat, with the title beside the position and the geometry.
+ */
+function uploadData(image: boolean) {
+  return Type.Object(
+    {
+      title: Type.Optional(Title),
+      ...(image
+        ? { altText: Type.Optional(Type.String({ maxLength: 1000, description: 'A description of the image.' })) }
+        : {}),
+      position: Type.Optional(UploadPosition),
+      geometry: Type.Optional(FixedRatioGeometry(true)),
+      parent: Type.Optional(ParentChange),
+    },
+    closed,
+  );
+}
+export const ImageUploadData = uploadData(true);
+export const DocumentUploadData = uploadData(false);
+
+/** One item of a bulk create from files: `type`, then that type's upload data (checked by the route). */
+export const BulkUploadItem = Type.Object(
+  {
+    type: StringEnum(['image', 'document']),
+    title: Type.Optional(Type.Unknown()),
+    altText: Type.Optional(Type.Unknown()),
+    position: Type.Optional(Type.Unknown()),
+    geometry: Type.Optional(Type.Unknown()),
+    parent: Type.Optional(Type.Unknown()),
+  },
+  closed,
+);
+export const BulkUploadData = Type.Array(BulkUploadItem, {
+  minItems: 1,
+  maxItems: 20,
+  description: 'One object per file, in the order of the `resources` parts.',
+});
 
 export const DocumentCreateRequest = Type.Object(
   { data: urlData('document', true), geometry: Type.Optional(FixedRatioGeometry(true)), ...placement },

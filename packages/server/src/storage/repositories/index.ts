@@ -8,6 +8,7 @@ import { boardMembersRepository } from './board-members.js';
 import { boardsRepository } from './boards.js';
 import { codesRepository } from './codes.js';
 import { connectorsRepository } from './connectors.js';
+import { filesRepository } from './files.js';
 import { groupsRepository } from './groups.js';
 import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
@@ -37,6 +38,7 @@ export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache, 
     boards: boardsRepository(db),
     boardMembers: boardMembersRepository(db),
     items: itemsRepository(db),
+    files: filesRepository(db),
     tags: tagsRepository(db),
     connectors: connectorsRepository(db),
     groups: groupsRepository(db),

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { isForeignKeyViolation } from '../constraint-errors.js';
-import type { ItemsTable, Tables } from '../schema.js';
+import type { FilesTable, ItemsTable, Tables } from '../schema.js';
 
 export type ItemRow = Selectable<ItemsTable>;
 
@@ -68,6 +68,50 @@ export function itemsRepository(db: Kysely<Tables>) {
         return true;
       } catch (error) {
         if (isForeignKeyViolation(error)) return false;
+        throw error;
+      }
+    },
+
+    /**
+     * Stores new items and the files they show, in one transaction: all of them, or none (false
+     * when a board or a parent was deleted meanwhile). No file is ever left without its item.
+     */
+    async createWithFiles(items: ItemRow[], files: FilesTable[]): Promise<boolean> {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('items').values(items).execute();
+          await trx.insertInto('files').values(files).execute();
+        });
+        return true;
+      } catch (error) {
+        if (isForeignKeyViolation(error)) return false;
+        throw error;
+      }
+    },
+
+    /**
+     * Updates an item (of the type given) and replaces the file it shows, in one transaction: the
+     * old file goes, the new one comes, or nothing changes (undefined when there is no such item).
+     */
+    async updateWithFile(boardId: string, itemId: string, type: string, changes: ItemChanges, file: FilesTable) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const updated = await trx
+            .updateTable('items')
+            .set(changes)
+            .where('board_id', '=', boardId)
+            .where('id', '=', itemId)
+            .where('type', '=', type)
+            .returningAll()
+            .executeTakeFirst();
+          if (updated === undefined) return undefined;
+          await trx.deleteFrom('files').where('item_id', '=', itemId).execute();
+          await trx.insertInto('files').values(file).execute();
+          return updated;
+        });
+      } catch (error) {
+        // The new parent was deleted meanwhile.
+        if (isForeignKeyViolation(error)) return undefined;
         throw error;
       }
     },

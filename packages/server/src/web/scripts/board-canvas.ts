@@ -23,7 +23,44 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
 /** Colours are Miro's hex strings, checked by the server's schema; only those are applied. */
 const hex = (value: unknown) => (typeof value === 'string' && /^#[0-9a-fA-F]{6,8}$/.test(value) ? value : '');
 
-/** Where a URL points, for a preview box (the board never loads images or embedded pages). */
+/**
+ * The path of a file uploaded to this server (`/files/{id}`), which the page may load under its CSP
+ * (`img-src 'self'`); undefined for any other URL, which stays a preview box.
+ */
+function ownFilePath(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === window.location.origin && /^\/files\/[A-Za-z0-9_-]{43}$/.test(parsed.pathname)
+      ? parsed.pathname
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Draws an uploaded image inside its item, or removes the picture when the item has none. */
+function drawPicture(element: HTMLElement, item: SdkItem): void {
+  const path = item.type === 'image' ? ownFilePath(item.url) : undefined;
+  let picture = element.querySelector<HTMLImageElement>('img.item-picture');
+  if (path === undefined) {
+    picture?.remove();
+    element.classList.remove('has-picture');
+    return;
+  }
+  if (!picture) {
+    picture = document.createElement('img');
+    picture.className = 'item-picture';
+    picture.draggable = false;
+    // The item's group is labelled already; the picture adds nothing for a screen reader.
+    picture.alt = '';
+    element.append(picture);
+  }
+  if (picture.getAttribute('src') !== path) picture.src = path;
+  element.classList.add('has-picture');
+}
+
+/** Where a URL points, for a preview box (the board loads no image or page from another origin). */
 function urlLabel(url: string | undefined): string {
   if (!url) return '';
   try {
@@ -394,6 +431,7 @@ export class BoardCanvas {
       const label = item.type === 'image' || item.type === 'embed' ? text : `${kind}: ${text || 'empty'}`;
       element.setAttribute('aria-label', label);
     }
+    drawPicture(element, item);
     if (typeof item.rotation === 'number' && item.rotation !== 0)
       element.style.transform = `rotate(${item.rotation}deg)`;
   }
