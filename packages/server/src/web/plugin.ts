@@ -21,6 +21,7 @@ import { orgAppsPages } from './pages/org-apps.js';
 import { orgWebhooksPages } from './pages/org-webhooks.js';
 import { profileAppsPages } from './pages/profile-apps.js';
 import { signInPages } from './pages/sign-in.js';
+import { upstreamSignInPages } from './pages/sign-in-upstream.js';
 import { teamAppsPages } from './pages/team-apps.js';
 import { teamAuditPages } from './pages/team-audit.js';
 import { ROUTES } from './routes.js';
@@ -97,6 +98,7 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
   staticScripts(app);
   sdkScriptRoutes(app);
   signInPages(app, context, sessions);
+  upstreamSignInPages(app, context, sessions);
   authorizePages(app, context, sessions);
   homePages(app, context);
   demoCallbackPages(app, context, sessions);
