@@ -186,6 +186,21 @@ describe.each(DIALECTS)('sign-in through an upstream OpenID provider on %s', (di
     expect(rows.map((r) => JSON.parse(r.detail).role).sort()).toEqual(['admin', 'member']);
   });
 
+  it('creates one user when two first sign-ins of the same account arrive at once', async () => {
+    upstream.accounts.set('grace', { email: 'grace@corp.example', email_verified: true, name: 'Grace' });
+    const browsers = [browser(t.app), browser(t.app), browser(t.app)];
+    const callbacks = [];
+    for (const b of browsers) callbacks.push(await upstream.loginAt(await leave(b, 'corp'), 'grace', GRANTBOARD));
+    const answers = await Promise.all(
+      browsers.map((b, i) => b.get(`${callbacks[i]!.pathname}${callbacks[i]!.search}`)),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual([303, 303, 303]);
+    const graces = (await t.repos.users.list()).filter((u) => u.email === 'grace@corp.example');
+    expect(graces).toHaveLength(1);
+    expect(await identitiesOf(graces[0]!.id)).toHaveLength(1);
+    for (const b of browsers) expect((await b.get('/')).body).toContain('Grace');
+  });
+
   it('links a first sign-in to an existing account when the provider says the email is verified', async () => {
     const { answer } = await signInAtCorp('alice-at-corp');
     expect(answer.statusCode).toBe(303);
