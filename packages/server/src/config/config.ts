@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULTS } from './defaults.js';
+import { parseUpstreamProviders, UpstreamConfigError, type UpstreamProvider } from './upstream-providers.js';
 
 /** Grantboard's configuration, validated once at start and passed in; nothing reads the environment later. */
 export interface Config {
@@ -60,6 +61,10 @@ export interface Config {
   adminTokenDigests: string[];
   /** A fixtures file loaded at start (`GRANTBOARD_FIXTURES`). */
   fixturesPath: string | undefined;
+  /** Upstream OpenID Connect providers users may sign in with (`GRANTBOARD_OIDC_PROVIDERS`, docs/federation.md). */
+  upstreamProviders: UpstreamProvider[];
+  /** Whether users may sign in with an email and password (`GRANTBOARD_LOCAL_PASSWORDS`); off: providers only. */
+  localPasswords: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -143,6 +148,17 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
   else if (databaseUrl === 'sqlite::memory:' && !production) secretKey = randomBytes(32);
   else if (production) throw new ConfigError('GRANTBOARD_SECRET_KEY is required when NODE_ENV=production.');
   else secretKey = developmentSecretKey(databaseUrl, warn);
+  let upstreamProviders: UpstreamProvider[];
+  try {
+    upstreamProviders = parseUpstreamProviders(merged.GRANTBOARD_OIDC_PROVIDERS, production);
+  } catch (error) {
+    if (error instanceof UpstreamConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+  const localPasswords = oneOf(merged, 'GRANTBOARD_LOCAL_PASSWORDS', ['on', 'off'] as const, DEFAULTS.localPasswords);
+  if (localPasswords === 'off' && upstreamProviders.length === 0) {
+    throw new ConfigError('GRANTBOARD_LOCAL_PASSWORDS=off needs GRANTBOARD_OIDC_PROVIDERS: nobody could sign in.');
+  }
 
   return {
     port,
@@ -224,6 +240,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       .filter(Boolean)
       .map(adminTokenDigest),
     fixturesPath: merged.GRANTBOARD_FIXTURES || undefined,
+    upstreamProviders,
+    localPasswords: localPasswords === 'on',
   };
 }
 
@@ -268,5 +286,11 @@ function readConfigFile(path: string | undefined): Env {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`GRANTBOARD_CONFIG: ${path} must hold a JSON object of setting names to values.`);
   }
-  return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+  // Structured settings (GRANTBOARD_OIDC_PROVIDERS) may be written as JSON in the file, not as a string.
+  return Object.fromEntries(
+    Object.entries(parsed).map(([key, value]) => [
+      key,
+      typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value),
+    ]),
+  );
 }

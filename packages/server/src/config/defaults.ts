@@ -100,4 +100,14 @@ export const DEFAULTS = {
   adminTokens: '',
   /** `GRANTBOARD_FIXTURES`: a fixtures file (JSON) loaded at start, as `grantboard serve --fixtures FILE`. */
   fixtures: undefined as string | undefined,
+  /**
+   * `GRANTBOARD_OIDC_PROVIDERS`: a JSON array of upstream OpenID Connect providers (docs/federation.md);
+   * none by default, so the sign-in page asks for an email and password only.
+   */
+  oidcProviders: '[]',
+  /**
+   * `GRANTBOARD_LOCAL_PASSWORDS`: `off` refuses email-and-password sign-in, so users sign in through
+   * the upstream providers only (which must then be configured).
+   */
+  localPasswords: 'on' as 'on' | 'off',
 } as const;

@@ -1,3 +1,4 @@
+import { openIdRelyingParty } from '../lib/openid-relying-party.js';
 import { accountService } from './account-service.js';
 import { appDataService } from './app-data-service.js';
 import { appService } from './app-service.js';
@@ -20,6 +21,7 @@ import { tagService } from './tag-service.js';
 import { teamService } from './team-service.js';
 import { testControlsService } from './test-controls-service.js';
 import { tokenService } from './token-service.js';
+import { upstreamSignInService } from './upstream-sign-in.js';
 import { webhookService } from './webhook-service.js';
 
 export function createServices(context: ServiceContext) {
@@ -45,6 +47,8 @@ export function createServices(context: ServiceContext) {
     boardApps: boardAppService(context),
     signInThrottle: signInThrottle(context),
     sessions: sessionService(context),
+    /** Sign-in through upstream OpenID Connect providers (docs/federation.md). */
+    upstream: upstreamSignInService(context, openIdRelyingParty()),
     teams: teamService(context),
     webhooks: webhookService(context),
     firstParty: firstPartyService(context),

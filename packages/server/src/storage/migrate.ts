@@ -11,6 +11,7 @@ import * as firstParty from './migrations/2026-12-02-009b-first-party.js';
 import * as connectorsGroups from './migrations/2026-12-02-010-connectors-groups.js';
 import * as appData from './migrations/2026-12-02-011-app-data.js';
 import * as signInLocks from './migrations/2026-12-02-012-sign-in-locks.js';
+import * as userIdentities from './migrations/2026-12-02-013-user-identities.js';
 import * as files from './migrations/2026-12-02-017-files.js';
 import type { Tables } from './schema.js';
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-010-connectors-groups': connectorsGroups,
   '2026-12-02-011-app-data': appData,
   '2026-12-02-012-sign-in-locks': signInLocks,
+  '2026-12-02-013-user-identities': userIdentities,
   '2026-12-02-017-files': files,
 };
 

@@ -12,8 +12,22 @@ export interface UsersTable {
   id: string;
   email: string;
   name: string;
+  /** `scrypt$…`, or the empty string for an account without a password (signed in upstream only). */
   password_hash: string;
   created_at: number;
+}
+
+/** An upstream OpenID Connect account (issuer + subject) linked to a user. */
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  /** The `id` of the configured provider it came through. */
+  provider_id: string;
+  /** The email the provider gave at the last sign-in, if any. */
+  email: string | null;
+  created_at: number;
+  last_sign_in_at: number;
 }
 
 export interface TeamsTable {
@@ -401,4 +415,5 @@ export interface Tables {
   sign_in_locks: SignInLocksTable;
   test_token_faults: TestTokenFaultsTable;
   test_rate_denials: TestRateDenialsTable;
+  user_identities: UserIdentitiesTable;
 }

@@ -22,6 +22,7 @@ import { orgAppsPages } from './pages/org-apps.js';
 import { orgWebhooksPages } from './pages/org-webhooks.js';
 import { profileAppsPages } from './pages/profile-apps.js';
 import { signInPages } from './pages/sign-in.js';
+import { upstreamSignInPages } from './pages/sign-in-upstream.js';
 import { teamAppsPages } from './pages/team-apps.js';
 import { teamAuditPages } from './pages/team-audit.js';
 import { ROUTES } from './routes.js';
@@ -99,6 +100,7 @@ export async function webPlugin(app: FastifyInstance, context: AppContext): Prom
   sdkScriptRoutes(app);
   fileRoutes(app, context);
   signInPages(app, context, sessions);
+  upstreamSignInPages(app, context, sessions);
   authorizePages(app, context, sessions);
   homePages(app, context);
   demoCallbackPages(app, context, sessions);

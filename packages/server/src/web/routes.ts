@@ -3,6 +3,10 @@ export const ROUTES = {
   home: '/',
   signIn: '/signin',
   signOut: '/signout',
+  /** Leaves for an upstream OpenID Connect provider (docs/federation.md). */
+  upstreamSignIn: '/signin/upstream/:providerId',
+  /** The redirect URI registered at the provider. */
+  upstreamCallback: '/signin/upstream/:providerId/callback',
   stylesheet: '/static/style.css',
   icon: '/static/icon.svg',
   apps: '/apps',

@@ -23,7 +23,13 @@ export interface Flash {
 export function cookieNames(publicUrl: string) {
   const secure = publicUrl.startsWith('https:');
   const prefix = secure ? '__Host-' : '';
-  return { session: `${prefix}gb_session`, csrf: `${prefix}gb_csrf`, sdkReturn: `${prefix}gb_sdk_return`, secure };
+  return {
+    session: `${prefix}gb_session`,
+    csrf: `${prefix}gb_csrf`,
+    sdkReturn: `${prefix}gb_sdk_return`,
+    upstreamFlow: `${prefix}gb_upstream_flow`,
+    secure,
+  };
 }
 
 function cookieOptions(secure: boolean, maxAge?: number) {
@@ -69,6 +75,21 @@ export function sessions({ config, services }: AppContext) {
       const token = randomBytes(24).toString('base64url');
       reply.setCookie(names.csrf, token, cookieOptions(names.secure));
       return token;
+    },
+
+    /**
+     * The sealed flow of a sign-in at an upstream provider, kept by the browser that started it
+     * until the provider sends it back. `SameSite=Lax` still sends it on that top-level redirect.
+     */
+    setUpstreamFlow(reply: FastifyReply, sealed: string, maxAge: number): void {
+      reply.setCookie(names.upstreamFlow, sealed, cookieOptions(names.secure, maxAge));
+    },
+
+    /** The flow cookie, once: it is cleared whatever the callback's outcome. */
+    takeUpstreamFlow(request: FastifyRequest, reply: FastifyReply): string | undefined {
+      const value = request.cookies[names.upstreamFlow];
+      if (value !== undefined) reply.clearCookie(names.upstreamFlow, cookieOptions(names.secure));
+      return value;
     },
 
     anonymousCsrfMatches(request: FastifyRequest, presented: string | null): boolean {

@@ -21,7 +21,11 @@ export type AuditEventType =
   | 'tokens_issued_for_test'
   | 'code_issued_for_test'
   | 'test_control_used'
-  | 'app_first_party_changed';
+  | 'app_first_party_changed'
+  | 'upstream_sign_in'
+  | 'upstream_account_linked'
+  | 'upstream_sign_in_refused'
+  | 'team_membership_from_upstream';
 
 /** An audit event with the names of the people and app it mentions, for the audit log page. */
 export interface NamedAuditEvent extends AuditEventRow {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { SessionsTable, Tables } from '../schema.js';
-import type { UserRow } from './users.js';
+import { toUser, type UserRow } from './users.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 
@@ -24,7 +24,7 @@ export function sessionsRepository(db: Kysely<Tables>) {
         .executeTakeFirst();
       if (!row) return undefined;
       const { csrf_token, ...user } = row;
-      return { user, csrf: csrf_token };
+      return { user: toUser(user), csrf: csrf_token };
     },
     async remove(digest: string): Promise<void> {
       await db.deleteFrom('sessions').where('digest', '=', digest).execute();

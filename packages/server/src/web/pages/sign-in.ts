@@ -6,18 +6,41 @@ import { retryAfter } from '../../http/responses.js';
 import { secretsEqual } from '../../lib/compare.js';
 import { formFields, safeReturnPath } from '../forms.js';
 import { sendPage } from '../layout.js';
-import { ROUTES } from '../routes.js';
+import { link, ROUTES } from '../routes.js';
 import type { Sessions } from '../session.js';
 
 /** How long a sign-in refused for a full password-check queue waits before trying again. */
 const BUSY_RETRY_SECONDS = 2;
 
-function signInForm(csrf: string, returnTo: string, email = '', error?: string) {
+/** What the sign-in page shows: the password form (unless switched off) and a button per provider. */
+export interface SignInView {
+  csrf: string;
+  returnTo: string;
+  providers: { id: string; name: string }[];
+  localPasswords: boolean;
+  email?: string;
+  error?: string | undefined;
+}
+
+function upstreamButtons(view: SignInView) {
+  if (view.providers.length === 0) return '';
+  const query = view.returnTo === '/' ? '' : `?return_to=${encodeURIComponent(view.returnTo)}`;
+  return html`<ul class="upstream-providers">${view.providers.map(
+    (provider) =>
+      html`<li><a class="button${view.localPasswords ? ' secondary' : ''}" href="${link(ROUTES.upstreamSignIn, { providerId: provider.id })}${query}">Continue with ${provider.name}</a></li>`,
+  )}</ul>`;
+}
+
+export function signInForm(view: SignInView) {
+  const { csrf, returnTo, email = '', error } = view;
   return html`<div class="card">
   <h1>Sign in</h1>
   <p class="muted">Sign in to Grantboard to continue.</p>
   ${error ? html`<p class="error" role="alert" id="signin-error">${error}</p>` : ''}
-  <form method="post" action="${ROUTES.signIn}">
+  ${upstreamButtons(view)}
+  ${
+    view.localPasswords
+      ? html`<form method="post" action="${ROUTES.signIn}">
     <input type="hidden" name="csrf" value="${csrf}">
     <input type="hidden" name="return_to" value="${returnTo}">
     <label for="email">Email</label>
@@ -25,16 +48,19 @@ function signInForm(csrf: string, returnTo: string, email = '', error?: string) 
     <label for="password">Password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required${email ? html` autofocus` : ''}>
     <div class="actions"><button type="submit">Sign in</button></div>
-  </form>
+  </form>`
+      : ''
+  }
 </div>`;
 }
 
 export function signInPages(app: FastifyInstance, { services }: AppContext, sessions: Sessions): void {
+  const options = { providers: services.upstream.providers(), localPasswords: services.upstream.localPasswords };
   app.get(ROUTES.signIn, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const returnTo = safeReturnPath(typeof query.return_to === 'string' ? query.return_to : undefined);
     const csrf = sessions.anonymousCsrf(request, reply);
-    return sendPage(reply, { title: 'Sign in', body: signInForm(csrf, returnTo) });
+    return sendPage(reply, { title: 'Sign in', body: signInForm({ ...options, csrf, returnTo }) });
   });
 
   app.post(ROUTES.signIn, async (request, reply) => {
@@ -43,7 +69,15 @@ export function signInPages(app: FastifyInstance, { services }: AppContext, sess
     const email = (form.get('email') ?? '').trim().slice(0, 320);
     const csrf = sessions.anonymousCsrf(request, reply);
     const refuse = (status: number, message: string) =>
-      sendPage(reply, { title: 'Sign in', body: signInForm(csrf, returnTo, email, message) }, status);
+      sendPage(
+        reply,
+        { title: 'Sign in', body: signInForm({ ...options, csrf, returnTo, email, error: message }) },
+        status,
+      );
+    // GRANTBOARD_LOCAL_PASSWORDS=off: no password is checked, whatever the form holds.
+    if (!options.localPasswords) {
+      return refuse(403, 'Signing in with a password is switched off here. Continue with your organization’s sign-in.');
+    }
     if (!sessions.anonymousCsrfMatches(request, form.get('csrf'))) {
       return refuse(403, 'Your sign-in form expired. Please try again.');
     }

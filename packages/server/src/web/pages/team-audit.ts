@@ -30,6 +30,10 @@ const LABELS: Record<AuditEventType, string> = {
   tokens_issued_for_test: 'Tokens issued for a test',
   code_issued_for_test: 'Code issued for a test',
   test_control_used: 'Test control used',
+  upstream_sign_in: 'Signed in with a provider',
+  upstream_account_linked: 'Provider account linked',
+  upstream_sign_in_refused: 'Provider sign-in refused',
+  team_membership_from_upstream: 'Membership from provider groups',
 };
 
 /** Security events are marked, so an admin's eye finds them. */
@@ -80,6 +84,12 @@ function describe(event: NamedAuditEvent): string {
       return `A ${event.type === 'code_issued_for_test' ? 'code' : 'token'} of ${app} for ${event.user_name ?? 'a user'} was issued without a browser (test controls).`;
     case 'test_control_used':
       return `Test control ${String(detail.control ?? '')} was used on ${app}.`;
+    case 'team_membership_from_upstream':
+      return `${event.user_name ?? 'A user'} is ${detail.role === 'admin' ? 'an admin' : 'a member'} through group ${String(detail.group ?? '')} of ${String(detail.providerName ?? 'the identity provider')}.`;
+    case 'upstream_sign_in':
+    case 'upstream_account_linked':
+    case 'upstream_sign_in_refused':
+      return `${String(detail.providerName ?? 'An identity provider')}: ${LABELS[event.type].toLowerCase()}.`;
     case 'team_settings_changed':
       return detail.installsAdminOnly ? 'Only team admins can install apps now.' : 'Every member can install apps now.';
     default:
