@@ -197,6 +197,11 @@ describe.each(DIALECTS)('images and documents from files on %s', (dialect) => {
       ['image', 'image1'],
     ]);
     expect(body.data[0]!.data.documentUrl).toMatch(FILE_URL);
+    expect((body.data[0] as unknown as { position: unknown }).position).toMatchObject({
+      x: 500,
+      y: 500,
+      origin: 'center',
+    });
     expect(await count('files')).toBe(before.files + 2);
 
     // The second file is not an image: nothing of the request is written.
