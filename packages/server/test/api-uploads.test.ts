@@ -3,7 +3,7 @@ import { MiroApi } from '@mirohq/miro-api';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FILE_BYTES } from '../src/domain/file-types.js';
-import { type ApiCaller, createBoard, enc, errorBody, startBoardApi } from './helpers/api.js';
+import { type ApiCaller, apiAs, createBoard, enc, errorBody, startBoardApi } from './helpers/api.js';
 import type { TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { multipart, type Part, PDF, PNG } from './helpers/multipart.js';
@@ -197,6 +197,11 @@ describe.each(DIALECTS)('images and documents from files on %s', (dialect) => {
       ['image', 'image1'],
     ]);
     expect(body.data[0]!.data.documentUrl).toMatch(FILE_URL);
+    expect((body.data[0] as unknown as { position: unknown }).position).toMatchObject({
+      x: 500,
+      y: 500,
+      origin: 'center',
+    });
     expect(await count('files')).toBe(before.files + 2);
 
     // The second file is not an image: nothing of the request is written.
@@ -284,9 +289,44 @@ describe.each(DIALECTS)('images and documents from files on %s', (dialect) => {
     expect(await count('files')).toBe(before.files + 1);
   });
 
-  it('checks the token, scopes and role before reading a body, and keeps JSON routes JSON-only', async () => {
+  it('answers a malformed multipart body with a 400, never a 500, and writes nothing', async () => {
+    const before = await count('files');
+    const raw = (url: string, contentType: string, payload: string | Buffer) =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': contentType, authorization: `Bearer ${alice.token}` },
+      });
+    const head = (name: string) =>
+      Buffer.from(`--xx\r\nContent-Disposition: form-data; name="${name}"; filename="a.png"\r\n\r\n`);
+    const invalid = errorBody(400, 'invalidParameters', 'The request body is not a valid multipart/form-data body.');
+    expect((await raw(`${path}/images`, 'multipart/form-data', 'no boundary')).json()).toEqual(invalid);
+    const truncated = Buffer.concat([head('resource'), PNG]);
+    expect((await raw(`${path}/images`, 'multipart/form-data; boundary=xx', truncated)).json()).toEqual(invalid);
+    const tooMany = Buffer.concat([
+      ...Array.from({ length: 21 }, () => Buffer.concat([head('resources'), PNG, Buffer.from('\r\n')])),
+      Buffer.from('--xx\r\nContent-Disposition: form-data; name="data"\r\n\r\n[]\r\n--xx--\r\n'),
+    ]);
+    const bulk = await raw(`${path}/items/bulk`, 'multipart/form-data; boundary=xx', tooMany);
+    expect(bulk.statusCode).toBe(400);
+    expect(bulk.json().context.fields[0]).toEqual({
+      in: 'body',
+      field: 'resources',
+      message: 'holds more than 20 files',
+    });
+    expect(await count('files')).toBe(before);
+  });
+
+  it('checks the token and its scopes before reading a body, and keeps JSON routes JSON-only', async () => {
+    const before = await count('files');
     const anonymous = await send('POST', `${path}/images`, [file(PNG)], 'not-a-token');
     expect(anonymous.statusCode).toBe(401);
+    const reader = await apiAs(t, { scopes: ['boards:read'] });
+    const readOnly = await send('POST', `${path}/images`, [file(PNG)], reader.token);
+    expect(readOnly.statusCode).toBe(403);
+    expect(readOnly.json().code).toBe('insufficientPermissions');
+    expect(await count('files')).toBe(before);
     const onSticky = await send('POST', `${path}/sticky_notes`, [file(PNG)]);
     expect(onSticky.statusCode).toBe(400);
     expect(onSticky.json()).toEqual(errorBody(400, 'invalidParameters', 'Send the request body as application/json.'));

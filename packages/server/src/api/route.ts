@@ -38,7 +38,7 @@ export interface MultipartBody {
   /** The file part: `resource` (one file) or `resources` (Miro's bulk create, up to `maxFiles`). */
   filePart: 'resource' | 'resources';
   maxFiles: number;
-  /** What the JSON in the `data` part must be. */
+  /** What the JSON in the `data` part must be, as the OpenAPI document shows it (the route checks it). */
   data: TSchema;
   dataRequired: boolean;
 }

@@ -41,15 +41,14 @@ function itemRequest(type: FileItemType, data: UploadData, bytes: Buffer): FileI
   const itemData: Record<string, unknown> = {};
   if (title !== undefined) itemData.title = title;
   if (altText !== undefined) itemData.altText = altText;
-  const place = position === undefined ? undefined : { x: position.x, y: position.y };
+  // `origin` can only be `center`, which every position is; it is not stored.
+  const { origin: _center, ...place } = position ?? {};
   return {
     type,
     bytes,
     input: {
       data: itemData,
-      ...(place === undefined
-        ? {}
-        : { position: Object.fromEntries(Object.entries(place).filter(([, v]) => v !== undefined)) }),
+      ...(position === undefined ? {} : { position: place }),
       ...(geometry === undefined ? {} : { geometry }),
       ...(parent === undefined ? {} : { parent }),
     },
