@@ -189,7 +189,7 @@ describe.each(DIALECTS)('sign-in through an upstream OpenID provider on %s', (di
   it('creates one user when two first sign-ins of the same account arrive at once', async () => {
     upstream.accounts.set('grace', { email: 'grace@corp.example', email_verified: true, name: 'Grace' });
     const browsers = [browser(t.app), browser(t.app), browser(t.app)];
-    const callbacks = [];
+    const callbacks: URL[] = [];
     for (const b of browsers) callbacks.push(await upstream.loginAt(await leave(b, 'corp'), 'grace', GRANTBOARD));
     const answers = await Promise.all(
       browsers.map((b, i) => b.get(`${callbacks[i]!.pathname}${callbacks[i]!.search}`)),
