@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../src/config/config.js';
 import { REDIRECT_URI, startTestApp, type TestApp, testConfig } from './helpers/app.js';
 import { consentFields } from './helpers/browser-session.js';
@@ -298,12 +301,14 @@ describe.each(DIALECTS)('sign-in through an upstream OpenID provider on %s', (di
     expect((await browser(t.app).get('/signin/upstream/nobody')).statusCode).toBe(404);
     expect((await browser(t.app).get('/signin/upstream/nobody/callback?code=x&state=y')).statusCode).toBe(404);
     const b = browser(t.app);
-    const location = new URL(await leave(b, 'corp'));
+    const location = new URL(await leave(b, 'corp', '/apps'));
     const denied = await b.get(
       `/signin/upstream/corp/callback?error=access_denied&state=${location.searchParams.get('state')}&iss=${encodeURIComponent(upstream.issuer)}`,
     );
     expect(denied.statusCode).toBe(401);
     expect(denied.body).toContain('cancelled at the provider');
+    // The sign-in page shown instead keeps the way back.
+    expect(continueLink(denied.body, 'Acme SSO')).toBe('/signin/upstream/corp?return_to=%2Fapps');
   });
 
   it('returns to the consent page it was asked for; the federated user authorizes an app and gets tokens', async () => {
@@ -376,14 +381,50 @@ describe.each(DIALECTS)('local passwords switched off on %s', (dialect) => {
     expect(b.jar.cookies.has('gb_session')).toBe(false);
   });
 
-  it('still signs in through the provider', async () => {
-    hostile.state.account = { sub: 'only-way-in', email: 'in@hostile.example', email_verified: true, name: 'In' };
+  async function signInThroughProvider(sub: string) {
+    hostile.state.account = { sub, email: `${sub}@hostile.example`, email_verified: true, name: sub };
     const b = browser(t.app);
     const started = await b.get('/signin/upstream/corp');
     const authorize = await fetch(started.headers.location as string, { redirect: 'manual' });
     const callback = new URL(authorize.headers.get('location')!);
-    expect((await b.get(`${callback.pathname}${callback.search}`)).statusCode).toBe(303);
-    expect(b.jar.cookies.has('gb_session')).toBe(true);
+    const answer = await b.get(`${callback.pathname}${callback.search}`);
+    return { status: answer.statusCode, signedIn: b.jar.cookies.has('gb_session') };
+  }
+
+  it('still signs in through the provider', async () => {
+    expect(await signInThroughProvider('only-way-in')).toEqual({ status: 303, signedIn: true });
+  });
+
+  it('follows the provider’s key rotation: an announced key, and an unannounced one once the cached keys are a minute old', async () => {
+    // Only Date is faked, so the cache ages without waiting; the provider's tokens use the same clock.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      let now = Date.now();
+      const later = (seconds: number) => {
+        now += seconds * 1000;
+        vi.setSystemTime(now);
+      };
+      // The JWKS was read at the first sign-in. The provider announces its next key well ahead;
+      // the relying party reads the key set again once its copy is five minutes old.
+      await hostile.announceKey();
+      later(301);
+      const beforeAnnounced = hostile.state.jwksFetches;
+      expect(await signInThroughProvider('before-rotation')).toEqual({ status: 303, signedIn: true });
+      expect(hostile.state.jwksFetches).toBe(beforeAnnounced + 1);
+      // The provider signs with the announced key: accepted at once, with no new fetch.
+      hostile.retireKey();
+      expect(await signInThroughProvider('after-announced-rotation')).toEqual({ status: 303, signedIn: true });
+      expect(hostile.state.jwksFetches).toBe(beforeAnnounced + 1);
+      // An unannounced key: refused while the cached JWKS is fresh (a token with an unknown kid
+      // does not make the relying party hammer the provider), accepted once the copy is a minute old.
+      await hostile.rotateKeys();
+      expect(await signInThroughProvider('too-soon')).toEqual({ status: 401, signedIn: false });
+      later(61);
+      expect(await signInThroughProvider('unannounced-rotation')).toEqual({ status: 303, signedIn: true });
+      expect(hostile.state.jwksFetches).toBe(beforeAnnounced + 2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
@@ -444,6 +485,14 @@ describe('upstream provider settings', () => {
         PUBLIC_URL: 'https://gb.example',
       }),
     ).toThrow("'issuer' must be an https URL");
+  });
+
+  it('reads the providers from the config file as a JSON value', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gb-config-')), 'config.json');
+    writeFileSync(file, JSON.stringify({ GRANTBOARD_OIDC_PROVIDERS: [provider], GRANTBOARD_LOCAL_PASSWORDS: 'off' }));
+    const config = testConfig({ GRANTBOARD_CONFIG: file });
+    expect(config.upstreamProviders.map((p) => p.issuer)).toEqual(['https://idp.example']);
+    expect(config.localPasswords).toBe(false);
   });
 
   it('refuses switching passwords off with no provider to sign in with', () => {

@@ -219,8 +219,11 @@ export function upstreamSignInService({ config, repos, clock }: ServiceContext, 
         await applyGroups(provider, claims, user);
         return { user, returnTo: flow.returnTo };
       } catch (error) {
-        if (error instanceof UpstreamRejectedError)
+        if (error instanceof UpstreamRejectedError) {
           await audit('upstream_sign_in_refused', provider, null, { reason: error.reason });
+          // The sign-in page shown instead keeps the way back (to a pending consent, say).
+          error.returnTo = flow.returnTo;
+        }
         throw error;
       }
     },
