@@ -246,6 +246,17 @@ describe.each(DIALECTS)('sign-in through an upstream OpenID provider on %s', (di
     expect(hostile.state.lastAuthorization?.get('nonce')).toBeTruthy();
   });
 
+  it('never stores claims no column can hold: a NUL in the name falls back, one in sub is refused (no 500)', async () => {
+    hostile.state.account = { sub: 'odd-name', email: 'odd@hostile.example', email_verified: true, name: 'Od\u0000d' };
+    const named = await signInAtHostile('honest');
+    expect(named.answer.statusCode).toBe(303);
+    expect((await t.repos.users.findByEmail('odd@hostile.example'))?.name).toBe('odd');
+    hostile.state.account = { sub: 'odd\u0000sub', email: 'odd-sub@hostile.example', email_verified: true };
+    const refused = await signInAtHostile('honest');
+    expect(refused.answer.statusCode).toBe(401);
+    expect(await t.repos.users.findByEmail('odd-sub@hostile.example')).toBeUndefined();
+  });
+
   it.each<[Lie, string]>([
     ['wrong-nonce', 'an id token for another authorization request'],
     ['wrong-iss', 'an id token from another issuer'],
