@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../src/config/config.js';
 import { REDIRECT_URI, startTestApp, type TestApp, testConfig } from './helpers/app.js';
 import { consentFields } from './helpers/browser-session.js';
@@ -171,7 +174,7 @@ describe.each(DIALECTS)('sign-in through an upstream OpenID provider on %s', (di
   it('signs the same upstream account in as the same user again, updating roles from the groups', async () => {
     const before = await t.repos.users.findByEmail('ada@corp.example');
     upstream.accounts.set('ada', { ...upstream.accounts.get('ada'), groups: ['eng', 'eng-leads'] });
-    const { answer } = await signInAtCorp('ada');
+    const { b, answer } = await signInAtCorp('ada');
     expect(answer.statusCode).toBe(303);
     const users = (await t.repos.users.list()).filter((u) => u.email === 'ada@corp.example');
     expect(users.map((u) => u.id)).toEqual([before!.id]);
@@ -179,9 +182,11 @@ describe.each(DIALECTS)('sign-in through an upstream OpenID provider on %s', (di
     // eng-leads maps to admin; no longer in ops, the membership stays for the team admins to decide.
     expect(await t.repos.teams.role(ENGINEERING, before!.id)).toBe('admin');
     expect(await t.repos.teams.role(OPERATIONS, before!.id)).toBe('member');
-    const audit = await t.services.teams.auditLog(ENGINEERING, t.seed.alice.id, 50).catch(() => undefined);
-    // Alice is no admin of Engineering; the audit rows are read directly.
-    expect(audit).toBeUndefined();
+    // Now an admin of Engineering, Ada reads in its audit log where the roles came from.
+    const log = await b.get(`/teams/${ENGINEERING}/audit`);
+    expect(log.statusCode).toBe(200);
+    expect(log.body).toContain('Membership from provider groups');
+    expect(log.body).toContain('is an admin through group eng-leads of Acme SSO.');
     const rows = await t.repos.audit.list({ teamId: ENGINEERING, type: 'team_membership_from_upstream' });
     expect(rows.map((r) => JSON.parse(r.detail).role).sort()).toEqual(['admin', 'member']);
   });
@@ -243,6 +248,17 @@ describe.each(DIALECTS)('sign-in through an upstream OpenID provider on %s', (di
     expect(hostile.state.lastAuthorization?.get('nonce')).toBeTruthy();
   });
 
+  it('never stores claims no column can hold: a NUL in the name falls back, one in sub is refused (no 500)', async () => {
+    hostile.state.account = { sub: 'odd-name', email: 'odd@hostile.example', email_verified: true, name: 'Od\u0000d' };
+    const named = await signInAtHostile('honest');
+    expect(named.answer.statusCode).toBe(303);
+    expect((await t.repos.users.findByEmail('odd@hostile.example'))?.name).toBe('odd');
+    hostile.state.account = { sub: 'odd\u0000sub', email: 'odd-sub@hostile.example', email_verified: true };
+    const refused = await signInAtHostile('honest');
+    expect(refused.answer.statusCode).toBe(401);
+    expect(await t.repos.users.findByEmail('odd-sub@hostile.example')).toBeUndefined();
+  });
+
   it.each<[Lie, string]>([
     ['wrong-nonce', 'an id token for another authorization request'],
     ['wrong-iss', 'an id token from another issuer'],
@@ -298,12 +314,14 @@ describe.each(DIALECTS)('sign-in through an upstream OpenID provider on %s', (di
     expect((await browser(t.app).get('/signin/upstream/nobody')).statusCode).toBe(404);
     expect((await browser(t.app).get('/signin/upstream/nobody/callback?code=x&state=y')).statusCode).toBe(404);
     const b = browser(t.app);
-    const location = new URL(await leave(b, 'corp'));
+    const location = new URL(await leave(b, 'corp', '/apps'));
     const denied = await b.get(
       `/signin/upstream/corp/callback?error=access_denied&state=${location.searchParams.get('state')}&iss=${encodeURIComponent(upstream.issuer)}`,
     );
     expect(denied.statusCode).toBe(401);
     expect(denied.body).toContain('cancelled at the provider');
+    // The sign-in page shown instead keeps the way back.
+    expect(continueLink(denied.body, 'Acme SSO')).toBe('/signin/upstream/corp?return_to=%2Fapps');
   });
 
   it('returns to the consent page it was asked for; the federated user authorizes an app and gets tokens', async () => {
@@ -376,14 +394,50 @@ describe.each(DIALECTS)('local passwords switched off on %s', (dialect) => {
     expect(b.jar.cookies.has('gb_session')).toBe(false);
   });
 
-  it('still signs in through the provider', async () => {
-    hostile.state.account = { sub: 'only-way-in', email: 'in@hostile.example', email_verified: true, name: 'In' };
+  async function signInThroughProvider(sub: string) {
+    hostile.state.account = { sub, email: `${sub}@hostile.example`, email_verified: true, name: sub };
     const b = browser(t.app);
     const started = await b.get('/signin/upstream/corp');
     const authorize = await fetch(started.headers.location as string, { redirect: 'manual' });
     const callback = new URL(authorize.headers.get('location')!);
-    expect((await b.get(`${callback.pathname}${callback.search}`)).statusCode).toBe(303);
-    expect(b.jar.cookies.has('gb_session')).toBe(true);
+    const answer = await b.get(`${callback.pathname}${callback.search}`);
+    return { status: answer.statusCode, signedIn: b.jar.cookies.has('gb_session') };
+  }
+
+  it('still signs in through the provider', async () => {
+    expect(await signInThroughProvider('only-way-in')).toEqual({ status: 303, signedIn: true });
+  });
+
+  it('follows the provider’s key rotation: an announced key, and an unannounced one once the cached keys are a minute old', async () => {
+    // Only Date is faked, so the cache ages without waiting; the provider's tokens use the same clock.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      let now = Date.now();
+      const later = (seconds: number) => {
+        now += seconds * 1000;
+        vi.setSystemTime(now);
+      };
+      // The JWKS was read at the first sign-in. The provider announces its next key well ahead;
+      // the relying party reads the key set again once its copy is five minutes old.
+      await hostile.announceKey();
+      later(301);
+      const beforeAnnounced = hostile.state.jwksFetches;
+      expect(await signInThroughProvider('before-rotation')).toEqual({ status: 303, signedIn: true });
+      expect(hostile.state.jwksFetches).toBe(beforeAnnounced + 1);
+      // The provider signs with the announced key: accepted at once, with no new fetch.
+      hostile.retireKey();
+      expect(await signInThroughProvider('after-announced-rotation')).toEqual({ status: 303, signedIn: true });
+      expect(hostile.state.jwksFetches).toBe(beforeAnnounced + 1);
+      // An unannounced key: refused while the cached JWKS is fresh (a token with an unknown kid
+      // does not make the relying party hammer the provider), accepted once the copy is a minute old.
+      await hostile.rotateKeys();
+      expect(await signInThroughProvider('too-soon')).toEqual({ status: 401, signedIn: false });
+      later(61);
+      expect(await signInThroughProvider('unannounced-rotation')).toEqual({ status: 303, signedIn: true });
+      expect(hostile.state.jwksFetches).toBe(beforeAnnounced + 2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
@@ -444,6 +498,14 @@ describe('upstream provider settings', () => {
         PUBLIC_URL: 'https://gb.example',
       }),
     ).toThrow("'issuer' must be an https URL");
+  });
+
+  it('reads the providers from the config file as a JSON value', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gb-config-')), 'config.json');
+    writeFileSync(file, JSON.stringify({ GRANTBOARD_OIDC_PROVIDERS: [provider], GRANTBOARD_LOCAL_PASSWORDS: 'off' }));
+    const config = testConfig({ GRANTBOARD_CONFIG: file });
+    expect(config.upstreamProviders.map((p) => p.issuer)).toEqual(['https://idp.example']);
+    expect(config.localPasswords).toBe(false);
   });
 
   it('refuses switching passwords off with no provider to sign in with', () => {

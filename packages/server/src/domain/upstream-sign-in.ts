@@ -30,9 +30,14 @@ export interface UpstreamSignIn {
   returnTo: string;
 }
 
+// Control characters (NUL, which PostgreSQL text cannot hold) and lone UTF-16 surrogates.
+const UNFIT = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A claim's text, or undefined when it is absent, empty, or holds what no page or column can. */
 function stringClaim(claims: UpstreamClaims, name: string): string | undefined {
   const value = claims[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  if (typeof value !== 'string' || UNFIT.test(value)) return undefined;
+  return value.trim() === '' ? undefined : value.trim();
 }
 
 function groupsOf(claims: UpstreamClaims, name: string): Set<string> {
@@ -105,6 +110,13 @@ export function upstreamSignInService({ config, repos, clock }: ServiceContext, 
 
   /** The user an upstream account signs in as, linking or creating it on a first sign-in. */
   async function userFor(provider: UpstreamProvider, claims: UpstreamClaims): Promise<UserRow> {
+    // OIDC Core §2: `sub` is at most 255 ASCII characters; anything else is refused, never stored.
+    if (!/^[\x20-\x7e]{1,255}$/.test(claims.sub) || UNFIT.test(claims.iss)) {
+      throw new UpstreamRejectedError(
+        'invalid_subject',
+        `${provider.name} identified the account in a way Grantboard cannot use.`,
+      );
+    }
     const email = stringClaim(claims, provider.claims.email)?.toLowerCase();
     const now = clock.now();
     const linked = await repos.users.findByIdentity(claims.iss, claims.sub);
@@ -219,8 +231,11 @@ export function upstreamSignInService({ config, repos, clock }: ServiceContext, 
         await applyGroups(provider, claims, user);
         return { user, returnTo: flow.returnTo };
       } catch (error) {
-        if (error instanceof UpstreamRejectedError)
+        if (error instanceof UpstreamRejectedError) {
           await audit('upstream_sign_in_refused', provider, null, { reason: error.reason });
+          // The sign-in page shown instead keeps the way back (to a pending consent, say).
+          error.returnTo = flow.returnTo;
+        }
         throw error;
       }
     },

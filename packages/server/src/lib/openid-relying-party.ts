@@ -17,6 +17,9 @@ export class UpstreamUnavailableError extends Error {}
  * user sees one sentence.
  */
 export class UpstreamRejectedError extends Error {
+  /** Where the refused sign-in would have returned to, when the flow was known (set by the domain). */
+  returnTo: string | undefined;
+
   constructor(
     readonly reason: string,
     message: string,

@@ -160,6 +160,9 @@ ul.hint { padding-left: 18px; margin: 6px 0 0; }
   table.stack td { display: block; border: none; padding: 2px 0; }
   table.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }
 }
+ul.upstream-providers { list-style: none; padding: 0; margin: 16px 0; display: grid; gap: 8px; }
+ul.upstream-providers .button { display: block; text-align: center; }
+p.or { text-align: center; color: var(--muted); margin: 8px 0; }
 @media (max-width: 480px) {
   main { margin: 16px auto; padding: 0 12px; }
   .card { padding: 18px 16px; }

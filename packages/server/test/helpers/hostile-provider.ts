@@ -165,7 +165,15 @@ export async function startHostileProvider(client: { clientId: string; clientSec
   return {
     issuer,
     state,
-    /** A new signing key replaces the old one in the JWKS. */
+    /** Publishes the next signing key beside the current one (OIDC Core §10.1.1), still signing with the current. */
+    async announceKey() {
+      keys = [...keys, await newKey()];
+    },
+    /** Retires the current key: the announced one signs from now on. */
+    retireKey() {
+      if (keys.length > 1) keys = keys.slice(1);
+    },
+    /** A new signing key replaces the old one at once, unannounced. */
     async rotateKeys() {
       keys = [await newKey()];
     },

@@ -72,7 +72,7 @@ export function upstreamSignInPages(app: FastifyInstance, { services }: AppConte
       }
       if (!(error instanceof UpstreamRejectedError)) throw error;
       request.log.warn({ provider: providerId, reason: error.reason }, 'upstream sign-in refused');
-      return refuse(request, reply, error.reason === 'no_flow' ? 400 : 401, '/', error.message);
+      return refuse(request, reply, error.reason === 'no_flow' ? 400 : 401, error.returnTo ?? '/', error.message);
     }
     await sessions.start(reply, done.user.id, await sessions.current(request));
     return reply.code(303).header('location', done.returnTo).send();

@@ -38,6 +38,7 @@ export function signInForm(view: SignInView) {
   <p class="muted">Sign in to Grantboard to continue.</p>
   ${error ? html`<p class="error" role="alert" id="signin-error">${error}</p>` : ''}
   ${upstreamButtons(view)}
+  ${view.localPasswords && view.providers.length > 0 ? html`<p class="or">or sign in with your email</p>` : ''}
   ${
     view.localPasswords
       ? html`<form method="post" action="${ROUTES.signIn}">
