@@ -21,7 +21,9 @@ export type AuditEventType =
   | 'tokens_issued_for_test'
   | 'code_issued_for_test'
   | 'test_control_used'
-  | 'app_first_party_changed';
+  | 'app_first_party_changed'
+  | 'resource_server_registered'
+  | 'resource_server_secret_rotated';
 
 /** An audit event with the names of the people and app it mentions, for the audit log page. */
 export interface NamedAuditEvent extends AuditEventRow {

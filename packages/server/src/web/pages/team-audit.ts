@@ -30,6 +30,8 @@ const LABELS: Record<AuditEventType, string> = {
   tokens_issued_for_test: 'Tokens issued for a test',
   code_issued_for_test: 'Code issued for a test',
   test_control_used: 'Test control used',
+  resource_server_registered: 'Resource server registered',
+  resource_server_secret_rotated: 'Resource server secret rotated',
 };
 
 /** Security events are marked, so an admin's eye finds them. */

@@ -1,0 +1,109 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { deriveKey, open, seal } from '../lib/sealed-box.js';
+import type { StoredSigningKey } from '../storage/repositories/signing-keys.js';
+import { JWT_MAX_TTL_SECONDS } from './resource-server-service.js';
+import type { ServiceContext } from './service-context.js';
+
+/** RFC 9068 §2.1: JWT access tokens are signed (ES256 here, RFC 7518 §3.4) and typed `at+jwt`. */
+export const ACCESS_TOKEN_ALG = 'ES256';
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** The claims of an RFC 9068 §2.2 access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  aud: string;
+  client_id: string;
+  scope: string;
+  /** Seconds since the epoch. */
+  iat: number;
+  exp: number;
+}
+
+interface ActiveKey {
+  kid: string;
+  signsUntil: number;
+  privateKey: Awaited<ReturnType<typeof importJWK>>;
+}
+
+/**
+ * The keys JWT access tokens are signed with: created on first use, rotated after
+ * `RESOURCE_SERVER_SIGNING_KEY_ROTATION_SECONDS`, published at `jwks_uri` until the last token a
+ * key may have signed has expired (a key signs until `signsUntil`; tokens live at most
+ * `JWT_MAX_TTL_SECONDS`). Private keys are stored sealed under the server key, bound to their kid.
+ */
+export function signingKeyService({ config, repos, clock }: ServiceContext) {
+  const sealKey = deriveKey(config.secretKey, 'jwt signing key');
+  const openKeys = [config.secretKey, ...config.previousSecretKeys].map((key) => deriveKey(key, 'jwt signing key'));
+  const rotationMs = config.resourceServerSigningKeyRotationSeconds * 1000;
+  let active: ActiveKey | undefined;
+
+  async function load(stored: StoredSigningKey): Promise<ActiveKey> {
+    let jwk: string | undefined;
+    for (const key of openKeys) {
+      jwk = open(key, stored.privateSealed, stored.kid);
+      if (jwk !== undefined) break;
+    }
+    if (jwk === undefined) throw new Error(`The signing key ${stored.kid} cannot be opened with the server keys.`);
+    return {
+      kid: stored.kid,
+      signsUntil: stored.signsUntil,
+      privateKey: await importJWK(JSON.parse(jwk) as JWK, ACCESS_TOKEN_ALG),
+    };
+  }
+
+  async function create(now: number): Promise<StoredSigningKey> {
+    const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALG, { extractable: true });
+    const kid = randomBytes(16).toString('base64url');
+    const signsUntil = now + rotationMs;
+    const stored: StoredSigningKey = {
+      kid,
+      alg: ACCESS_TOKEN_ALG,
+      publicJwk: JSON.stringify(await exportJWK(publicKey)),
+      privateSealed: seal(sealKey, JSON.stringify(await exportJWK(privateKey)), kid),
+      createdAt: now,
+      signsUntil,
+      publishedUntil: signsUntil + JWT_MAX_TTL_SECONDS * 1000,
+    };
+    await repos.signingKeys.create(stored);
+    return stored;
+  }
+
+  /**
+   * The key that signs now. Two processes that find none at the same moment may each create one:
+   * both are published, and tokens signed with either verify.
+   */
+  async function current(): Promise<ActiveKey> {
+    const now = clock.now();
+    if (active && active.signsUntil > now) return active;
+    const stored = (await repos.signingKeys.current(now)) ?? (await create(now));
+    active = await load(stored);
+    return active;
+  }
+
+  return {
+    /** Signs an RFC 9068 access token; `jti` makes each one distinct. */
+    async sign(claims: AccessTokenClaims): Promise<string> {
+      const key = await current();
+      return new SignJWT({ client_id: claims.client_id, scope: claims.scope })
+        .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYP, kid: key.kid })
+        .setIssuer(config.publicUrl)
+        .setSubject(claims.sub)
+        .setAudience(claims.aud)
+        .setIssuedAt(claims.iat)
+        .setExpirationTime(claims.exp)
+        .setJti(randomUUID())
+        .sign(key.privateKey);
+    },
+
+    /** RFC 7517 §5: the public keys whose tokens may still be live, newest first. */
+    async jwks(): Promise<{ keys: JWK[] }> {
+      const keys = await repos.signingKeys.published(clock.now());
+      return {
+        keys: keys.map((key) => ({ ...(JSON.parse(key.publicJwk) as JWK), kid: key.kid, alg: key.alg, use: 'sig' })),
+      };
+    },
+  };
+}
+
+export type SigningKeyService = ReturnType<typeof signingKeyService>;
