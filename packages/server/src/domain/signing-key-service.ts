@@ -28,7 +28,7 @@ interface ActiveKey {
 
 /**
  * The keys JWT access tokens are signed with: created on first use, rotated after
- * `RESOURCE_SERVER_SIGNING_KEY_ROTATION_SECONDS`, published at `jwks_uri` until the last token a
+ * `RESOURCE_SERVER_SIGNING_KEY_ROTATION_SECONDS` (the next key published ahead of its turn), published at `jwks_uri` until the last token a
  * key may have signed has expired (a key signs until `signsUntil`; tokens live at most
  * `JWT_MAX_TTL_SECONDS`). Private keys are stored sealed under the server key, bound to their kid.
  */
@@ -36,7 +36,12 @@ export function signingKeyService({ config, repos, clock }: ServiceContext) {
   const sealKey = deriveKey(config.secretKey, 'jwt signing key');
   const openKeys = [config.secretKey, ...config.previousSecretKeys].map((key) => deriveKey(key, 'jwt signing key'));
   const rotationMs = config.resourceServerSigningKeyRotationSeconds * 1000;
+  // The next key is published this long before it starts signing, so that verifiers which cache the
+  // JWKS (jose's remote JWK Set, oauth4webapi) hold it before the first token it signs (RFC 7517 does
+  // not say; the usual practice, docs/platform.md). Longer than the JWKS response's max-age.
+  const leadMs = Math.min(rotationMs / 2, 24 * 3600 * 1000);
   let active: ActiveKey | undefined;
+  let nextPublishedAfter: string | undefined;
 
   async function load(stored: StoredSigningKey): Promise<ActiveKey> {
     let jwk: string | undefined;
@@ -52,7 +57,8 @@ export function signingKeyService({ config, repos, clock }: ServiceContext) {
     };
   }
 
-  async function create(now: number): Promise<StoredSigningKey> {
+  async function create(startsAt: number): Promise<StoredSigningKey> {
+    const now = startsAt;
     const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALG, { extractable: true });
     const kid = randomBytes(16).toString('base64url');
     const signsUntil = now + rotationMs;
@@ -75,9 +81,14 @@ export function signingKeyService({ config, repos, clock }: ServiceContext) {
    */
   async function current(): Promise<ActiveKey> {
     const now = clock.now();
-    if (active && active.signsUntil > now) return active;
-    const stored = (await repos.signingKeys.current(now)) ?? (await create(now));
-    active = await load(stored);
+    if (!active || active.signsUntil <= now) {
+      const stored = (await repos.signingKeys.current(now)) ?? (await create(now));
+      active = await load(stored);
+    }
+    if (now >= active.signsUntil - leadMs && nextPublishedAfter !== active.kid) {
+      if (!(await repos.signingKeys.hasKeyFrom(active.signsUntil))) await create(active.signsUntil);
+      nextPublishedAfter = active.kid;
+    }
     return active;
   }
 

@@ -53,6 +53,12 @@ export function signingKeysRepository(db: Kysely<Tables>) {
       return rows.map(toKey);
     },
 
+    /** Whether a key that starts signing at or after `at` exists already (the next one, published ahead). */
+    async hasKeyFrom(at: number): Promise<boolean> {
+      const row = await db.selectFrom('signing_keys').select('kid').where('created_at', '>=', at).executeTakeFirst();
+      return row !== undefined;
+    },
+
     async findByKid(kid: string): Promise<StoredSigningKey | undefined> {
       const row = await db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
       return row ? toKey(row) : undefined;
