@@ -16,11 +16,11 @@ describe.each(DIALECTS)('RFC 9068 JWT access tokens on %s', (dialect) => {
   let as: oauth.AuthorizationServer;
 
   /** oauth4webapi's requests, answered by the app in process. */
-  const injectFetch = async (url: string, init: { method?: string; headers?: Headers; body?: unknown }) => {
+  const injectFetch = async (url: string, init: oauth.CustomFetchOptions<'GET', undefined>) => {
     const response = await t.app.inject({
       method: (init.method ?? 'GET') as 'GET',
       url: new URL(url).pathname,
-      headers: Object.fromEntries(new Headers(init.headers).entries()),
+      headers: init.headers,
     });
     return new Response(response.body, {
       status: response.statusCode,
