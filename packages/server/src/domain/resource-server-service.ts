@@ -3,11 +3,7 @@ import { secretsEqual } from '../lib/compare.js';
 import { numericId } from '../lib/ids.js';
 import { digest, mintToken } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
-import {
-  type RegisteredResourceServer,
-  type ResourceScope,
-  ResourceServerConflict,
-} from '../storage/repositories/resource-servers.js';
+import type { RegisteredResourceServer, ResourceScope } from '../storage/repositories/resource-servers.js';
 import type { TokenFormat } from '../storage/schema.js';
 import { appTextProblem, shorten } from './app-text.js';
 import { InvalidScopeError, InvalidTargetError, NotFoundError, ValidationError } from './errors.js';
@@ -153,12 +149,8 @@ export function resourceServerService({ config, repos, clock }: ServiceContext) 
         scopes,
         createdAt: clock.now(),
       };
-      try {
-        await repos.resourceServers.create({ ...server, secretDigest: digest(clientSecret) });
-      } catch (error) {
-        if (error instanceof ResourceServerConflict) throw new ValidationError(error.message, 'identifier');
-        throw error;
-      }
+      const conflict = await repos.resourceServers.create({ ...server, secretDigest: digest(clientSecret) });
+      if (conflict) throw new ValidationError(conflict, conflict.startsWith('Scope') ? 'scopes' : 'identifier');
       await repos.audit.record({
         type: 'resource_server_registered',
         at: server.createdAt,

@@ -1,29 +1,22 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { randomBytes } from 'node:crypto';
+import {
+  ACCESS_TOKEN_ALG,
+  type AccessTokenClaims,
+  generateSigningKeyPair,
+  importSigningKey,
+  type PublicJwk,
+  type SigningKey,
+  signAccessToken,
+} from '../lib/access-token-jwt.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
 import type { StoredSigningKey } from '../storage/repositories/signing-keys.js';
 import { JWT_MAX_TTL_SECONDS } from './resource-server-service.js';
 import type { ServiceContext } from './service-context.js';
 
-/** RFC 9068 §2.1: JWT access tokens are signed (ES256 here, RFC 7518 §3.4) and typed `at+jwt`. */
-export const ACCESS_TOKEN_ALG = 'ES256';
-export const ACCESS_TOKEN_TYP = 'at+jwt';
-
-/** The claims of an RFC 9068 §2.2 access token. */
-export interface AccessTokenClaims {
-  sub: string;
-  aud: string;
-  client_id: string;
-  scope: string;
-  /** Seconds since the epoch. */
-  iat: number;
-  exp: number;
-}
-
 interface ActiveKey {
   kid: string;
   signsUntil: number;
-  privateKey: Awaited<ReturnType<typeof importJWK>>;
+  privateKey: SigningKey;
 }
 
 /**
@@ -53,20 +46,20 @@ export function signingKeyService({ config, repos, clock }: ServiceContext) {
     return {
       kid: stored.kid,
       signsUntil: stored.signsUntil,
-      privateKey: await importJWK(JSON.parse(jwk) as JWK, ACCESS_TOKEN_ALG),
+      privateKey: await importSigningKey(jwk),
     };
   }
 
   async function create(startsAt: number): Promise<StoredSigningKey> {
     const now = startsAt;
-    const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALG, { extractable: true });
+    const pair = await generateSigningKeyPair();
     const kid = randomBytes(16).toString('base64url');
     const signsUntil = now + rotationMs;
     const stored: StoredSigningKey = {
       kid,
       alg: ACCESS_TOKEN_ALG,
-      publicJwk: JSON.stringify(await exportJWK(publicKey)),
-      privateSealed: seal(sealKey, JSON.stringify(await exportJWK(privateKey)), kid),
+      publicJwk: pair.publicJwk,
+      privateSealed: seal(sealKey, pair.privateJwk, kid),
       createdAt: now,
       signsUntil,
       publishedUntil: signsUntil + JWT_MAX_TTL_SECONDS * 1000,
@@ -93,25 +86,22 @@ export function signingKeyService({ config, repos, clock }: ServiceContext) {
   }
 
   return {
-    /** Signs an RFC 9068 access token; `jti` makes each one distinct. */
-    async sign(claims: AccessTokenClaims): Promise<string> {
+    /** Signs an RFC 9068 access token with the current key; `iss` is `PUBLIC_URL`. */
+    async sign(claims: Omit<AccessTokenClaims, 'iss'>): Promise<string> {
       const key = await current();
-      return new SignJWT({ client_id: claims.client_id, scope: claims.scope })
-        .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYP, kid: key.kid })
-        .setIssuer(config.publicUrl)
-        .setSubject(claims.sub)
-        .setAudience(claims.aud)
-        .setIssuedAt(claims.iat)
-        .setExpirationTime(claims.exp)
-        .setJti(randomUUID())
-        .sign(key.privateKey);
+      return signAccessToken(key.privateKey, key.kid, { ...claims, iss: config.publicUrl });
     },
 
     /** RFC 7517 §5: the public keys whose tokens may still be live, newest first. */
-    async jwks(): Promise<{ keys: JWK[] }> {
+    async jwks(): Promise<{ keys: PublicJwk[] }> {
       const keys = await repos.signingKeys.published(clock.now());
       return {
-        keys: keys.map((key) => ({ ...(JSON.parse(key.publicJwk) as JWK), kid: key.kid, alg: key.alg, use: 'sig' })),
+        keys: keys.map((key) => ({
+          ...(JSON.parse(key.publicJwk) as PublicJwk),
+          kid: key.kid,
+          alg: key.alg,
+          use: 'sig',
+        })),
       };
     },
   };

@@ -25,9 +25,6 @@ export interface NewResourceServer extends RegisteredResourceServer {
   secretDigest: string;
 }
 
-/** `create`'s refusal: the identifier, the client id or one of the scopes is taken already. */
-export class ResourceServerConflict extends Error {}
-
 function toServer(row: Selectable<ResourceServersTable>, scopes: ResourceScope[]): RegisteredResourceServer {
   return {
     id: row.id,
@@ -69,9 +66,9 @@ export function resourceServersRepository(db: Kysely<Tables>) {
     /**
      * Registers a server with its scopes in one transaction. A taken identifier, client id or scope
      * name fails the unique constraints and writes nothing (checked first, so the usual case gets a
-     * precise message; the constraints decide a race).
+     * precise message; the constraints decide a race). Returns why it was refused, if it was.
      */
-    async create(server: NewResourceServer): Promise<void> {
+    async create(server: NewResourceServer): Promise<string | undefined> {
       const taken = await db
         .selectFrom('resource_server_scopes')
         .select('scope')
@@ -81,14 +78,13 @@ export function resourceServersRepository(db: Kysely<Tables>) {
           server.scopes.map((s) => s.name),
         )
         .execute();
-      if (taken.length > 0)
-        throw new ResourceServerConflict(`Scope already registered: ${taken.map((t) => t.scope).join(', ')}.`);
+      if (taken.length > 0) return `Scope already registered: ${taken.map((t) => t.scope).join(', ')}.`;
       const same = await db
         .selectFrom('resource_servers')
         .select('id')
         .where('identifier', '=', server.identifier)
         .executeTakeFirst();
-      if (same) throw new ResourceServerConflict('A resource server with this identifier is registered already.');
+      if (same) return 'A resource server with this identifier is registered already.';
       try {
         await db.transaction().execute(async (trx) => {
           await trx
@@ -119,9 +115,10 @@ export function resourceServersRepository(db: Kysely<Tables>) {
         });
       } catch (error) {
         if (/unique|duplicate/i.test(String((error as Error).message)))
-          throw new ResourceServerConflict('The identifier or a scope was registered at the same time.');
+          return 'The identifier or a scope was registered at the same time.';
         throw error;
       }
+      return undefined;
     },
 
     async list(organizationId?: string): Promise<RegisteredResourceServer[]> {
