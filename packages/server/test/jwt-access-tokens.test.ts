@@ -208,5 +208,6 @@ describe.each(DIALECTS)('RFC 9068 JWT access tokens on %s', (dialect) => {
     );
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Use reports:read');
+    expect(page.body).toContain('Its access token expires after 5 minutes');
   });
 });

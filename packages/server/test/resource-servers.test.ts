@@ -122,6 +122,14 @@ describe.each(DIALECTS)('registered resource servers on %s', (dialect) => {
     expect(listed.data.every((s: { clientSecret?: string }) => s.clientSecret === undefined)).toBe(true);
     expect((await admin('GET', `/resource-servers/${payroll.id}`)).json().identifier).toBe(PAYROLL);
     expect((await admin('GET', '/resource-servers/999999')).statusCode).toBe(404);
+    const openapi = (await admin('GET', '/openapi.json')).json();
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/admin/v1/resource-servers',
+        '/admin/v1/resource-servers/{resourceServerId}',
+        '/admin/v1/resource-servers/{resourceServerId}/rotate-secret',
+      ]),
+    );
   });
 
   it('groups the scopes by API on the consent page, with the API’s own consent texts', async () => {

@@ -173,9 +173,12 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     // An agent's team is the one it is bound to, not a developer team (docs/mcp.md).
     const team = await services.teams.name(request.app.teamId);
     const developer = request.app.registration === null ? team : undefined;
+    // A registered API's own token lifetime, e.g. a JWT API's 5 minutes (docs/platform.md).
+    const policy = await services.resourceServers.policyFor(request.audience);
+    const accessTtl = policy.ttlSeconds ?? context.config.accessTokenTtlSeconds;
     return sendPage(reply, {
       title: `Authorize ${request.app.name}`,
-      body: consentPage(request, signedIn, choices, developer, returnTo, context.config.accessTokenTtlSeconds, team),
+      body: consentPage(request, signedIn, choices, developer, returnTo, accessTtl, team),
       user: { name: signedIn.user.name, csrf: signedIn.csrf },
       focused: true,
       formTargets: [formTarget(request.redirectUri)],
