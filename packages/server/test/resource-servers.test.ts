@@ -198,6 +198,36 @@ describe.each(DIALECTS)('registered resource servers on %s', (dialect) => {
     });
   });
 
+  it('binds tokens and codes the admin API issues to the audience their scopes make', async () => {
+    const issued = await admin('POST', '/tokens', {
+      appId: t.seed.expiringApp.id,
+      userId: t.seed.alice.id,
+      teamId: t.seed.teamId,
+      scopes: ['payroll:read'],
+    });
+    expect(issued.statusCode, issued.body).toBe(200);
+    const token = issued.json().access_token;
+    expect((await bearer(t.app, token, '/v2/boards')).statusCode).toBe(401);
+    expect((await introspect(token, payroll.clientId, payroll.clientSecret)).json().active).toBe(true);
+    const code = await admin('POST', '/codes', {
+      appId: t.seed.expiringApp.id,
+      userId: t.seed.alice.id,
+      teamId: t.seed.teamId,
+      scopes: ['ledger:read'],
+    });
+    expect(code.statusCode, code.body).toBe(200);
+    const exchanged = await tokenRequest(t.app, {
+      grant_type: 'authorization_code',
+      client_id: t.seed.expiringApp.id,
+      client_secret: t.seed.expiringSecret,
+      code: code.json().code,
+      redirect_uri: code.json().redirectUri,
+    });
+    const ledgerToken = exchanged.json().access_token;
+    expect((await introspect(ledgerToken, ledger.clientId, ledger.clientSecret)).json().active).toBe(true);
+    expect((await introspect(ledgerToken, payroll.clientId, payroll.clientSecret)).json().active).toBe(false);
+  });
+
   it('refuses unknown scopes, scopes of an API not named by resource, and bad introspection credentials', async () => {
     const redirectError = async (params: Record<string, string | string[]>) => {
       const response = await alice.get(authorizeUrl(params));

@@ -37,7 +37,7 @@ export function createServices(context: ServiceContext) {
     authorization,
     installs,
     tokens,
-    testControls: testControlsService(context, { tokens, installs, authorization }),
+    testControls: testControlsService(context, { tokens, installs, authorization, resourceServers }),
     boards,
     items,
     appData: appDataService(context, boards, items),
