@@ -37,6 +37,8 @@ export const PATHS = {
   revokeV2: '/v2/oauth/revoke',
   revoke: '/oauth/revoke',
   introspect: '/oauth/introspect',
+  /** RFC 7517 JWK Set of the keys RFC 9068 JWT access tokens are signed with (`jwks_uri`, RFC 8414). */
+  jwks: '/oauth/jwks',
   metadata: '/.well-known/oauth-authorization-server',
   /** RFC 9728 protected resource metadata; the MCP server's is the same path suffixed with `/mcp`. */
   resourceMetadata: '/.well-known/oauth-protected-resource',

@@ -32,6 +32,10 @@ const USAGE = `Usage: grantboard <command> [options]
   apps update CLIENT_ID [--name N] [--redirect-uri U …] [--app-url URL] [--sdk-redirect-uri U]
               [--scopes "…"]            --redirect-uri replaces the list; --app-url= clears
   apps rotate-secret CLIENT_ID           issue a new client secret; the old one stops working
+  resource-servers create --identifier URI --name N --scope "name=consent text" [--scope …]
+              [--org ORG_ID] [--token-format opaque|jwt] [--ttl SECONDS]
+                                         register an API (docs/platform.md); prints its introspection secret once
+  resource-servers list
   keys reseal                            re-encrypt client secrets under GRANTBOARD_SECRET_KEY
                                          (old keys in GRANTBOARD_PREVIOUS_SECRET_KEYS)
   installs list [--team T]
@@ -431,6 +435,63 @@ const COMMANDS: Record<string, Command> = {
             ? `The previous secret keeps working for ${env.config.clientSecretOverlapSeconds} seconds.`
             : 'The previous secret no longer works.'
         }`,
+      );
+    },
+  },
+  'resource-servers create': {
+    options: {
+      identifier: { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      org: { type: 'string' },
+      'token-format': { type: 'string' },
+      ttl: { type: 'string' },
+    },
+    database: 'existing',
+    async run(env, o) {
+      const scopes = ((o.scope as string[] | undefined) ?? []).map((entry) => {
+        const at = entry.indexOf('=');
+        if (at <= 0) throw new UsageError(`--scope is "name=consent text", not '${entry}'.`);
+        return { name: entry.slice(0, at), consentText: entry.slice(at + 1) };
+      });
+      const format = o['token-format'] as string | undefined;
+      if (format !== undefined && format !== 'opaque' && format !== 'jwt')
+        throw new UsageError("--token-format is 'opaque' or 'jwt'.");
+      const ttl = o.ttl === undefined ? undefined : count(o, 'ttl');
+      const { server, clientSecret } = await env.services.resourceServers.register(
+        {
+          identifier: option(o, 'identifier'),
+          name: option(o, 'name'),
+          scopes,
+          ...(o.org !== undefined ? { organizationId: o.org as string } : {}),
+          ...(format !== undefined ? { tokenFormat: format } : {}),
+          ...(ttl !== undefined ? { accessTokenTtlSeconds: ttl } : {}),
+        },
+        null,
+      );
+      print(
+        !!o.json,
+        { ...server, clientSecret },
+        `Registered ${server.name} (${server.id}) for ${server.identifier}.\n  scopes:        ${server.scopes.map((s) => s.name).join(' ')}\n  tokens:        ${server.tokenFormat}, ${server.accessTokenTtlSeconds} s\n  introspection: ${server.clientId} / ${clientSecret} (shown once)`,
+      );
+    },
+  },
+  'resource-servers list': {
+    options: {},
+    database: 'read',
+    async run(env, o) {
+      const servers = await env.services.resourceServers.list();
+      print(
+        !!o.json,
+        { data: servers },
+        servers.length === 0
+          ? 'No resource servers registered (the built-in Boards API is always there).'
+          : servers
+              .map(
+                (s) =>
+                  `${s.id}  ${s.identifier}  ${s.name}  ${s.tokenFormat}  ${s.scopes.map((c) => c.name).join(' ')}`,
+              )
+              .join('\n'),
       );
     },
   },

@@ -207,6 +207,7 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
         iss: t.config.publicUrl,
         iat: now,
         exp: now + 3600,
+        aud: [t.config.publicUrl],
       });
     });
 
@@ -259,6 +260,7 @@ describe.each(DIALECTS)('token context, revocation, introspection and metadata o
         token_endpoint: `${issuer}/v1/oauth/token`,
         revocation_endpoint: `${issuer}/oauth/revoke`,
         introspection_endpoint: `${issuer}/oauth/introspect`,
+        jwks_uri: `${issuer}/oauth/jwks`,
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
         grant_types_supported: ['authorization_code', 'refresh_token'],

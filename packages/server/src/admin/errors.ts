@@ -1,6 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../api/errors.js';
-import { ForbiddenError, InvalidScopeError, NotFoundError, ValidationError } from '../domain/errors.js';
+import {
+  ForbiddenError,
+  InvalidScopeError,
+  InvalidTargetError,
+  NotFoundError,
+  ValidationError,
+} from '../domain/errors.js';
 import { FixturesError } from '../fixtures/load.js';
 import { classifyFailure, UNAVAILABLE_RETRY_SECONDS } from '../http/failures.js';
 import { noStore, retryAfter } from '../http/responses.js';
@@ -25,6 +31,8 @@ function describe(error: unknown, request: FastifyRequest): { status: number; bo
   if (error instanceof AdminUnauthorized) return { status: 401, body: body('unauthorized', error.message) };
   if (error instanceof ValidationError) return { status: 400, body: body('invalid', error.message, error.field) };
   if (error instanceof InvalidScopeError) return { status: 400, body: body('invalid', error.message, 'scopes') };
+  // A grant a registered API's token policy refuses (docs/platform.md).
+  if (error instanceof InvalidTargetError) return { status: 400, body: body('invalid', error.message, 'scopes') };
   if (error instanceof NotFoundError) return { status: 404, body: body('not_found', error.message) };
   if (error instanceof ForbiddenError) return { status: 403, body: body('forbidden', error.message) };
   // The TypeBox validator speaks Miro's envelope; here it is said in the admin shape.

@@ -1,5 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import type { App } from '../domain/model.js';
+import type { RegisteredResourceServer } from '../domain/resource-server-service.js';
 import type { TokenFault } from '../domain/test-controls-service.js';
 import { loadFixtures } from '../fixtures/load.js';
 import { FixturesFile } from '../fixtures/schema.js';
@@ -17,6 +18,21 @@ function appDocument(app: App) {
     appUrl: app.sdkUri,
     sdkRedirectUri: app.sdkRedirectUri,
     scopes: app.scopes,
+  };
+}
+
+/** A resource server as the admin API shows it; its introspection secret only once, at registration. */
+function resourceServerDocument(server: RegisteredResourceServer, clientSecret?: string) {
+  return {
+    id: server.id,
+    identifier: server.identifier,
+    name: server.name,
+    organizationId: server.organizationId,
+    scopes: server.scopes,
+    tokenFormat: server.tokenFormat,
+    accessTokenTtlSeconds: server.accessTokenTtlSeconds,
+    clientId: server.clientId,
+    ...(clientSecret ? { clientSecret } : {}),
   };
 }
 
@@ -83,6 +99,59 @@ export function adminRoutes({ services }: AppContext): AdminRoute[] {
       status: 200,
       schema: { params: S.AppParams, response: S.Uninstalled },
       handle: ({ params }) => services.apps.remove(params.clientId, null),
+    }),
+    defineAdminRoute({
+      method: 'POST',
+      url: '/resource-servers',
+      operationId: 'createResourceServer',
+      summary: 'Register a resource server (an API): its audience URI, scopes with consent texts and token policy',
+      tag: 'Resource servers',
+      status: 201,
+      schema: { body: S.ResourceServerCreate, response: S.ResourceServer },
+      async handle({ body }) {
+        const { server, clientSecret } = await services.resourceServers.register(body, null);
+        return resourceServerDocument(server, clientSecret);
+      },
+    }),
+    defineAdminRoute({
+      method: 'GET',
+      url: '/resource-servers',
+      operationId: 'listResourceServers',
+      summary: 'List the registered resource servers (the built-in Boards API is not listed)',
+      tag: 'Resource servers',
+      status: 200,
+      schema: { response: S.ResourceServerList },
+      async handle() {
+        return { data: (await services.resourceServers.list()).map((server) => resourceServerDocument(server)) };
+      },
+    }),
+    defineAdminRoute({
+      method: 'GET',
+      url: '/resource-servers/:resourceServerId',
+      operationId: 'getResourceServer',
+      summary: 'Get one registered resource server',
+      tag: 'Resource servers',
+      status: 200,
+      schema: { params: S.ResourceServerParams, response: S.ResourceServer },
+      async handle({ params }) {
+        return resourceServerDocument(await services.resourceServers.get(params.resourceServerId));
+      },
+    }),
+    defineAdminRoute({
+      method: 'POST',
+      url: '/resource-servers/:resourceServerId/rotate-secret',
+      operationId: 'rotateResourceServerSecret',
+      summary: 'Issue a new introspection secret; the old one stops working at once',
+      tag: 'Resource servers',
+      status: 200,
+      schema: { params: S.ResourceServerParams, response: S.ResourceServerSecret },
+      async handle({ params }) {
+        const server = await services.resourceServers.get(params.resourceServerId);
+        return {
+          clientId: server.clientId,
+          clientSecret: await services.resourceServers.rotateSecret(server.id, null),
+        };
+      },
     }),
     defineAdminRoute({
       method: 'POST',

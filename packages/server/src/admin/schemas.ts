@@ -88,3 +88,35 @@ export const RateLimit = strict({ appId: Id, userId: Id, seconds: Type.Integer({
 export const Uninstall = strict({ appId: Id, teamId: Id });
 export const Reinstall = strict({ appId: Id, teamId: Id, userId: Id });
 export const ClockAdvance = strict({ appId: Id, seconds: Type.Integer({ minimum: 1, maximum: 315_360_000 }) });
+
+/** A resource server's id; its introspection client id starts `rs-`. */
+export const ResourceServerParams = strict({ resourceServerId: Id });
+const ResourceScopeInput = strict({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  consentText: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export const ResourceServerCreate = strict({
+  identifier: Type.String({
+    minLength: 1,
+    maxLength: 500,
+    description: 'The audience URI (RFC 8707): absolute, no fragment.',
+  }),
+  name: Type.String({ minLength: 1, maxLength: 60 }),
+  organizationId: Type.Optional(Id),
+  scopes: Type.Array(ResourceScopeInput, { minItems: 1, maxItems: 50 }),
+  tokenFormat: Type.Optional(Type.Union([Type.Literal('opaque'), Type.Literal('jwt')])),
+  accessTokenTtlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86400 })),
+});
+export const ResourceServer = Type.Object({
+  id: Id,
+  identifier: Type.String(),
+  name: Type.String(),
+  organizationId: Type.Union([Id, Type.Null()]),
+  scopes: Type.Array(Type.Object({ name: Type.String(), consentText: Type.String() })),
+  tokenFormat: Type.Union([Type.Literal('opaque'), Type.Literal('jwt')]),
+  accessTokenTtlSeconds: Type.Integer(),
+  clientId: Type.String(),
+  clientSecret: Type.Optional(Type.String()),
+});
+export const ResourceServerList = Type.Object({ data: Type.Array(ResourceServer) });
+export const ResourceServerSecret = Type.Object({ clientId: Type.String(), clientSecret: Type.String() });

@@ -41,6 +41,8 @@ export interface Config {
   tokenRequestsPerMinute: number;
   webhookPollIntervalMs: number;
   webhookMaxAttempts: number;
+  /** Resource servers: how long a JWT access token signing key signs before the next one takes over. */
+  resourceServerSigningKeyRotationSeconds: number;
   webhookRetryBaseSeconds: number;
   webhookTimeoutSeconds: number;
   registrationTtlSeconds: number;
@@ -225,6 +227,12 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     janitorIntervalSeconds: integer(merged, 'JANITOR_INTERVAL_SECONDS', DEFAULTS.janitorIntervalSeconds, 0),
     webhookPollIntervalMs: integer(merged, 'WEBHOOK_POLL_INTERVAL_MS', DEFAULTS.webhookPollIntervalMs, 0),
     webhookMaxAttempts: integer(merged, 'WEBHOOK_MAX_ATTEMPTS', DEFAULTS.webhookMaxAttempts, 1),
+    resourceServerSigningKeyRotationSeconds: integer(
+      merged,
+      'RESOURCE_SERVER_SIGNING_KEY_ROTATION_SECONDS',
+      DEFAULTS.resourceServerSigningKeyRotationSeconds,
+      60,
+    ),
     webhookRetryBaseSeconds: integer(merged, 'WEBHOOK_RETRY_BASE_SECONDS', DEFAULTS.webhookRetryBaseSeconds, 1),
     webhookTimeoutSeconds: integer(merged, 'WEBHOOK_TIMEOUT_SECONDS', DEFAULTS.webhookTimeoutSeconds, 1),
     registrationTtlSeconds: integer(merged, 'REGISTRATION_TTL_SECONDS', DEFAULTS.registrationTtlSeconds, 60),

@@ -72,6 +72,12 @@ export const DEFAULTS = {
   rateLimitKeyPrefix: 'grantboard:ratelimit:',
   /** `WEBHOOK_POLL_INTERVAL_MS`: how often each process's webhook worker looks for due deliveries (0: no worker). */
   webhookPollIntervalMs: 1000,
+  /**
+   * `RESOURCE_SERVER_SIGNING_KEY_ROTATION_SECONDS`: how long one key signs RFC 9068 JWT access tokens
+   * before a new one takes over (30 days). A retired key stays at `jwks_uri` until the last token it
+   * signed has expired (docs/platform.md).
+   */
+  resourceServerSigningKeyRotationSeconds: 30 * 24 * 3600,
   /** `WEBHOOK_MAX_ATTEMPTS`: attempts per delivery before it is marked failed. */
   webhookMaxAttempts: 10,
   /** `WEBHOOK_RETRY_BASE_SECONDS`: the first retry's wait; each next one doubles (with jitter, at most 6 h). */

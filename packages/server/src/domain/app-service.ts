@@ -10,6 +10,7 @@ import { type ClientMetadataService, isMetadataDocumentUrl } from './client-meta
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { outboxEvent } from './events.js';
 import { redirectUriProblem, webLinkProblem } from './redirect-uri.js';
+import type { ResourceServerService } from './resource-server-service.js';
 import type { ServiceContext } from './service-context.js';
 
 export interface NewApp {
@@ -63,6 +64,7 @@ const LINKS = [
 export function appService(
   { config, repos, clock }: ServiceContext,
   metadataDocuments: ClientMetadataService | undefined = undefined,
+  resourceServers: Pick<ResourceServerService, 'unknownScopes'> | undefined = undefined,
 ) {
   const secretKey = deriveKey(config.secretKey, 'client secret');
   // Keys being rotated out still decrypt; only the current key encrypts.
@@ -137,10 +139,11 @@ export function appService(
     return unique;
   }
 
-  function checkScopes(scopes: string[]): string[] {
+  /** Miro's scopes, and those of the registered resource servers (docs/platform.md). */
+  async function checkScopes(scopes: string[]): Promise<string[]> {
     const unique = [...new Set(scopes.filter(Boolean))];
     if (unique.length === 0) throw new ValidationError('Choose at least one scope.', 'scopes');
-    const unknown = unique.filter((s) => !isScope(s));
+    const unknown = resourceServers ? await resourceServers.unknownScopes(unique) : unique.filter((s) => !isScope(s));
     if (unknown.length > 0) throw new ValidationError(`Unknown scope: ${unknown.join(', ')}.`, 'scopes');
     return unique;
   }
@@ -177,7 +180,7 @@ export function appService(
     async create(input: NewApp): Promise<{ app: App; clientSecret: string | undefined }> {
       const name = checkName(input.name);
       const redirectUris = checkRedirectUris(input.redirectUris);
-      const scopes = checkScopes(input.scopes);
+      const scopes = await checkScopes(input.scopes);
       checkSdk(redirectUris, input.sdkUri, input.sdkRedirectUri);
       const identity = checkIdentity(input.identity ?? {});
       if (!(await repos.teams.findById(input.teamId)))
@@ -242,7 +245,7 @@ export function appService(
       const next = {
         name: changes.name !== undefined ? checkName(changes.name) : app.name,
         redirectUris,
-        scopes: changes.scopes ? checkScopes(changes.scopes) : app.scopes,
+        scopes: changes.scopes ? await checkScopes(changes.scopes) : app.scopes,
         sdkUri: changes.sdkUri !== undefined ? changes.sdkUri : app.sdkUri,
         sdkRedirectUri: sdkRedirectUri && redirectUris.includes(sdkRedirectUri) ? sdkRedirectUri : null,
         identity: { ...app.identity, ...checkIdentity(changes.identity ?? {}) },

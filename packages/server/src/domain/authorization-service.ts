@@ -8,8 +8,8 @@ export interface CodeBinding {
   redirectUri: string;
   scopes: string[];
   codeChallenge: string | undefined;
-  /** RFC 8707 resources named in the request; none: the REST API. */
-  resources?: string[];
+  /** RFC 8707: the grant's audience (named or inferred); null or none: the REST API. */
+  audience?: string[] | null;
 }
 
 export function authorizationService({ config, repos, clock }: ServiceContext) {
@@ -26,7 +26,7 @@ export function authorizationService({ config, repos, clock }: ServiceContext) {
         redirectUri: binding.redirectUri,
         scopes: binding.scopes,
         codeChallenge: binding.codeChallenge ?? null,
-        audience: binding.resources?.length ? binding.resources : null,
+        audience: binding.audience?.length ? binding.audience : null,
         expiresAt: now + config.codeTtlSeconds * 1000,
         createdAt: now,
       });

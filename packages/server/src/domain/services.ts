@@ -13,10 +13,11 @@ import { groupService } from './group-service.js';
 import { installService } from './install-service.js';
 import { itemService } from './item-service.js';
 import { registrationService } from './registration-service.js';
-import { resourceServers } from './resource-servers.js';
+import { resourceServerService } from './resource-server-service.js';
 import type { ServiceContext } from './service-context.js';
 import { sessionService } from './session-service.js';
 import { signInThrottle } from './sign-in-throttle.js';
+import { signingKeyService } from './signing-key-service.js';
 import { tagService } from './tag-service.js';
 import { teamService } from './team-service.js';
 import { testControlsService } from './test-controls-service.js';
@@ -29,14 +30,16 @@ export function createServices(context: ServiceContext) {
   const items = itemService(context, boards);
   const authorization = authorizationService(context);
   const installs = installService(context);
-  const tokens = tokenService(context);
+  const resourceServers = resourceServerService(context);
+  const signingKeys = signingKeyService(context);
+  const tokens = tokenService(context, resourceServers, signingKeys);
   return {
     accounts: accountService(context),
-    apps: appService(context, clientMetadataService(context, context.fetchDocument)),
+    apps: appService(context, clientMetadataService(context, context.fetchDocument), resourceServers),
     authorization,
     installs,
     tokens,
-    testControls: testControlsService(context, { tokens, installs, authorization }),
+    testControls: testControlsService(context, { tokens, installs, authorization, resourceServers }),
     boards,
     items,
     appData: appDataService(context, boards, items),
@@ -53,8 +56,10 @@ export function createServices(context: ServiceContext) {
     webhooks: webhookService(context),
     firstParty: firstPartyService(context),
     registrations: registrationService(context),
-    /** RFC 8707 audiences: the REST API and the MCP server. */
-    resources: resourceServers(context.config.publicUrl),
+    /** RFC 8707 audiences: the built-in REST API and MCP server, and the registered resource servers. */
+    resources: resourceServers.builtIn,
+    resourceServers,
+    signingKeys,
   };
 }
 

@@ -6,6 +6,7 @@ import type { TokenFault } from '../storage/repositories/test-controls.js';
 import type { AuthorizationService } from './authorization-service.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import type { InstallService } from './install-service.js';
+import type { ResourceServerService } from './resource-server-service.js';
 import type { ServiceContext } from './service-context.js';
 import type { TokenService } from './token-service.js';
 
@@ -51,7 +52,12 @@ function whole(value: number, name: string, min: number, max: number): number {
  */
 export function testControlsService(
   { config, repos, clock }: ServiceContext,
-  deps: { tokens: TokenService; installs: InstallService; authorization: AuthorizationService },
+  deps: {
+    tokens: TokenService;
+    installs: InstallService;
+    authorization: AuthorizationService;
+    resourceServers: Pick<ResourceServerService, 'audienceFor'>;
+  },
 ) {
   function ensureOn(): void {
     if (!config.testControls) throw new TestControlsOffError();
@@ -135,7 +141,14 @@ export function testControlsService(
           'codeChallenge',
         );
       const code = await deps.authorization.issueCode(
-        { app, redirectUri, scopes, codeChallenge: request.codeChallenge },
+        {
+          app,
+          redirectUri,
+          scopes,
+          codeChallenge: request.codeChallenge,
+          // The audience the scopes' owners make, as at the authorization endpoint (docs/platform.md).
+          audience: await deps.resourceServers.audienceFor(app, scopes, []),
+        },
         request.userId,
         request.teamId,
       );

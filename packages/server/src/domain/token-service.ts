@@ -2,7 +2,7 @@ import type { TokenResponse } from '@grantboard/protocol';
 import { numericId } from '../lib/ids.js';
 import { verifierMatches } from '../lib/pkce.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
-import { digest, isWellFormedToken, mintToken } from '../lib/tokens.js';
+import { digest, isAccessTokenShaped, isWellFormedToken, mintToken } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
 import type { RedeemDecision } from '../storage/repositories/codes.js';
 import type {
@@ -16,13 +16,27 @@ import type {
 } from '../storage/repositories/tokens.js';
 import { InvalidGrantError, InvalidScopeError, InvalidTargetError } from './errors.js';
 import { outboxEvent } from './events.js';
+import type { ResourceServerService } from './resource-server-service.js';
 import { resourceServers } from './resource-servers.js';
 import type { ServiceContext } from './service-context.js';
+import type { SigningKeyService } from './signing-key-service.js';
 
 /** The one answer to "is this access token live": known, not revoked, and not past its expiry. */
 export type AccessCheck<T = AccessGrant> = { kind: 'valid'; grant: T } | { kind: 'expired' } | { kind: 'invalid' };
 
-/** What introspection may tell the token's own client (RFC 7662 §2.2). */
+/**
+ * Who asks an introspection question: the token's own client (an app), or a resource server, which
+ * learns only about access tokens for its audience (RFC 7662 §2.1, docs/platform.md).
+ */
+export type IntrospectionCaller = { appId: string } | { audience: string };
+
+/** An access token value with the expiry stored for it (null: lives until revoked or uninstalled). */
+interface AccessValue {
+  token: string;
+  expiresAt: number | null;
+}
+
+/** What introspection may tell the caller (RFC 7662 §2.2). */
 export type Introspection =
   | { kind: 'access'; grant: AccessGrant }
   | { kind: 'refresh'; family: Family; expiresAt: number }
@@ -61,25 +75,57 @@ const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked.';
  * Issues, rotates, checks and revokes tokens. Token values exist only in responses; storage sees
  * their SHA-256 digests.
  */
-export function tokenService({ config, repos, clock }: ServiceContext) {
+export function tokenService(
+  { config, repos, clock }: ServiceContext,
+  registered: ResourceServerService,
+  signingKeys: SigningKeyService,
+) {
   const servers = resourceServers(config.publicUrl);
   const accessTtl = config.accessTokenTtlSeconds * 1000;
   const refreshTtl = config.refreshTokenTtlSeconds * 1000;
   const graceMs = config.refreshReuseGraceSeconds * 1000;
 
+  /**
+   * The access token for a grant, as its audience's token policy says (docs/platform.md): opaque with
+   * the app's token mode, or an RFC 9068 §2.2 JWT for a resource server that chose them, stored by
+   * digest like an opaque one so that revocation and introspection treat both alike.
+   */
+  async function accessFor(
+    app: App,
+    grant: { userId: string; scopes: string[]; audience: string[] | null },
+    now: number,
+  ): Promise<AccessValue> {
+    const policy = await registered.policyFor(grant.audience);
+    if (policy.format === 'jwt' && policy.server && policy.ttlSeconds !== undefined) {
+      const iat = Math.floor(now / 1000);
+      const exp = iat + policy.ttlSeconds;
+      const token = await signingKeys.sign({
+        sub: grant.userId,
+        aud: policy.server.identifier,
+        client_id: app.id,
+        scope: grant.scopes.join(' '),
+        iat,
+        exp,
+      });
+      return { token, expiresAt: exp * 1000 };
+    }
+    const ttl = policy.ttlSeconds === undefined ? accessTtl : policy.ttlSeconds * 1000;
+    return { token: mintToken('access'), expiresAt: app.expiring ? now + ttl : null };
+  }
+
   function mint(
     app: App,
     grant: { userId: string; teamId: string; scopes: string[]; codeDigest: string | null; audience: string[] | null },
+    access: AccessValue,
+    now: number,
   ): MintedTokens {
-    const now = clock.now();
-    const accessToken = mintToken('access');
     const refreshToken = app.expiring ? mintToken('refresh') : undefined;
     return {
-      accessToken,
+      accessToken: access.token,
       refreshToken,
       set: {
         family: { id: numericId(), appId: app.id, ...grant, createdAt: now },
-        access: { digest: digest(accessToken), expiresAt: app.expiring ? now + accessTtl : null },
+        access: { digest: digest(access.token), expiresAt: access.expiresAt },
         refresh: refreshToken ? { digest: digest(refreshToken), expiresAt: now + refreshTtl } : null,
       },
     };
@@ -177,7 +223,11 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
   return {
     /** Tokens straight from a grant (the developer console's "Install app and get OAuth token"). */
     async issue(app: App, grant: { userId: string; teamId: string; scopes: string[] }): Promise<TokenResponse> {
-      const minted = mint(app, { ...grant, codeDigest: null, audience: null });
+      const now = clock.now();
+      // The audience the scopes' owners make (docs/platform.md); Miro's scopes alone: the REST API.
+      const audience = await registered.audienceFor(app, grant.scopes, []);
+      const full = { ...grant, codeDigest: null, audience };
+      const minted = mint(app, full, await accessFor(app, full, now), now);
       await repos.tokens.issue(minted.set, [grantedEvent(minted.set)]);
       return response(minted.set.family, minted.accessToken, minted.set.access.expiresAt, minted.refreshToken);
     },
@@ -191,6 +241,14 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
       if (!isWellFormedToken(params.code, 'code')) throw new InvalidGrantError(INVALID_CODE, 'malformed code');
       const codeDigest = digest(params.code);
       const now = clock.now();
+      // The access token depends on the code's audience (its token policy): read first, signed before
+      // the redemption's transaction; the code's bindings never change, and the redemption rechecks.
+      const peeked = await repos.codes.peek(codeDigest, app.id);
+      const peekedAudience = peeked ? audienceOf(peeked.audience, params.resources ?? []) : undefined;
+      const access =
+        peeked && !(peekedAudience instanceof InvalidTargetError) && peekedAudience !== undefined
+          ? await accessFor(app, { userId: peeked.userId, scopes: peeked.scopes, audience: peekedAudience }, now)
+          : { token: mintToken('access'), expiresAt: app.expiring ? now + accessTtl : null };
       const result = await repos.codes.redeem(
         codeDigest,
         app.id,
@@ -210,13 +268,14 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
           }
           const audience = audienceOf(code.audience, params.resources ?? []);
           if (audience instanceof InvalidTargetError) return { ok: false, error: audience };
-          const minted = mint(app, {
-            userId: code.userId,
-            teamId: code.teamId,
-            scopes: code.scopes,
-            codeDigest,
-            audience,
-          });
+          if (!peeked || String(audience) !== String(peekedAudience) || String(code.scopes) !== String(peeked.scopes))
+            return reject('The authorization code changed while it was redeemed.');
+          const minted = mint(
+            app,
+            { userId: code.userId, teamId: code.teamId, scopes: code.scopes, codeDigest, audience },
+            access,
+            now,
+          );
           return { ok: true, tokens: minted.set, value: minted, events: [grantedEvent(minted.set)] };
         },
       );
@@ -257,9 +316,20 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
         throw new InvalidGrantError(INVALID_REFRESH, 'malformed refresh token');
       const refreshDigest = digest(refreshToken);
       const now = clock.now();
-      const accessToken = mintToken('access');
+      // The new access token follows the (possibly narrowed) grant's token policy: decided from the
+      // live family before the rotation's compare-and-set, which then decides the same way.
+      const live = await repos.tokens.findLiveRefresh(refreshDigest, now);
+      const planned = live && live.family.appId === app.id ? scopeFor(scope, resources)(live.family) : undefined;
+      const access = planned?.ok
+        ? await accessFor(
+            app,
+            { userId: live?.family.userId ?? '', scopes: planned.scopes, audience: planned.audience ?? null },
+            now,
+          )
+        : { token: mintToken('access'), expiresAt: now + accessTtl };
+      const accessToken = access.token;
       const nextRefresh = mintToken('refresh');
-      const accessExpiresAt = now + accessTtl;
+      const accessExpiresAt = access.expiresAt ?? now + accessTtl;
       const replayKey = deriveKey(refreshToken, 'refresh replay');
       const payload: ReplayPayload = {
         access_token: accessToken,
@@ -333,7 +403,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
      * RFC 9068 §4).
      */
     async checkAccess(token: string, resource: string): Promise<AccessCheck> {
-      if (!isWellFormedToken(token, 'access')) return { kind: 'invalid' };
+      if (!isAccessTokenShaped(token)) return { kind: 'invalid' };
       const check = judgeAccess(await repos.tokens.findAccess(digest(token)));
       if (check.kind === 'valid' && !(check.grant.audience ?? servers.default).includes(resource)) {
         return { kind: 'invalid' };
@@ -343,18 +413,29 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
 
     /** The same check, with the names `GET /v1/oauth-token` shows, in one query. */
     async context(token: string): Promise<AccessCheck<AccessContext>> {
-      if (!isWellFormedToken(token, 'access')) return { kind: 'invalid' };
+      if (!isAccessTokenShaped(token)) return { kind: 'invalid' };
       return judgeAccess(await repos.tokens.findAccessWithContext(digest(token)));
     },
 
-    /** RFC 7662: a live token issued to `appId`, or inactive — never a word about anyone else's. */
-    async introspect(token: string, appId: string): Promise<Introspection> {
-      if (isWellFormedToken(token, 'access')) {
+    /**
+     * RFC 7662: a live token issued to the calling app, or a live access token for the calling
+     * resource server's audience; inactive otherwise — never a word about anyone else's. A revoked
+     * JWT access token is inactive here even before its `exp`.
+     */
+    async introspect(token: string, caller: IntrospectionCaller): Promise<Introspection> {
+      if (isAccessTokenShaped(token)) {
         const check = judgeAccess(await repos.tokens.findAccess(digest(token)));
-        if (check.kind === 'valid' && check.grant.appId === appId) return { kind: 'access', grant: check.grant };
-      } else if (isWellFormedToken(token, 'refresh')) {
+        if (check.kind !== 'valid') return { kind: 'inactive' };
+        const { grant } = check;
+        const mine =
+          'appId' in caller
+            ? grant.appId === caller.appId
+            : (grant.audience ?? servers.default).includes(caller.audience);
+        if (mine) return { kind: 'access', grant };
+      } else if (isWellFormedToken(token, 'refresh') && 'appId' in caller) {
+        // Refresh tokens are the client's business, never a resource server's.
         const live = await repos.tokens.findLiveRefresh(digest(token), clock.now());
-        if (live && live.family.appId === appId) return { kind: 'refresh', ...live };
+        if (live && live.family.appId === caller.appId) return { kind: 'refresh', ...live };
       }
       return { kind: 'inactive' };
     },
@@ -369,7 +450,7 @@ export function tokenService({ config, repos, clock }: ServiceContext) {
       const now = clock.now();
       const tokenDigest = digest(token);
       let family: { id: string; appId: string; teamId: string; userId: string } | undefined;
-      if (isWellFormedToken(token, 'access')) {
+      if (isAccessTokenShaped(token)) {
         const grant = await repos.tokens.findAccess(tokenDigest);
         if (grant) family = { id: grant.familyId, appId: grant.appId, teamId: grant.teamId, userId: grant.userId };
       } else if (isWellFormedToken(token, 'refresh')) {

@@ -41,6 +41,18 @@ export function isWellFormedToken(value: string, kind: TokenKind): boolean {
   return checksum(head) === value.slice(head.length);
 }
 
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** Whether `value` has the shape of a compact JWS (RFC 7515 §7.1), as RFC 9068 access tokens do. */
+export function isJwtShaped(value: string): boolean {
+  return value.length <= 8192 && JWT_SHAPE.test(value);
+}
+
+/** An access token as Grantboard issues them: opaque (`gba_…`) or an RFC 9068 JWT. */
+export function isAccessTokenShaped(value: string): boolean {
+  return isWellFormedToken(value, 'access') || isJwtShaped(value);
+}
+
 /** Which kind a token is, by its prefix, if it is a well-formed Grantboard token at all. */
 export function tokenKind(value: string): TokenKind | undefined {
   for (const kind of Object.keys(TOKEN_PREFIXES) as TokenKind[]) {

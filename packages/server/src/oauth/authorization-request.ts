@@ -1,9 +1,9 @@
 import { parseScopeList } from '@grantboard/protocol';
 import type { AppService } from '../domain/app-service.js';
 import { ClientMetadataUnavailable } from '../domain/client-metadata-service.js';
-import { InvalidTargetError } from '../domain/errors.js';
+import { InvalidScopeError, InvalidTargetError } from '../domain/errors.js';
 import { matchRedirectUri } from '../domain/redirect-uri.js';
-import type { ResourceServers } from '../domain/resource-servers.js';
+import type { ResourceServerService, ScopeGroup } from '../domain/resource-server-service.js';
 import { isValidS256Challenge } from '../lib/pkce.js';
 import type { App } from '../storage/repositories/apps.js';
 import { InvalidRequest, InvalidScope, InvalidTarget, type OAuthError, UnsupportedResponseType } from './errors.js';
@@ -18,6 +18,13 @@ export interface AuthorizationRequest {
   codeChallenge: string | undefined;
   /** RFC 8707 resources (audiences) asked for; empty: the REST API. */
   resources: string[];
+  /**
+   * The grant's audience: the resources named, or the one inferred from the scopes' owners
+   * (docs/platform.md); null: the REST API, as for every Miro app.
+   */
+  audience: string[] | null;
+  /** The scopes grouped by the API they open, for the consent page. */
+  scopeGroups: ScopeGroup[];
 }
 
 /**
@@ -58,7 +65,7 @@ const read = (params: URLSearchParams, name: string) => params.get(name) || unde
 export async function parseAuthorizationRequest(
   params: URLSearchParams,
   apps: AppService,
-  servers: ResourceServers,
+  servers: ResourceServerService,
 ): Promise<AuthorizationRequest> {
   const duplicated = SINGLE_PARAMS.filter((name) => params.getAll(name).length > 1);
   if (duplicated.includes('client_id') || duplicated.includes('redirect_uri')) {
@@ -113,13 +120,17 @@ export async function parseAuthorizationRequest(
   const teamId = read(params, 'team_id');
   // RFC 8707 §2: `resource` may be repeated, one absolute URI without a fragment each.
   let resources: string[];
+  let audience: string[] | null;
   try {
-    resources = servers.parse(params.getAll('resource').filter((value) => value !== ''));
+    resources = await servers.parseResources(params.getAll('resource').filter((value) => value !== ''));
+    audience = await servers.audienceFor(app, scopes, resources);
   } catch (error) {
     if (error instanceof InvalidTargetError) throw fail(new InvalidTarget(error.message));
+    if (error instanceof InvalidScopeError) throw fail(new InvalidScope(error.message));
     throw error;
   }
-  return { app, redirectUri, state, teamId, scopes, codeChallenge, resources };
+  const scopeGroups = await servers.groups(scopes);
+  return { app, redirectUri, state, teamId, scopes, codeChallenge, resources, audience, scopeGroups };
 }
 
 /** RFC 6749 §3.3: the requested subset of the app's scopes, or all of them. */

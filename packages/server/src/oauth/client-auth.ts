@@ -34,6 +34,21 @@ export async function authenticateClient(
   authorization: string | undefined,
   apps: AppService,
 ): Promise<AuthenticatedClient> {
+  const { id, secret, method, isBasic } = clientCredentials(params, authorization);
+  const result = await apps.authenticate(id, secret);
+  if (!result.ok) throw new InvalidClient(FAILED, isBasic, result.reason);
+  return { app: result.app, method };
+}
+
+/** The credentials a client presents (exactly one method, RFC 6749 §2.3), not yet judged. */
+export interface ClientCredentials {
+  id: string;
+  secret: string | undefined;
+  method: AuthenticatedClient['method'];
+  isBasic: boolean;
+}
+
+export function clientCredentials(params: OAuthParams, authorization: string | undefined): ClientCredentials {
   const isBasic = authorization !== undefined && /^basic /i.test(authorization);
   let id = params.get('client_id');
   let secret = params.get('client_secret');
@@ -49,7 +64,8 @@ export async function authenticateClient(
     method = 'client_secret_basic';
   }
   if (id === undefined) throw new InvalidRequest("Missing required parameter 'client_id'.");
-  const result = await apps.authenticate(id, secret);
-  if (!result.ok) throw new InvalidClient(FAILED, isBasic, result.reason);
-  return { app: result.app, method };
+  return { id, secret, method, isBasic };
 }
+
+/** The message of every failed client authentication: it never says which part was wrong. */
+export const CLIENT_AUTH_FAILED = FAILED;

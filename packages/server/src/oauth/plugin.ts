@@ -11,6 +11,7 @@ import {
 import { classifyFailure, UNAVAILABLE_RETRY_SECONDS } from '../http/failures.js';
 import { noStore, retryAfter } from '../http/responses.js';
 import { introspectEndpoint } from './endpoints/introspect.js';
+import { jwksEndpoint } from './endpoints/jwks.js';
 import { metadataEndpoint } from './endpoints/metadata.js';
 import { registrationEndpoint } from './endpoints/register.js';
 import { resourceMetadataEndpoints } from './endpoints/resource-metadata.js';
@@ -42,6 +43,7 @@ export async function oauthPlugin(app: FastifyInstance, context: AppContext): Pr
   revokeEndpoints(app, context);
   introspectEndpoint(app, context);
   metadataEndpoint(app, context);
+  jwksEndpoint(app, context);
   resourceMetadataEndpoints(app, context);
   registrationEndpoint(app, context);
   tokenContextEndpoint(app, context);
@@ -105,6 +107,7 @@ function allowCrossOrigin(app: FastifyInstance): void {
     PATHS.revokeV2,
     PATHS.introspect,
     PATHS.metadata,
+    PATHS.jwks,
     PATHS.tokenContext,
     PATHS.register,
   ];
@@ -117,7 +120,10 @@ function allowCrossOrigin(app: FastifyInstance): void {
     app.options(path, async (_request, reply) =>
       reply
         .code(204)
-        .header('access-control-allow-methods', path === PATHS.metadata || path === PATHS.tokenContext ? 'GET' : 'POST')
+        .header(
+          'access-control-allow-methods',
+          path === PATHS.metadata || path === PATHS.jwks || path === PATHS.tokenContext ? 'GET' : 'POST',
+        )
         .header('access-control-allow-headers', 'authorization, content-type')
         .header('access-control-max-age', '600')
         .send(),

@@ -12,6 +12,8 @@ import * as connectorsGroups from './migrations/2026-12-02-010-connectors-groups
 import * as appData from './migrations/2026-12-02-011-app-data.js';
 import * as signInLocks from './migrations/2026-12-02-012-sign-in-locks.js';
 import * as userIdentities from './migrations/2026-12-02-013-user-identities.js';
+import * as resourceServers from './migrations/2026-12-02-014-resource-servers.js';
+import * as signingKeys from './migrations/2026-12-02-015-signing-keys.js';
 import * as files from './migrations/2026-12-02-017-files.js';
 import type { Tables } from './schema.js';
 
@@ -30,6 +32,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-011-app-data': appData,
   '2026-12-02-012-sign-in-locks': signInLocks,
   '2026-12-02-013-user-identities': userIdentities,
+  '2026-12-02-014-resource-servers': resourceServers,
+  '2026-12-02-015-signing-keys': signingKeys,
   '2026-12-02-017-files': files,
 };
 

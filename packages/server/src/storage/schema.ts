@@ -383,6 +383,37 @@ export interface TestRateDenialsTable {
   until: number;
 }
 
+export type TokenFormat = 'opaque' | 'jwt';
+
+export interface ResourceServersTable {
+  id: string;
+  identifier: string;
+  name: string;
+  organization_id: string | null;
+  token_format: TokenFormat;
+  access_token_ttl_seconds: number;
+  client_id: string;
+  secret_digest: string;
+  created_at: number;
+}
+
+export interface ResourceServerScopesTable {
+  scope: string;
+  resource_server_id: string;
+  position: number;
+  consent_text: string;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  private_sealed: string;
+  created_at: number;
+  signs_until: number;
+  published_until: number;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -416,4 +447,7 @@ export interface Tables {
   test_token_faults: TestTokenFaultsTable;
   test_rate_denials: TestRateDenialsTable;
   user_identities: UserIdentitiesTable;
+  resource_servers: ResourceServersTable;
+  resource_server_scopes: ResourceServerScopesTable;
+  signing_keys: SigningKeysTable;
 }

@@ -27,7 +27,7 @@ export async function issueCode(
       redirectUri: options.redirectUri ?? REDIRECT_URI,
       scopes: options.scopes ?? app.scopes,
       codeChallenge: options.codeChallenge,
-      resources: options.resources ?? [],
+      audience: options.resources?.length ? options.resources : null,
     },
     options.userId ?? t.seed.alice.id,
     options.teamId ?? t.seed.teamId,

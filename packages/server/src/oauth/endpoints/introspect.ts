@@ -1,26 +1,44 @@
 import { PATHS } from '@grantboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
+import { isResourceServerClientId } from '../../domain/resource-server-service.js';
+import type { IntrospectionCaller } from '../../domain/token-service.js';
 import { noStore } from '../../http/responses.js';
-import { authenticateClient } from '../client-auth.js';
+import { authenticateClient, CLIENT_AUTH_FAILED, clientCredentials } from '../client-auth.js';
 import { InvalidClient } from '../errors.js';
 import { readParams } from '../params.js';
 
 /**
- * RFC 7662 token introspection. The caller authenticates as a confidential app (§2.1: the endpoint
- * needs authentication; the metadata lists exactly the secret-based methods) and learns only about
- * tokens issued to that app; anything else is `{"active":false}` with no detail (§2.2, §4).
+ * RFC 7662 token introspection. The caller authenticates (§2.1: the endpoint needs authentication;
+ * the metadata lists exactly the secret-based methods) as a confidential app, and learns only about
+ * tokens issued to that app, or as a registered resource server, and learns only about access
+ * tokens for its audience; anything else is `{"active":false}` with no detail (§2.2, §4).
  */
 export function introspectEndpoint(app: FastifyInstance, { config, services }: AppContext): void {
-  app.post(PATHS.introspect, async (request, reply) => {
-    const params = readParams(request);
-    const client = await authenticateClient(params, request.headers.authorization, services.apps);
+  /** A resource server's credentials (its client id starts `rs-`) or a confidential app's. */
+  async function authenticateCaller(
+    params: ReturnType<typeof readParams>,
+    authorization: string | undefined,
+  ): Promise<IntrospectionCaller> {
+    const credentials = clientCredentials(params, authorization);
+    if (isResourceServerClientId(credentials.id)) {
+      const server = await services.resourceServers.authenticate(credentials.id, credentials.secret);
+      if (!server) throw new InvalidClient(CLIENT_AUTH_FAILED, credentials.isBasic, 'resource server credentials');
+      return { audience: server.identifier };
+    }
+    const client = await authenticateClient(params, authorization, services.apps);
     if (client.method === 'none') {
       throw new InvalidClient('Introspection needs a confidential client.', false, 'public client');
     }
+    return { appId: client.app.id };
+  }
+
+  app.post(PATHS.introspect, async (request, reply) => {
+    const params = readParams(request);
+    const caller = await authenticateCaller(params, request.headers.authorization);
     const token = params.require('token');
     noStore(reply);
-    const found = await services.tokens.introspect(token, client.app.id);
+    const found = await services.tokens.introspect(token, caller);
     switch (found.kind) {
       case 'inactive':
         return { active: false };
@@ -38,6 +56,8 @@ export function introspectEndpoint(app: FastifyInstance, { config, services }: A
           iss: config.publicUrl,
           iat: Math.floor(grant.createdAt / 1000),
           ...(grant.expiresAt !== null ? { exp: Math.floor(grant.expiresAt / 1000) } : {}),
+          // RFC 7662 §2.2: the audience the token is for (RFC 8707).
+          aud: grant.audience ?? [...services.resources.default],
         };
       }
       case 'refresh': {

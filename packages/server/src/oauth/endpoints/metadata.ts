@@ -13,6 +13,8 @@ export function metadataDocument(publicUrl: string) {
     token_endpoint: at(PATHS.token),
     revocation_endpoint: at(PATHS.revoke),
     introspection_endpoint: at(PATHS.introspect),
+    // RFC 9068 JWT access tokens of the resource servers that chose them are signed with these keys.
+    jwks_uri: at(PATHS.jwks),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: [...GRANTS.keys()],

@@ -5,7 +5,7 @@ import { type Grant, requestedResources } from './grant.js';
 /** RFC 6749 §4.1.3, with PKCE (RFC 7636 §4.5). */
 export const authorizationCodeGrant: Grant = {
   grantType: 'authorization_code',
-  handle: ({ params, client, services }) => {
+  handle: async ({ params, client, services }) => {
     const codeVerifier = params.get('code_verifier');
     // RFC 7636 §4.1: 43 to 128 unreserved characters. Refused before the code is touched.
     if (codeVerifier !== undefined && !isValidVerifier(codeVerifier)) {
@@ -15,7 +15,7 @@ export const authorizationCodeGrant: Grant = {
       code: params.require('code'),
       redirectUri: params.require('redirect_uri'),
       codeVerifier,
-      resources: requestedResources(params, services),
+      resources: await requestedResources(params, services),
     });
   },
 };

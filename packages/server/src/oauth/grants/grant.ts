@@ -19,7 +19,7 @@ export interface Grant {
  * RFC 8707 §2.2: the `resource` of a token request narrows the grant's audience to it (one value:
  * a parameter sent twice is refused as repeated, RFC 6749 §3.2). None: the grant's whole audience.
  */
-export function requestedResources(params: OAuthParams, services: Services): string[] {
+export async function requestedResources(params: OAuthParams, services: Services): Promise<string[]> {
   const resource = params.get('resource');
-  return resource === undefined ? [] : services.resources.parse([resource]);
+  return resource === undefined ? [] : services.resourceServers.parseResources([resource]);
 }

@@ -25,7 +25,9 @@ export type AuditEventType =
   | 'upstream_sign_in'
   | 'upstream_account_linked'
   | 'upstream_sign_in_refused'
-  | 'team_membership_from_upstream';
+  | 'team_membership_from_upstream'
+  | 'resource_server_registered'
+  | 'resource_server_secret_rotated';
 
 /** An audit event with the names of the people and app it mentions, for the audit log page. */
 export interface NamedAuditEvent extends AuditEventRow {

@@ -78,6 +78,17 @@ export function codesRepository(db: Kysely<Tables>, statements: TokenStatements)
         .execute();
     },
 
+    /** The code as issued to this client, consumed or not: what a redemption will find (read only). */
+    async peek(digest: string, appId: string): Promise<AuthorizationCode | undefined> {
+      const row = await db
+        .selectFrom('authorization_codes')
+        .selectAll()
+        .where('digest', '=', digest)
+        .where('app_id', '=', appId)
+        .executeTakeFirst();
+      return row ? toCode(row) : undefined;
+    },
+
     /**
      * Redeems a code once, for the client it was issued to. In one transaction the code is marked
      * consumed (compare-and-set: only if it was not, and only by its own client), `decide` checks its

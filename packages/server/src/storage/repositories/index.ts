@@ -14,8 +14,10 @@ import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
 import { organizationsRepository } from './organizations.js';
+import { resourceServersRepository } from './resource-servers.js';
 import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
+import { signingKeysRepository } from './signing-keys.js';
 import { tagsRepository } from './tags.js';
 import { teamsRepository } from './teams.js';
 import { testControlsRepository } from './test-controls.js';
@@ -48,6 +50,8 @@ export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache, 
     webhooks: webhooksRepository(db),
     organizations: organizationsRepository(db),
     testControls: testControlsRepository(db),
+    resourceServers: resourceServersRepository(db),
+    signingKeys: signingKeysRepository(db),
   };
 }
 

@@ -21,7 +21,16 @@ import { ROUTES } from '../routes.js';
 import type { Sessions, SignedIn } from '../session.js';
 import { agentNotice, resourceFields } from './consent-agent.js';
 import { firstPartyApproval } from './consent-first-party.js';
-import { appAbout, appIcon, destination, formTarget, lifetime, logoOrigins, scopeSection } from './consent-parts.js';
+import {
+  apiScopeSections,
+  appAbout,
+  appIcon,
+  destination,
+  formTarget,
+  lifetime,
+  logoOrigins,
+  scopeSection,
+} from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
 /**
@@ -102,8 +111,12 @@ function consentPage(
     ${resourceFields(request.resources)}
     ${teamPicker}
     <h2>${app.name} will be able to</h2>
-    ${scopeSection(html`<span class="tag">Read</span> See your data`, read)}
-    ${scopeSection(html`<span class="tag warn">Write</span> Make changes`, write)}
+    ${
+      request.scopeGroups.some((group) => group.identifier !== null)
+        ? apiScopeSections(request.scopeGroups)
+        : html`${scopeSection(html`<span class="tag">Read</span> See your data`, read)}
+    ${scopeSection(html`<span class="tag warn">Write</span> Make changes`, write)}`
+    }
     <ul class="facts">
       <li>${
         app.expiring
@@ -160,9 +173,12 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     // An agent's team is the one it is bound to, not a developer team (docs/mcp.md).
     const team = await services.teams.name(request.app.teamId);
     const developer = request.app.registration === null ? team : undefined;
+    // A registered API's own token lifetime, e.g. a JWT API's 5 minutes (docs/platform.md).
+    const policy = await services.resourceServers.policyFor(request.audience);
+    const accessTtl = policy.ttlSeconds ?? context.config.accessTokenTtlSeconds;
     return sendPage(reply, {
       title: `Authorize ${request.app.name}`,
-      body: consentPage(request, signedIn, choices, developer, returnTo, context.config.accessTokenTtlSeconds, team),
+      body: consentPage(request, signedIn, choices, developer, returnTo, accessTtl, team),
       user: { name: signedIn.user.name, csrf: signedIn.csrf },
       focused: true,
       formTargets: [formTarget(request.redirectUri)],
@@ -176,7 +192,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     const signedIn = await sessions.current(request);
     let authorization: AuthorizationRequest;
     try {
-      authorization = await parseAuthorizationRequest(params, services.apps, services.resources);
+      authorization = await parseAuthorizationRequest(params, services.apps, services.resourceServers);
     } catch (error) {
       return handleParseError(error, reply, signedIn, request);
     }
@@ -193,7 +209,7 @@ export function authorizePages(app: FastifyInstance, context: AppContext, sessio
     }
     let authorization: AuthorizationRequest;
     try {
-      authorization = await parseAuthorizationRequest(form, services.apps, services.resources);
+      authorization = await parseAuthorizationRequest(form, services.apps, services.resourceServers);
     } catch (error) {
       return handleParseError(error, reply, signedIn, request);
     }

@@ -136,6 +136,9 @@ export function boardInstallPages(app: FastifyInstance, context: AppContext): vo
       scopes,
       codeChallenge: undefined,
       resources: [],
+      // An App URL's installation grants the app's scopes for the audience their owners make.
+      audience: await services.resourceServers.audienceFor(sdkApp, scopes, []),
+      scopeGroups: [],
     };
     const code = await services.authorization.issueCode(authorization, view.user.user.id, board.team_id);
     // `/app-install-completed` brings the browser back to this board once the app's back end is done.

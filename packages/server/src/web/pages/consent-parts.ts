@@ -1,4 +1,5 @@
 import type { App } from '../../domain/model.js';
+import type { ScopeGroup } from '../../domain/resource-server-service.js';
 import { type Html, html } from '../../http/html.js';
 import { describeScope, initial } from '../format.js';
 
@@ -27,6 +28,19 @@ export function scopeSection(heading: Html, scopes: string[]): Html | '' {
   if (scopes.length === 0) return '';
   return html`<h3 class="scope-group">${heading}</h3>
   <ul class="scopes">${scopes.map((s) => html`<li><span class="scope-text">${describeScope(s)}</span> <code class="tag grey">${s}</code></li>`)}</ul>`;
+}
+
+/**
+ * The scopes of a request that opens more than Miro's Boards API, grouped by the API (resource
+ * server) each belongs to, in that API's own consent texts (docs/platform.md).
+ */
+export function apiScopeSections(groups: readonly ScopeGroup[]): Html[] {
+  return groups.map(
+    (group) => html`<section class="api-scopes" data-api="${group.identifier ?? 'boards'}">
+  <h3 class="scope-group">${group.api}</h3>
+  <ul class="scopes">${group.scopes.map((s) => html`<li><span class="scope-text">${s.consentText ?? describeScope(s.name)}</span> <code class="tag grey">${s.name}</code></li>`)}</ul>
+</section>`,
+  );
 }
 
 /** An app's logo (an image, never CSS), or its initial when it has none. */

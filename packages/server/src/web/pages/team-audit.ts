@@ -34,6 +34,8 @@ const LABELS: Record<AuditEventType, string> = {
   upstream_account_linked: 'Provider account linked',
   upstream_sign_in_refused: 'Provider sign-in refused',
   team_membership_from_upstream: 'Membership from provider groups',
+  resource_server_registered: 'Resource server registered',
+  resource_server_secret_rotated: 'Resource server secret rotated',
 };
 
 /** Security events are marked, so an admin's eye finds them. */
