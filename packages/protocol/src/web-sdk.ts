@@ -38,6 +38,7 @@ export const SDK_METHOD_SCOPES = {
   createImage: 'boards:write',
   createEmbed: 'boards:write',
   createConnector: 'boards:write',
+  createTag: 'boards:write',
   sync: 'boards:write',
   remove: 'boards:write',
   getMetadata: 'boards:read',
@@ -80,6 +81,9 @@ export const SDK_EVENT_SCOPES = {
   'selection:update': 'boards:read',
   'icon:click': null,
   drop: null,
+  /** A click on an app card's open icon or its status, delivered to the app that made the card only. */
+  'app_card:open': 'boards:read',
+  'app_card:connect': 'boards:read',
 } as const satisfies Record<string, Scope | null>;
 
 export type SdkEvent = keyof typeof SDK_EVENT_SCOPES;
@@ -181,6 +185,10 @@ export interface SdkItem {
   /** App cards: Miro's preview fields, and the connection status. */
   fields?: Record<string, unknown>[];
   status?: string;
+  /** Sticky notes and cards: the ids of their tags (always present on those two types, as in Miro). */
+  tagIds?: string[];
+  /** Tags (`type: 'tag'`): Miro's tag colour (`fillColor` on the REST API). */
+  color?: string;
   /** Images (`imageUrl` on the REST API) and embeds: where the content is hosted. */
   url?: string;
   previewUrl?: string;
@@ -195,6 +203,14 @@ export interface SdkItem {
   createdBy: string;
   modifiedAt: string;
   modifiedBy: string;
+}
+
+/** A tag in the Web SDK's shape, as Miro's `Tag`: `board.get({type: 'tag'})`, `createTag()`. */
+export interface SdkTag {
+  id: string;
+  type: 'tag';
+  title: string;
+  color: string;
 }
 
 /** App → host: the handshake. The SDK repeats it until the host answers, and holds its calls until then. */

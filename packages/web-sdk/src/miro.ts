@@ -35,7 +35,7 @@ interface MiroReadOnlyFields {
   readonly connectorIds?: unknown;
   /** Not supported yet: a non-empty value is refused (`notSupported`). */
   linkedTo?: string | undefined;
-  /** Not supported yet: a non-empty value is refused (`notSupported`). */
+  /** Tags of the board (at most eight): sticky notes and cards only; the server refuses them on other items. */
   tagIds?: string[] | undefined;
 }
 
@@ -166,6 +166,31 @@ interface MiroConnectorProps extends MiroReadOnlyFields {
   captions?: unknown;
 }
 
+/** Miro's tag colours. */
+type MiroTagColor =
+  | 'red'
+  | 'magenta'
+  | 'violet'
+  | 'light_green'
+  | 'green'
+  | 'dark_green'
+  | 'cyan'
+  | 'blue'
+  | 'dark_blue'
+  | 'yellow'
+  | 'gray'
+  | 'black'
+  | 'dark_gray';
+
+/** A tag of the board, as Miro's `Tag`: change `title` or `color`, then `sync()`; `board.remove(tag)` deletes it. */
+interface MiroTag {
+  readonly type: 'tag';
+  readonly id: string;
+  title: string;
+  color: MiroTagColor;
+  sync(): Promise<void>;
+}
+
 /** A board item as the SDK returns it. Change its fields, then call `sync()` to save them. */
 interface MiroBoardItem {
   readonly id: string;
@@ -187,6 +212,10 @@ interface MiroBoardItem {
   previewUrl?: string;
   rotation?: number;
   style?: Record<string, unknown>;
+  /** Sticky notes and cards: the ids of their tags; change the list and `sync()` to retag. */
+  tagIds?: string[];
+  /** Tags (`type: 'tag'`, from `get()`): the colour. */
+  color?: string;
   readonly createdAt: string;
   readonly createdBy: string;
   readonly modifiedAt: string;
@@ -329,7 +358,13 @@ interface MiroBoard {
   createEmbed(props: MiroEmbedProps): Promise<MiroBoardItem>;
   /** A line between two items; needs `boards:write`. */
   createConnector(props: MiroConnectorProps): Promise<MiroBoardItem>;
-  createTag: MiroNotSupported;
+  /** A tag for the board (`boards:write`); its title must be unique on the board. Attach it with `tagIds`. */
+  createTag(props?: {
+    title?: string;
+    color?: MiroTagColor | undefined;
+    readonly type?: 'tag';
+    readonly id?: string;
+  }): Promise<MiroTag>;
   createPreview: MiroNotSupported;
   createGroup: MiroNotSupported;
   group: MiroNotSupported;
@@ -388,6 +423,8 @@ interface Window {
     'description',
     'status',
     'fields',
+    'tagIds',
+    'color',
   ] as const;
 
   // The board's origin is the origin this script was served from: a page that frames the app
@@ -585,6 +622,8 @@ interface Window {
     'rotation',
     'parentId',
     'title',
+    'tagIds',
+    'color',
   ]);
   const READ_ONLY = new Set([
     'owned',
@@ -745,7 +784,7 @@ interface Window {
       );
       return wrap((await call('createConnector', params)) as ItemData);
     },
-    createTag: notSupported('createTag'),
+    createTag: (props = {}) => create('createTag', props) as unknown as Promise<MiroTag>,
     createPreview: notSupported('createPreview'),
     createGroup: notSupported('createGroup'),
     group: notSupported('group'),

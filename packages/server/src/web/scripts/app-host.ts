@@ -45,6 +45,8 @@ export interface ShellPage {
   /** Told about every change an app made, so the board shows it (and other frames hear of it). */
   itemsChanged(event: SdkEvent, items: SdkItem[]): void;
   findItem(id: string): SdkItem | undefined;
+  /** An app created, changed or removed a tag: the page reads the board's tags again. */
+  tagsChanged(): void;
   openPanel(opener: AppHost, url: string, height: number | undefined, data: unknown): void;
   closePanel(app: ShellApp, result: unknown): void;
   openModal(
@@ -193,11 +195,16 @@ export class AppHost {
         }
         return checked;
       }
+      case 'createTag':
+        page.tagsChanged();
+        return checked;
       case 'sync':
-        page.itemsChanged('experimental:items:update', [checked as SdkItem]);
+        if ((checked as SdkItem).type === 'tag') page.tagsChanged();
+        else page.itemsChanged('experimental:items:update', [checked as SdkItem]);
         return checked;
       case 'remove':
         if (removed) page.itemsChanged('items:delete', [removed]);
+        else page.tagsChanged();
         return null;
       case 'select':
         page.select((checked as SdkItem[]).map((item) => item.id));

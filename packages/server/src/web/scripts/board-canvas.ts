@@ -2,7 +2,7 @@
  * Draws a board's items at their positions in a pannable, zoomable world, and turns the user's
  * gestures on sticky notes into changes (move, edit, delete) for the page to save.
  */
-import { plainText, type SdkItem } from './board-items.js';
+import { plainText, type SdkItem, type SdkTag } from './board-items.js';
 
 /** What the user did to a sticky note; the page saves it and redraws from the server's answer. */
 export interface CanvasActions {
@@ -57,6 +57,8 @@ function itemText(item: SdkItem): string {
 
 export class BoardCanvas {
   private readonly items = new Map<string, SdkItem>();
+  /** The board's tags, drawn on the cards and sticky notes that carry them. */
+  private tags = new Map<string, SdkTag>();
   private readonly elements = new Map<string, HTMLElement>();
   private panX = 0;
   private panY = 0;
@@ -93,6 +95,16 @@ export class BoardCanvas {
 
   isBusy(id: string): boolean {
     return this.busy.has(id);
+  }
+
+  /** The board's tags changed (or were read): redraws the items that carry them. */
+  setTags(tags: SdkTag[]): void {
+    const next = new Map(tags.map((tag) => [tag.id, tag]));
+    const same =
+      next.size === this.tags.size &&
+      tags.every((tag) => JSON.stringify(this.tags.get(tag.id)) === JSON.stringify(tag));
+    this.tags = next;
+    if (!same) this.draw();
   }
 
   /** Adds or replaces items and draws them. */
@@ -396,6 +408,32 @@ export class BoardCanvas {
     }
     if (typeof item.rotation === 'number' && item.rotation !== 0)
       element.style.transform = `rotate(${item.rotation}deg)`;
+    this.drawTags(element, item);
+  }
+
+  /** Tag chips along the bottom of a card or sticky note, each in its tag colour; named in the label too. */
+  private drawTags(element: HTMLElement, item: SdkItem): void {
+    const tags = (item.tagIds ?? []).map((id) => this.tags.get(id)).filter((tag) => tag !== undefined);
+    let list = element.querySelector<HTMLElement>(':scope > .item-tags');
+    if (tags.length === 0) {
+      list?.remove();
+      return;
+    }
+    if (!list) {
+      list = document.createElement('ul');
+      list.className = 'item-tags';
+      element.append(list);
+    }
+    list.replaceChildren(
+      ...tags.map((tag) => {
+        const chip = document.createElement('li');
+        chip.className = `item-tag tag-${tag.color.replace(/[^a-z_]/g, '')}`;
+        chip.textContent = tag.title;
+        return chip;
+      }),
+    );
+    const label = element.getAttribute('aria-label') ?? '';
+    element.setAttribute('aria-label', `${label} (tags: ${tags.map((tag) => tag.title).join(', ')})`);
   }
 
   /** Click selects, shift-click adds or removes; Space does the same from the keyboard. */

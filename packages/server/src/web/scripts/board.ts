@@ -92,7 +92,8 @@ function start(): void {
   /** Reconciles with the server: what appeared, changed or went since the last look. */
   async function refresh(): Promise<void> {
     if (!loaded) return;
-    const { items } = await endpoints.list();
+    const { items, tags } = await endpoints.list();
+    canvas.setTags(tags);
     const seen = new Set(items.map((item) => item.id));
     const created: SdkItem[] = [];
     const updated: SdkItem[] = [];
@@ -146,12 +147,16 @@ function start(): void {
       if (event !== 'items:delete') canvas.reveal(items);
     },
     findItem: (id) => canvas.get(id),
+    tagsChanged: () => {
+      refresh().catch(() => {});
+    },
     boardPoint: (clientX, clientY) => canvas.boardPoint(clientX, clientY),
   });
 
   endpoints
     .list()
-    .then(({ items }) => {
+    .then(({ items, tags }) => {
+      canvas.setTags(tags);
       canvas.put(items);
       canvas.fit();
       loaded = true;
