@@ -39,6 +39,8 @@ export const SDK_METHOD_SCOPES = {
   createEmbed: 'boards:write',
   createConnector: 'boards:write',
   createTag: 'boards:write',
+  bringToFront: 'boards:write',
+  sendToBack: 'boards:write',
   sync: 'boards:write',
   remove: 'boards:write',
   getMetadata: 'boards:read',

@@ -520,6 +520,42 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       for (const id of [shape.result.id, text.id, frame.result.id]) await sdk(alice, watcher, 'remove', { id });
     });
 
+    it('tags sticky notes, replaces their tags on sync all or nothing, and restacks items in the drawing order', async () => {
+      const tag = (await sdk(alice, watcher, 'createTag', { title: 'Blocked', color: 'violet' })).json().result;
+      expect(tag).toEqual({ id: expect.any(String), type: 'tag', title: 'Blocked', color: 'violet' });
+      const other = (await sdk(alice, watcher, 'createTag', { title: 'Ready' })).json().result;
+      expect(other.color).toBe('red');
+      expect((await sdk(alice, watcher, 'createTag', { title: 'Ready' })).statusCode).toBe(400);
+      const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Tagged', tagIds: [tag.id] })).json();
+      expect(note.result.tagIds).toEqual([tag.id]);
+      const synced = await sdk(alice, watcher, 'sync', { id: note.result.id, tagIds: [other.id, tag.id] });
+      expect(synced.json().result.tagIds).toEqual([other.id, tag.id]);
+      // A tag that is not on the board: refused, and the note keeps its tags.
+      const refused = await sdk(alice, watcher, 'sync', { id: note.result.id, tagIds: ['3074457350000000009'] });
+      expect(refused.statusCode).toBe(404);
+      const api = await apiAs(t);
+      const onItem = (await api.call('GET', `/v2/boards/${enc(boardId)}/items/${note.result.id}/tags`)).json();
+      expect(onItem.tags.map((x: { id: string }) => x.id)).toEqual([other.id, tag.id]);
+      const listed = (await json(alice, 'GET', `${boardPath()}/items`)).json();
+      expect(listed.tags.map((x: { title: string }) => x.title).sort()).toEqual(['Blocked', 'Ready']);
+      expect(listed.items.find((i: { id: string }) => i.id === note.result.id).tagIds).toEqual([other.id, tag.id]);
+
+      // The drawing order: bringToFront puts the note last (on top), sendToBack first.
+      const shape = (await sdk(alice, watcher, 'createShape', { content: 'Under' })).json().result;
+      const order = async () => (await json(alice, 'GET', `${boardPath()}/items`)).json().order as string[];
+      expect((await sdk(alice, watcher, 'bringToFront', { id: note.result.id })).statusCode).toBe(200);
+      expect((await order()).at(-1)).toBe(note.result.id);
+      expect((await sdk(alice, watcher, 'sendToBack', { id: [note.result.id] })).statusCode).toBe(200);
+      expect((await order())[0]).toBe(note.result.id);
+      expect((await sdk(alice, watcher, 'bringToFront', { id: [shape.id, note.result.id] })).statusCode).toBe(200);
+      expect((await order()).slice(-2)).toEqual([note.result.id, shape.id]);
+
+      for (const id of [note.result.id, shape.id, tag.id, other.id]) {
+        expect((await sdk(alice, watcher, 'remove', { id })).statusCode).toBe(200);
+      }
+      expect((await api.call('GET', `/v2/boards/${enc(boardId)}/tags`)).json().total).toBe(0);
+    });
+
     it('creates cards, app cards, images and embeds the REST API sees', async () => {
       const card = (
         await sdk(alice, watcher, 'createCard', {

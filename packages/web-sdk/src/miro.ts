@@ -226,6 +226,10 @@ interface MiroBoardItem {
   getMetadata(key?: string): Promise<unknown>;
   /** Stores a JSON value under a key (`boards:write`); `null` removes it. */
   setMetadata(key: string, value: unknown): Promise<unknown>;
+  /** Draws this item over every other item (`boards:write`). */
+  bringToFront(): Promise<void>;
+  /** Draws this item under every other item (`boards:write`). */
+  sendToBack(): Promise<void>;
 }
 
 /** An error from an SDK call: `message` is a sentence (e.g. "Method 'createStickyNote' requires scope 'boards:write'"). */
@@ -375,8 +379,10 @@ interface MiroBoard {
   /** What this app stored with the board. Needs `boards:read`. */
   getAppData(key?: string): Promise<unknown>;
   setAppData<D = Record<string, unknown>>(key: string, value: unknown): Promise<D>;
-  bringToFront: MiroNotSupported;
-  sendToBack: MiroNotSupported;
+  /** Draws the items over every other item of the board, keeping their order among themselves; needs `boards:write`. */
+  bringToFront(items: MiroItemRef | MiroItemRef[]): Promise<void>;
+  /** Draws the items under every other item of the board; needs `boards:write`. */
+  sendToBack(items: MiroItemRef | MiroItemRef[]): Promise<void>;
   bringInFrontOf: MiroNotSupported;
   sendBehindOf: MiroNotSupported;
   getLayerIndex: MiroNotSupported;
@@ -499,7 +505,7 @@ interface Window {
     });
   }
 
-  type ItemData = Omit<MiroBoardItem, 'sync' | 'getMetadata' | 'setMetadata'>;
+  type ItemData = Omit<MiroBoardItem, 'sync' | 'getMetadata' | 'setMetadata' | 'bringToFront' | 'sendToBack'>;
 
   function snapshot(item: ItemData): string[] {
     return EDITABLE.map((key) => JSON.stringify(item[key] ?? null));
@@ -527,8 +533,12 @@ interface Window {
       },
       getMetadata: (key?: string) => call('getMetadata', key === undefined ? { id: item.id } : { id: item.id, key }),
       setMetadata: (key: string, value: unknown) => call('setMetadata', { id: item.id, key, value }),
-      bringToFront: notSupported('bringToFront'),
-      sendToBack: notSupported('sendToBack'),
+      bringToFront: async () => {
+        await call('bringToFront', { id: [item.id] });
+      },
+      sendToBack: async () => {
+        await call('sendToBack', { id: [item.id] });
+      },
       goToLink: notSupported('goToLink'),
       getLayerIndex: notSupported('getLayerIndex'),
     };
@@ -792,8 +802,12 @@ interface Window {
     setMetadata: (item, key, value) => call('setMetadata', { id: idOf(item), key, value }) as Promise<never>,
     getAppData: (key) => call('getAppData', key === undefined ? {} : { key }),
     setAppData: (key, value) => call('setAppData', { key, value }) as Promise<never>,
-    bringToFront: notSupported('bringToFront'),
-    sendToBack: notSupported('sendToBack'),
+    async bringToFront(items) {
+      await call('bringToFront', { id: idsOf(items) });
+    },
+    async sendToBack(items) {
+      await call('sendToBack', { id: idsOf(items) });
+    },
     bringInFrontOf: notSupported('bringInFrontOf'),
     sendBehindOf: notSupported('sendBehindOf'),
     getLayerIndex: notSupported('getLayerIndex'),

@@ -79,6 +79,7 @@ const ViewportSet = Type.Object(
   { viewport: Rect, padding: Type.Optional(Offset), animationDurationInMs: Type.Optional(Type.Number({ minimum: 0 })) },
   closed,
 );
+/** Items by id, one or many (`zoomTo`, `bringToFront`, `sendToBack`). */
 const ZoomTo = Type.Object({ id: OneOrMany(ItemId) }, closed);
 const SetZoom = Type.Object({ zoomLevel: Type.Number({ minimum: 0.01, maximum: 100 }) }, closed);
 const Message = Type.Object({ message: Type.String({ minLength: 1, maxLength: 80 }) }, closed);
@@ -178,6 +179,17 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
   }
   const byIds = async (actor: Actor, boardId: string, ids: Set<string>) =>
     (await items.list(actor, boardId)).filter((item) => ids.has(item.id));
+  /** `bringToFront(items)` / `sendToBack(items)`: answers the ids moved, for the board page to redraw. */
+  const restack = (edge: 'front' | 'back'): MethodDefinition => ({
+    level: 2,
+    params: ZoomTo,
+    async handle({ actor, board, params }) {
+      const { id } = params as { id: string | string[] };
+      const ids = Array.isArray(id) ? id : [id];
+      await services.items.restack(actor, board.id, ids, edge);
+      return { id: ids };
+    },
+  });
   const create = (type: Exclude<SdkItemType, 'sticky_note'>, params: TSchema): MethodDefinition => ({
     level: 2,
     params,
@@ -297,6 +309,8 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
         return items.createConnector(actor, board.id, params as ConnectorPropsType);
       },
     },
+    bringToFront: restack('front'),
+    sendToBack: restack('back'),
     createTag: {
       level: 1,
       params: TagProps,

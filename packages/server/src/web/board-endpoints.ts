@@ -34,6 +34,8 @@ export function boardEndpoints(app: FastifyInstance, { services }: AppContext): 
       items: await items.list(actor, boardId),
       // Tags are drawn on the cards and sticky notes that carry them.
       tags: await items.tags(actor, boardId),
+      // Bottom to top: what `bringToFront` / `sendToBack` moved, else creation order.
+      order: await services.items.drawingOrder(actor, boardId),
       role: access.role,
       canEdit: atLeast(access.role, 'editor'),
     };

@@ -180,4 +180,47 @@ describe.skipIf(!existsSync(CHROMIUM))('Web SDK board methods in Chromium', () =
       .poll(() => page.getByRole('group', { name: 'Card: Order badges (tags: Now)' }).count(), { timeout: 10_000 })
       .toBe(1);
   });
+  it('brings items to the front and sends them to the back, in the board drawing and after a reload', async () => {
+    // Three overlapping notes, made one after the other (the test's clock moves between them).
+    const ids: string[] = [];
+    for (const content of ['Bottom', 'Middle', 'Top']) {
+      t.clock.advance(1000);
+      const note = await inApp<{ id: string }>(
+        `(miro, content) => miro.board.createStickyNote({ content, x: 2000, y: 2000 + ${ids.length * 20} })`,
+        content,
+      );
+      ids.push((note as { id: string }).id);
+    }
+    const [bottom, middle, top] = ids as [string, string, string];
+    const drawn = () =>
+      page
+        .locator('#world > .item')
+        .evaluateAll(
+          (els, wanted) => els.map((el) => (el as HTMLElement).dataset.itemId).filter((id) => wanted.includes(id!)),
+          ids,
+        );
+    await expect.poll(drawn).toEqual([bottom, middle, top]);
+    expect(
+      await inApp(
+        `async (miro, [bottom, top]) => {
+        const [b] = await miro.board.get({ id: bottom });
+        await b.bringToFront();
+        await miro.board.sendToBack({ id: top });
+        return 'ok';
+      }`,
+        [bottom, top],
+      ),
+    ).toBe('ok');
+    await expect.poll(drawn).toEqual([top, middle, bottom]);
+    // Stored: a reload draws the same order. The REST API still lists by creation.
+    await page.reload();
+    await expect.poll(drawn).toEqual([top, middle, bottom]);
+    const listed = (await rest('/items?type=sticky_note&limit=50')).data.map((i: { id: string }) => i.id);
+    expect(listed.filter((id: string) => ids.includes(id))).toEqual([bottom, middle, top]);
+    // An item not on the board is a 404; nothing moves.
+    const missing = await inApp(`(miro) => miro.board.bringToFront({ id: '3074457350000000001' }).then(() => 'moved')`);
+    expect(missing).toEqual({
+      error: { code: 'notFound', message: 'Item 3074457350000000001 was not found on this board.' },
+    });
+  });
 });

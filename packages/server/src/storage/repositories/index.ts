@@ -12,6 +12,7 @@ import { groupsRepository } from './groups.js';
 import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
+import { layersRepository } from './layers.js';
 import { organizationsRepository } from './organizations.js';
 import { sessionsRepository } from './sessions.js';
 import { signInFailuresRepository } from './sign-in-failures.js';
@@ -38,6 +39,7 @@ export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache, 
     boardMembers: boardMembersRepository(db),
     items: itemsRepository(db),
     tags: tagsRepository(db),
+    layers: layersRepository(db),
     connectors: connectorsRepository(db),
     groups: groupsRepository(db),
     appData: appDataRepository(db),

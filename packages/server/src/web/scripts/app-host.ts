@@ -45,6 +45,8 @@ export interface ShellPage {
   /** Told about every change an app made, so the board shows it (and other frames hear of it). */
   itemsChanged(event: SdkEvent, items: SdkItem[]): void;
   findItem(id: string): SdkItem | undefined;
+  /** Items moved to the top or the bottom of the drawing order. */
+  restack(ids: string[], edge: 'front' | 'back'): void;
   /** An app created, changed or removed a tag: the page reads the board's tags again. */
   tagsChanged(): void;
   openPanel(opener: AppHost, url: string, height: number | undefined, data: unknown): void;
@@ -195,6 +197,10 @@ export class AppHost {
         }
         return checked;
       }
+      case 'bringToFront':
+      case 'sendToBack':
+        page.restack((checked as { id: string[] }).id, method === 'bringToFront' ? 'front' : 'back');
+        return null;
       case 'createTag':
         page.tagsChanged();
         return checked;

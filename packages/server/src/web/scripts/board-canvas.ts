@@ -57,6 +57,8 @@ function itemText(item: SdkItem): string {
 
 export class BoardCanvas {
   private readonly items = new Map<string, SdkItem>();
+  /** Item ids from the bottom of the drawing order to the top; items not in it are drawn on top. */
+  private order: string[] = [];
   /** The board's tags, drawn on the cards and sticky notes that carry them. */
   private tags = new Map<string, SdkTag>();
   private readonly elements = new Map<string, HTMLElement>();
@@ -105,6 +107,23 @@ export class BoardCanvas {
       tags.every((tag) => JSON.stringify(this.tags.get(tag.id)) === JSON.stringify(tag));
     this.tags = next;
     if (!same) this.draw();
+  }
+
+  /** The server's drawing order (bottom to top); redraws when it changed. */
+  setOrder(ids: string[]): void {
+    if (ids.join() === this.order.join()) return;
+    this.order = ids;
+    this.draw();
+  }
+
+  /** Moves items to the top or the bottom of the drawing order, keeping their order among themselves. */
+  restack(ids: string[], edge: 'front' | 'back'): void {
+    const moving = new Set(ids);
+    const known = [...this.order, ...[...this.items.keys()].filter((id) => !this.order.includes(id))];
+    const kept = known.filter((id) => !moving.has(id));
+    const moved = known.filter((id) => moving.has(id));
+    this.order = edge === 'front' ? [...kept, ...moved] : [...moved, ...kept];
+    this.draw();
   }
 
   /** Adds or replaces items and draws them. */
@@ -345,10 +364,16 @@ export class BoardCanvas {
 
   private draw(): void {
     const connectors = this.all().filter((item) => item.type === 'connector');
-    // Frames first, so everything else sits on top of them; connectors are lines, drawn after.
+    // Frames first, so everything else sits on top of them; then the drawing order (bottom to top:
+    // what `bringToFront` / `sendToBack` moved, new items on top); connectors are lines, drawn after.
+    const rank = new Map(this.order.map((id, i) => [id, i]));
     const ordered = this.all()
       .filter((item) => item.type !== 'connector')
-      .sort((a, b) => Number(b.type === 'frame') - Number(a.type === 'frame'));
+      .sort(
+        (a, b) =>
+          Number(b.type === 'frame') - Number(a.type === 'frame') ||
+          (rank.get(a.id) ?? Number.MAX_SAFE_INTEGER) - (rank.get(b.id) ?? Number.MAX_SAFE_INTEGER),
+      );
     this.drawConnectors(connectors);
     for (const item of ordered) {
       let element = this.elements.get(item.id);

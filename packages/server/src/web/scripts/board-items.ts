@@ -17,7 +17,8 @@ export class BoardRequestError extends Error {
 }
 
 export interface BoardEndpoints {
-  list(): Promise<{ items: SdkItem[]; tags: SdkTag[]; canEdit: boolean }>;
+  /** `order`: the item ids from the bottom of the drawing order to the top. */
+  list(): Promise<{ items: SdkItem[]; tags: SdkTag[]; order: string[]; canEdit: boolean }>;
   createStickyNote(props: Record<string, unknown>): Promise<SdkItem>;
   update(itemId: string, changes: Record<string, unknown>): Promise<SdkItem>;
   remove(itemId: string): Promise<void>;

@@ -92,8 +92,9 @@ function start(): void {
   /** Reconciles with the server: what appeared, changed or went since the last look. */
   async function refresh(): Promise<void> {
     if (!loaded) return;
-    const { items, tags } = await endpoints.list();
+    const { items, tags, order } = await endpoints.list();
     canvas.setTags(tags);
+    canvas.setOrder(order);
     const seen = new Set(items.map((item) => item.id));
     const created: SdkItem[] = [];
     const updated: SdkItem[] = [];
@@ -147,6 +148,7 @@ function start(): void {
       if (event !== 'items:delete') canvas.reveal(items);
     },
     findItem: (id) => canvas.get(id),
+    restack: (ids, edge) => canvas.restack(ids, edge),
     tagsChanged: () => {
       refresh().catch(() => {});
     },
@@ -155,8 +157,9 @@ function start(): void {
 
   endpoints
     .list()
-    .then(({ items, tags }) => {
+    .then(({ items, tags, order }) => {
       canvas.setTags(tags);
+      canvas.setOrder(order);
       canvas.put(items);
       canvas.fit();
       loaded = true;
