@@ -556,6 +556,34 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       expect((await api.call('GET', `/v2/boards/${enc(boardId)}/tags`)).json().total).toBe(0);
     });
 
+    it('creates images by data URL, stored with the item, within the type and size limits', async () => {
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      const dataUrl = `data:image/png;base64,${png.toString('base64')}`;
+      const image = (await sdk(alice, watcher, 'createImage', { url: dataUrl, title: 'Dot' })).json().result;
+      expect(image).toMatchObject({ type: 'image', url: dataUrl, title: 'Dot' });
+      const api = await apiAs(t);
+      const rest = (await api.call('GET', `/v2/boards/${enc(boardId)}/images/${image.id}`)).json();
+      expect(rest.data.imageUrl).toBe(dataUrl);
+      const before = await t.repos.items.count(boardId, 'image');
+      const refusals: [Record<string, unknown>, number, string][] = [
+        [{ url: `data:image/bmp;base64,${png.toString('base64')}` }, 400, 'must be one of image/png'],
+        [{ url: `data:image/jpeg;base64,${png.toString('base64')}` }, 400, 'The image data is not image/jpeg.'],
+        [{ url: 'data:image/png,raw' }, 400, 'data:<type>;base64,<data>'],
+        [{ url: `data:image/png;base64,${'A'.repeat(1_420_000)}` }, 400, ''],
+        [{ url: `data:image/png;base64,${'A'.repeat(3_000_000)}` }, 413, ''],
+      ];
+      for (const [params, status, text] of refusals) {
+        const answer = await sdk(alice, watcher, 'createImage', params);
+        expect(answer.statusCode, JSON.stringify(params).slice(0, 60)).toBe(status);
+        expect(answer.json().message).toContain(text);
+      }
+      expect(await t.repos.items.count(boardId, 'image')).toBe(before);
+      await sdk(alice, watcher, 'remove', { id: image.id });
+    });
+
     it('creates cards, app cards, images and embeds the REST API sees', async () => {
       const card = (
         await sdk(alice, watcher, 'createCard', {

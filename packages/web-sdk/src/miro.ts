@@ -132,7 +132,11 @@ interface MiroAppCardProps extends MiroPlacement {
 }
 
 interface MiroImageProps extends MiroPlacement {
-  /** An http or https address; the board shows the image's name and address in a preview box. */
+  /**
+   * An http or https address (the board shows the image's name and address in a preview box), or a
+   * data URL, `data:image/png;base64,…` (PNG, JPEG, GIF, WebP or SVG, up to 1 MiB), stored with the
+   * item and drawn on the board.
+   */
   url?: string | undefined;
   title?: string | undefined;
   alt?: string | undefined;
@@ -357,7 +361,7 @@ interface MiroBoard {
   /** Needs `boards:write`. */
   createCard(props?: MiroCardProps): Promise<MiroBoardItem>;
   createAppCard(props?: MiroAppCardProps): Promise<MiroBoardItem>;
-  /** By http or https address (data URLs are not supported yet). */
+  /** By http or https address, or by data URL (up to 1 MiB); needs `boards:write`. */
   createImage(props: MiroImageProps): Promise<MiroBoardItem>;
   createEmbed(props: MiroEmbedProps): Promise<MiroBoardItem>;
   /** A line between two items; needs `boards:write`. */

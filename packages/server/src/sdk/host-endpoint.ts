@@ -14,6 +14,7 @@ import { Coordinate, closed, ItemId, StringEnum } from '../api/schemas/common.js
 import type { AppContext } from '../app-context.js';
 import type { Actor } from '../domain/board-roles.js';
 import { NotFoundError } from '../domain/errors.js';
+import { MAX_IMAGE_DATA_URL_LENGTH } from '../domain/image-data-url.js';
 import type { App, BoardView, UserRow } from '../domain/model.js';
 import { rateLimitHeaders } from '../http/responses.js';
 import { sdkItems } from './items.js';
@@ -97,29 +98,39 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext, mount: 
     return { app: sdkApp, appOrigin: new URL(sdkApp.sdkUri).origin, actor, board: access.board, granted };
   }
 
-  app.post(mount.calls, { schema: { params: Params, body: Body } }, async (request, reply) => {
-    const user = mount.user(request);
-    const { boardId, appId } = request.params as { boardId: string; appId: string };
-    const { method, params = {} } = request.body as { method: string; params?: Record<string, unknown> };
-    const { app: sdkApp, appOrigin, actor, board, granted } = await authorize(user, boardId, appId);
-    if (!isSdkMethod(method)) throw invalidParameters(`There is no Web SDK method '${method.slice(0, 60)}'.`);
-    const required = SDK_METHOD_SCOPES[method];
-    if (required !== null && !granted.includes(required)) throw missingScope(method, required);
-    const definition = methods[method];
-    // An app acting for a user spends one budget, whether through the REST API or the Web SDK.
-    const decision = await rateLimiter.consume(`api:${sdkApp.id}:${user.id}`, LEVEL_CREDITS[definition.level], policy);
-    const wait = rateLimitHeaders(reply, decision, clock.now());
-    if (wait !== undefined) throw tooManyRequests(wait);
-    checkParams(method, definition.params, params);
-    if (method === 'subscribe') {
-      for (const event of (params as { events: (keyof typeof SDK_EVENT_SCOPES)[] }).events) {
-        const scope = SDK_EVENT_SCOPES[event];
-        if (scope !== null && !granted.includes(scope)) throw missingScope(`on('${String(event)}')`, scope);
+  // A call may carry an image data URL (`createImage`), larger than the server's usual body limit.
+  const callBodyLimit = MAX_IMAGE_DATA_URL_LENGTH + 64 * 1024;
+  app.post(
+    mount.calls,
+    { bodyLimit: callBodyLimit, schema: { params: Params, body: Body } },
+    async (request, reply) => {
+      const user = mount.user(request);
+      const { boardId, appId } = request.params as { boardId: string; appId: string };
+      const { method, params = {} } = request.body as { method: string; params?: Record<string, unknown> };
+      const { app: sdkApp, appOrigin, actor, board, granted } = await authorize(user, boardId, appId);
+      if (!isSdkMethod(method)) throw invalidParameters(`There is no Web SDK method '${method.slice(0, 60)}'.`);
+      const required = SDK_METHOD_SCOPES[method];
+      if (required !== null && !granted.includes(required)) throw missingScope(method, required);
+      const definition = methods[method];
+      // An app acting for a user spends one budget, whether through the REST API or the Web SDK.
+      const decision = await rateLimiter.consume(
+        `api:${sdkApp.id}:${user.id}`,
+        LEVEL_CREDITS[definition.level],
+        policy,
+      );
+      const wait = rateLimitHeaders(reply, decision, clock.now());
+      if (wait !== undefined) throw tooManyRequests(wait);
+      checkParams(method, definition.params, params);
+      if (method === 'subscribe') {
+        for (const event of (params as { events: (keyof typeof SDK_EVENT_SCOPES)[] }).events) {
+          const scope = SDK_EVENT_SCOPES[event];
+          if (scope !== null && !granted.includes(scope)) throw missingScope(`on('${String(event)}')`, scope);
+        }
       }
-    }
-    const result = await definition.handle({ actor, app: sdkApp, appOrigin, user, board, params });
-    return { result };
-  });
+      const result = await definition.handle({ actor, app: sdkApp, appOrigin, user, board, params });
+      return { result };
+    },
+  );
 
   // An event is not the app's call, so it spends no budget; it passes the same checks as one.
   app.post(mount.events, { schema: { params: Params, body: EventBody } }, async (request) => {

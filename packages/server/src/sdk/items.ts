@@ -9,6 +9,7 @@ import { Content, StickyNoteStyle } from '../api/schemas/sticky-notes.js';
 import { TextStyle } from '../api/schemas/texts.js';
 import type { Actor } from '../domain/board-roles.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { checkImageDataUrl, MAX_IMAGE_DATA_URL_LENGTH } from '../domain/image-data-url.js';
 import type { ItemInput } from '../domain/item-types.js';
 import type { ItemRow } from '../domain/model.js';
 import type { Services } from '../domain/services.js';
@@ -143,9 +144,12 @@ export const AppCardProps = Type.Object(
   closed,
 );
 
-/** `createImage({url})`: stored as given, never fetched by the server. */
+/** Miro's image data URL (`data:image/png;base64,…`); the type and the bytes are checked after the schema. */
+const ImageDataUrl = Type.String({ maxLength: MAX_IMAGE_DATA_URL_LENGTH, pattern: '^data:image/' });
+
+/** `createImage({url})`: an http(s) address stored as given and never fetched, or a data URL stored with the item. */
 export const ImageProps = Type.Object(
-  { url: WebUrl, title: Type.Optional(Type.String({ maxLength: 1000 })), ...Placement },
+  { url: Type.Union([WebUrl, ImageDataUrl]), title: Type.Optional(Type.String({ maxLength: 1000 })), ...Placement },
   closed,
 );
 
@@ -482,6 +486,7 @@ export function sdkItems(services: Services) {
 
     /** Creates an item from the SDK's flat props (checked by the caller's schema). */
     async create(actor: Actor, boardId: string, type: Exclude<SdkItemType, 'sticky_note'>, props: ItemChangesProps) {
+      if (type === 'image' && props.url?.startsWith('data:')) checkImageDataUrl(props.url);
       return createTagged(actor, boardId, props.tagIds, () =>
         services.items.create(actor, boardId, type, itemInput(props)),
       );

@@ -78,6 +78,9 @@ body.full .top-inner { max-width: none; }
 .tag-light_green { background: #33691e; } .tag-green { background: #2e7d32; } .tag-dark_green { background: #1b5e20; }
 .tag-cyan { background: #00695c; } .tag-blue { background: #1565c0; } .tag-dark_blue { background: #0d2c7a; }
 .tag-yellow { background: #8d6e00; } .tag-gray { background: #616161; } .tag-black { background: #000; } .tag-dark_gray { background: #424242; }
+.item-image.with-picture { padding: 0; border-style: solid; border-color: transparent; background: transparent; }
+.item-image.with-picture .item-body { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+.item-picture { width: 100%; height: 100%; object-fit: contain; pointer-events: none; }
 .connector-layer { position: absolute; left: 0; top: 0; overflow: visible; pointer-events: none; }
 .rubber-band { position: absolute; border: 1px solid var(--focus); background: rgba(66,98,255,.12); pointer-events: none; }
 

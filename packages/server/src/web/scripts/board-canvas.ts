@@ -35,6 +35,10 @@ function urlLabel(url: string | undefined): string {
   }
 }
 
+/** An image stored with the item (a data URL, which the page's CSP allows): drawn as the picture itself. */
+const isDataImage = (item: SdkItem) =>
+  item.type === 'image' && typeof item.url === 'string' && item.url.startsWith('data:image/');
+
 /** The text an item shows: cards their title and description, images and embeds where they point. */
 function itemText(item: SdkItem): string {
   switch (item.type) {
@@ -47,7 +51,7 @@ function itemText(item: SdkItem): string {
       return [plainText(item.title), fields.join(' · ')].filter(Boolean).join('\n');
     }
     case 'image':
-      return `Image: ${plainText(item.title) || urlLabel(item.url)}`;
+      return `Image: ${plainText(item.title) || (isDataImage(item) ? 'picture' : urlLabel(item.url))}`;
     case 'embed':
       return `Embed: ${urlLabel(item.url)}`;
     default:
@@ -434,6 +438,26 @@ export class BoardCanvas {
     if (typeof item.rotation === 'number' && item.rotation !== 0)
       element.style.transform = `rotate(${item.rotation}deg)`;
     this.drawTags(element, item);
+    this.drawPicture(element, item);
+  }
+
+  /** An image by data URL shows the picture; one by address stays a preview box (the board loads nothing from elsewhere). */
+  private drawPicture(element: HTMLElement, item: SdkItem): void {
+    let picture = element.querySelector<HTMLImageElement>(':scope > img.item-picture');
+    if (!isDataImage(item)) {
+      picture?.remove();
+      element.classList.remove('with-picture');
+      return;
+    }
+    if (!picture) {
+      picture = document.createElement('img');
+      picture.className = 'item-picture';
+      picture.alt = '';
+      picture.draggable = false;
+      element.append(picture);
+    }
+    element.classList.add('with-picture');
+    if (picture.getAttribute('src') !== item.url) picture.src = item.url as string;
   }
 
   /** Tag chips along the bottom of a card or sticky note, each in its tag colour; named in the label too. */
