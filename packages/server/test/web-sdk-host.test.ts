@@ -705,6 +705,26 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       expect(await t.repos.appData.all({ itemId: note.id }, watcher.id)).toEqual({});
     });
 
+    it('delivers app card clicks only to the app that made the card, and only with boards:read', async () => {
+      const card = (await sdk(alice, watcher, 'createAppCard', { title: 'Mine', status: 'disconnected' })).json()
+        .result;
+      const own = await deliver(alice, watcher, { event: 'app_card:open', itemIds: [card.id] });
+      expect(own.json().payload.appCard).toMatchObject({ id: card.id, type: 'app_card', title: 'Mine' });
+      expect((await deliver(alice, stickyList, { event: 'app_card:connect', itemIds: [card.id] })).json()).toEqual({
+        payload: {},
+      });
+      const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Not a card' })).json().result;
+      expect((await deliver(alice, watcher, { event: 'app_card:open', itemIds: [note.id] })).json()).toEqual({
+        payload: {},
+      });
+      await t.services.apps.update(watcher.id, { scopes: ['boards:write'] }, null);
+      const refused = await deliver(alice, watcher, { event: 'app_card:connect', itemIds: [card.id] });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().message).toBe("Method 'on('app_card:connect')' requires scope 'boards:read'");
+      await t.services.apps.update(watcher.id, { scopes: ['boards:read', 'boards:write'] }, null);
+      for (const id of [card.id, note.id]) await sdk(alice, watcher, 'remove', { id });
+    });
+
     it('delivers an event with the items as the server has them, and refuses it once the scope is gone', async () => {
       const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Server copy' })).json().result;
       const delivered = await deliver(alice, watcher, { event: 'items:create', itemIds: [note.id] });

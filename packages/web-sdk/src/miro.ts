@@ -297,6 +297,8 @@ interface MiroBoardUI {
   /** Events: item and selection events need `boards:read`; each is delivered only after the server's check. */
   on(event: 'drop', handler: (event: MiroDropEvent) => void): Promise<void>;
   on(event: 'icon:click', handler: () => void): Promise<void>;
+  /** The user clicked an app card this app made: its open icon, or its status to connect it (`boards:read`). */
+  on(event: 'app_card:open' | 'app_card:connect', handler: (event: { appCard: MiroBoardItem }) => void): Promise<void>;
   on(event: MiroItemEvent, handler: (event: MiroItemsEventPayload) => void): Promise<void>;
   on(event: string, handler: (event: never) => void): Promise<void>;
   off(event: string, handler: (event: never) => void): Promise<void>;
@@ -560,6 +562,10 @@ interface Window {
     let value: unknown = payload;
     if (Array.isArray(payload.items)) value = { items: wrapAll(payload.items) };
     if (event === 'icon:click') value = undefined;
+    if (event === 'app_card:open' || event === 'app_card:connect') {
+      if (typeof payload.appCard !== 'object' || payload.appCard === null) return;
+      value = { appCard: wrap(payload.appCard as ItemData) };
+    }
     if (event === 'drop') {
       if (!dragged) return;
       value = { x: Number(payload.x), y: Number(payload.y), target: dragged };

@@ -17,7 +17,7 @@ import { NotFoundError } from '../domain/errors.js';
 import { MAX_IMAGE_DATA_URL_LENGTH } from '../domain/image-data-url.js';
 import type { App, BoardView, UserRow } from '../domain/model.js';
 import { rateLimitHeaders } from '../http/responses.js';
-import { sdkItems } from './items.js';
+import { presentSdkItem, sdkItems } from './items.js';
 import { checkParams, sdkMethods } from './methods.js';
 
 const Params = Type.Object({ boardId: Type.String({ maxLength: 100 }), appId: Type.String({ maxLength: 30 }) });
@@ -137,7 +137,7 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext, mount: 
     const user = mount.user(request);
     const { boardId, appId } = request.params as { boardId: string; appId: string };
     const delivery = request.body as SdkEventDelivery;
-    const { actor, board, granted } = await authorize(user, boardId, appId);
+    const { app: sdkApp, actor, board, granted } = await authorize(user, boardId, appId);
     const scope = SDK_EVENT_SCOPES[delivery.event];
     if (scope !== null && !granted.includes(scope)) throw missingScope(`on('${delivery.event}')`, scope);
     switch (delivery.event) {
@@ -154,6 +154,21 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext, mount: 
       }
       case 'drop':
         return { payload: { x: delivery.x ?? 0, y: delivery.y ?? 0 } };
+      case 'app_card:open':
+      case 'app_card:connect': {
+        // As in Miro, only the app that made the app card hears of clicks on it; others get no payload.
+        const id = delivery.itemIds?.[0];
+        if (id === undefined) return { payload: {} };
+        let card: Awaited<ReturnType<typeof services.items.get>>;
+        try {
+          card = await services.items.get(actor, board.id, id, 'app_card');
+        } catch (error) {
+          if (error instanceof NotFoundError) return { payload: {} };
+          throw error;
+        }
+        if (card.created_by_app !== sdkApp.id) return { payload: {} };
+        return { payload: { appCard: presentSdkItem(card) } };
+      }
       default:
         return { payload: {} };
     }

@@ -81,6 +81,9 @@ body.full .top-inner { max-width: none; }
 .item-image.with-picture { padding: 0; border-style: solid; border-color: transparent; background: transparent; }
 .item-image.with-picture .item-body { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
 .item-picture { width: 100%; height: 100%; object-fit: contain; pointer-events: none; }
+.app-card-controls { position: absolute; right: 6px; top: 6px; display: flex; gap: 4px; }
+.app-card-controls button { padding: 1px 6px; font-size: 11px; line-height: 1.4; border-radius: 4px; }
+.app-card-connect.status-connected { color: #1b5e20; } .app-card-connect.status-disabled { color: var(--muted); }
 .connector-layer { position: absolute; left: 0; top: 0; overflow: visible; pointer-events: none; }
 .rubber-band { position: absolute; border: 1px solid var(--focus); background: rgba(66,98,255,.12); pointer-events: none; }
 

@@ -26,11 +26,11 @@ describe.skipIf(!existsSync(CHROMIUM))('Web SDK board methods in Chromium', () =
   let boardId: string;
   const pageErrors: string[] = [];
 
-  /** The app's headless frame, once its SDK is connected. */
-  const frame = (): Frame => page.frames().find((f) => f.url().startsWith(bare.url))!;
+  /** The app's headless frame (or the other app's, on the same origin). */
+  const frame = (which = '/'): Frame => page.frames().find((f) => f.url() === `${bare.url}${which}`)!;
   /** Runs `body` (a function of `miro`) in the app's frame; a rejection comes back as `{error}`. */
-  async function inApp<T>(body: string, arg?: unknown): Promise<T | { error: SdkError }> {
-    return frame().evaluate(
+  async function inApp<T>(body: string, arg?: unknown, which = '/'): Promise<T | { error: SdkError }> {
+    return frame(which).evaluate(
       async ([source, value]) => {
         const run = new Function('miro', 'arg', `return (${source})(miro, arg);`);
         try {
@@ -60,6 +60,18 @@ describe.skipIf(!existsSync(CHROMIUM))('Web SDK board methods in Chromium', () =
       })
     ).app;
     await services.installs.install(app, seed.teamId, seed.alice.id, ['boards:read', 'boards:write']);
+    const other = (
+      await services.apps.create({
+        teamId: seed.teamId,
+        createdBy: seed.alice.id,
+        expiring: true,
+        name: 'Other',
+        redirectUris: [`${bare.url}/callback`],
+        sdkUri: `${bare.url}/?other`,
+        scopes: ['boards:read'],
+      })
+    ).app;
+    await services.installs.install(other, seed.teamId, seed.alice.id, ['boards:read']);
     api = await apiAs(t);
     const actor = { userId: seed.alice.id, teamId: seed.teamId, appId: 'test' };
     boardId = (await services.boards.create(actor, { name: 'Planning' })).board.id;
@@ -77,7 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Web SDK board methods in Chromium', () =
     await page.waitForURL((url) => url.pathname.startsWith('/app/board/'));
     // The app's frame is loaded; the bridge answers once the handshake is done.
     await page.waitForFunction(
-      (url) => Array.from(document.querySelectorAll('iframe')).some((f) => f.src.startsWith(url)),
+      (url) => Array.from(document.querySelectorAll('iframe')).filter((f) => f.src.startsWith(url)).length === 2,
       bare.url,
     );
     await page.waitForLoadState('load');
@@ -239,5 +251,37 @@ describe.skipIf(!existsSync(CHROMIUM))('Web SDK board methods in Chromium', () =
     // Loaded and painted: the page's CSP lets the board draw data: images.
     await expect.poll(() => picture.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(80);
     expect(await page.getByRole('group', { name: 'Image: Green bar' }).count()).toBe(1);
+  });
+  it('tells the app that made an app card of clicks on its open icon and its status, and no other app', async () => {
+    const listen = `(miro) => {
+      window.heard = [];
+      const note = (name) => ({ appCard }) => window.heard.push(name + ':' + appCard.id + ':' + appCard.type);
+      return Promise.all([
+        miro.board.ui.on('app_card:open', note('open')),
+        miro.board.ui.on('app_card:connect', async (event) => {
+          note('connect')(event);
+          event.appCard.status = 'connected';
+          await event.appCard.sync();
+        }),
+      ]).then(() => 'listening');
+    }`;
+    expect(await inApp(listen)).toBe('listening');
+    expect(await inApp(listen, undefined, '/?other')).toBe('listening');
+    const card = (await inApp<{ id: string }>(
+      `(miro) => miro.board.createAppCard({ title: 'Ticket 42', status: 'disconnected', x: 0, y: 900 })`,
+    )) as { id: string };
+    await page.getByRole('button', { name: 'Open Ticket 42 in its app' }).click();
+    await page.getByRole('button', { name: 'Status of Ticket 42: disconnected, connect' }).click();
+    const heard = (which: string) => frame(which).evaluate(() => (window as unknown as { heard: string[] }).heard);
+    await expect.poll(() => heard('/')).toEqual([`open:${card.id}:app_card`, `connect:${card.id}:app_card`]);
+    // The app connected the card in its handler: the REST API sees it, and the board shows it.
+    await expect
+      .poll(async () => (await api.call('GET', `/v2/boards/${enc(boardId)}/app_cards/${card.id}`)).json().data.status)
+      .toBe('connected');
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Status of Ticket 42: connected' }).isDisabled())
+      .toBe(true);
+    // The other app, listening on the same board, heard nothing of a card it did not make.
+    expect(await heard('/?other')).toEqual([]);
   });
 });

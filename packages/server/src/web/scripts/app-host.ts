@@ -141,6 +141,8 @@ export class AppHost {
       const payload = await this.endpoints.deliver(this.app.id, delivery);
       const items = payload.items;
       if (Array.isArray(items) && items.length === 0 && delivery.event !== 'selection:update') return;
+      // A click on an app card reaches only the app that made it: the server answers the others nothing.
+      if (delivery.event.startsWith('app_card:') && payload.appCard === undefined) return;
       this.post({ event: delivery.event, payload });
     } catch (error) {
       // Uninstalled, a scope removed, the app deleted: nothing reaches the frame.

@@ -84,6 +84,8 @@ export class BoardCanvas {
     private readonly onZoom: (zoom: number) => void,
     /** Told the selected ids whenever the selection changes (apps hear `selection:update`). */
     private readonly onSelection: (ids: string[]) => void = () => {},
+    /** The user clicked an app card's open icon or its status (its app hears `app_card:open` / `app_card:connect`). */
+    private readonly onAppCard: (id: string, action: 'open' | 'connect') => void = () => {},
   ) {
     this.listenForPanAndZoom();
     new ResizeObserver(() => {
@@ -428,6 +430,7 @@ export class BoardCanvas {
       element.className = `item item-${item.type}${selected}`;
       element.style.borderColor = hex(item.style?.cardTheme ?? item.style?.fillColor);
       element.setAttribute('aria-label', `${item.type === 'card' ? 'Card' : 'App card'}: ${text || 'untitled'}`);
+      if (item.type === 'app_card') this.drawAppCardControls(element, item);
     } else {
       element.className = `item item-${item.type.replace(/[^a-z_]/g, '')}${selected}`;
       const kind = item.type === 'frame' ? 'Frame' : item.type === 'text' ? 'Text' : item.type.replaceAll('_', ' ');
@@ -439,6 +442,42 @@ export class BoardCanvas {
       element.style.transform = `rotate(${item.rotation}deg)`;
     this.drawTags(element, item);
     this.drawPicture(element, item);
+  }
+
+  /**
+   * An app card's two controls, as on Miro: the open icon (`app_card:open`) and the status
+   * (`app_card:connect` when it is disconnected), each a button of its own.
+   */
+  private drawAppCardControls(element: HTMLElement, item: SdkItem): void {
+    let bar = element.querySelector<HTMLElement>(':scope > .app-card-controls');
+    if (!bar) {
+      bar = document.createElement('div');
+      bar.className = 'app-card-controls';
+      const button = (action: 'open' | 'connect') => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = `app-card-${action}`;
+        b.addEventListener('pointerdown', (event) => event.stopPropagation());
+        b.addEventListener('click', (event) => {
+          event.stopPropagation();
+          this.onAppCard(element.dataset.itemId ?? '', action);
+        });
+        return b;
+      };
+      const open = button('open');
+      open.textContent = '↗';
+      bar.append(button('connect'), open);
+      element.append(bar);
+    }
+    const title = plainText(item.title) || 'app card';
+    const status = item.status ?? 'disconnected';
+    const connect = bar.querySelector<HTMLButtonElement>('.app-card-connect')!;
+    connect.textContent = status;
+    // Only a disconnected card asks to be connected.
+    connect.disabled = status !== 'disconnected';
+    connect.className = `app-card-connect status-${status.replace(/[^a-z]/g, '')}`;
+    connect.setAttribute('aria-label', `Status of ${title}: ${status}${status === 'disconnected' ? ', connect' : ''}`);
+    bar.querySelector('.app-card-open')?.setAttribute('aria-label', `Open ${title} in its app`);
   }
 
   /** An image by data URL shows the picture; one by address stays a preview box (the board loads nothing from elsewhere). */

@@ -87,6 +87,8 @@ function start(): void {
       if (zoomLevel) zoomLevel.textContent = `${Math.round(zoom * 100)}%`;
     },
     (selected) => shell?.emit({ event: 'selection:update', itemIds: selected }),
+    // Offered to every app frame; the server delivers it to the app that made the card only.
+    (id, action) => shell?.emit({ event: action === 'open' ? 'app_card:open' : 'app_card:connect', itemIds: [id] }),
   );
 
   /** Reconciles with the server: what appeared, changed or went since the last look. */
