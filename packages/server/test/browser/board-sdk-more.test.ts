@@ -284,4 +284,33 @@ describe.skipIf(!existsSync(CHROMIUM))('Web SDK board methods in Chromium', () =
     // The other app, listening on the same board, heard nothing of a card it did not make.
     expect(await heard('/?other')).toEqual([]);
   });
+  it('answers the namespaces Grantboard does not do with Miro’s “not supported” error at once, never a hang', async () => {
+    const answers = await inApp<SdkError[]>(`(miro) => {
+      const calls = [
+        () => miro.board.timer.start(60000),
+        () => miro.board.collaboration.startSession({ name: 'x' }),
+        () => miro.board.storage.collection('votes'),
+        () => miro.board.experimental.createMindmapNode({}),
+        () => miro.board.events.broadcast('x', {}),
+        () => miro.board.createPreview({ url: 'https://example.com' }),
+      ];
+      return Promise.all(calls.map((call) => call().then(() => ({ message: 'answered' }), (e) => ({ message: e.message, code: e.code }))));
+    }`);
+    expect(answers).toEqual(
+      [
+        'timer.start',
+        'collaboration.startSession',
+        'storage.collection',
+        'experimental.createMindmapNode',
+        'events.broadcast',
+        'createPreview',
+      ].map((name) => ({ message: `Method '${name}' is not supported`, code: 'notSupported' })),
+    );
+    // The bridge still answers afterwards.
+    expect(await inApp('(miro) => miro.board.getInfo().then((info) => info.id)')).toBe(boardId);
+  });
+
+  it('shows no script errors on the way', () => {
+    expect(pageErrors).toEqual([]);
+  });
 });
