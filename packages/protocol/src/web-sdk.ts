@@ -133,6 +133,16 @@ export interface SdkDropMessage {
   y: number;
 }
 
+/**
+ * App → host: a press on a `miro-draggable` element began a drag (`start`), or it was released
+ * inside the frame (`cancel`). A frame of another site does not get the release once the pointer
+ * left it; the board page does, and drops there.
+ */
+export interface SdkDragMessage {
+  source: 'grantboard-sdk';
+  drag: 'start' | 'cancel';
+}
+
 /** Host → app: the answer to one call. */
 export interface SdkResponseMessage {
   source: 'grantboard-host';

@@ -609,6 +609,8 @@ interface Window {
     event.preventDefault();
     dragged = target;
     target.setPointerCapture?.(event.pointerId);
+    // The board finishes the drag where this frame does not hear the release (a frame of another site).
+    send({ drag: 'start' });
   });
   document.addEventListener('pointerup', (event) => {
     if (!dragged) return;
@@ -617,6 +619,7 @@ interface Window {
       event.clientX >= 0 && event.clientY >= 0 && event.clientX < innerWidth && event.clientY < innerHeight;
     if (inside) {
       dragged = undefined;
+      send({ drag: 'cancel' });
       return;
     }
     send({ drag: 'drop', x: event.clientX, y: event.clientY });

@@ -58,6 +58,8 @@ export interface ShellPage {
     data: unknown,
   ): void;
   closeModal(app: ShellApp, result: unknown): void;
+  /** A press in this frame began a drag (`start`) or ended it (`end`: true if the page had not dropped it yet). */
+  dragging(host: AppHost, state: 'start' | 'end'): boolean;
   /** A point in the page's viewport as a board point, if it is over the canvas. */
   boardPoint(clientX: number, clientY: number): { x: number; y: number } | undefined;
 }
@@ -121,14 +123,25 @@ export class AppHost {
       this.post({ ready: true, kind: this.kind });
       return;
     }
+    if (message.drag === 'start' || message.drag === 'cancel') {
+      this.page.dragging(this, message.drag === 'start' ? 'start' : 'end');
+      return;
+    }
     if (message.drag === 'drop' && typeof message.x === 'number' && typeof message.y === 'number') {
+      // The frame heard the release itself (same site); unless the page already dropped it.
+      if (!this.page.dragging(this, 'end')) return;
       const box = this.frame.getBoundingClientRect();
-      const point = this.page.boardPoint(box.left + message.x, box.top + message.y);
-      if (point) void this.deliver({ event: 'drop', x: Math.round(point.x), y: Math.round(point.y) });
+      this.drop(box.left + message.x, box.top + message.y);
       return;
     }
     if (!isCall(data)) return;
     void this.answer(data.id, data.method, data.params ?? {});
+  }
+
+  /** A drag from this frame was released at this point of the page: a drop, if it is over the board. */
+  drop(clientX: number, clientY: number): void {
+    const point = this.page.boardPoint(clientX, clientY);
+    if (point) void this.deliver({ event: 'drop', x: Math.round(point.x), y: Math.round(point.y) });
   }
 
   /** Delivers an event if this frame listens for it, once the server agreed; the payload is the server's. */
