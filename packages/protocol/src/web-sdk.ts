@@ -38,6 +38,9 @@ export const SDK_METHOD_SCOPES = {
   createImage: 'boards:write',
   createEmbed: 'boards:write',
   createConnector: 'boards:write',
+  createTag: 'boards:write',
+  bringToFront: 'boards:write',
+  sendToBack: 'boards:write',
   sync: 'boards:write',
   remove: 'boards:write',
   getMetadata: 'boards:read',
@@ -80,6 +83,9 @@ export const SDK_EVENT_SCOPES = {
   'selection:update': 'boards:read',
   'icon:click': null,
   drop: null,
+  /** A click on an app card's open icon or its status, delivered to the app that made the card only. */
+  'app_card:open': 'boards:read',
+  'app_card:connect': 'boards:read',
 } as const satisfies Record<string, Scope | null>;
 
 export type SdkEvent = keyof typeof SDK_EVENT_SCOPES;
@@ -125,6 +131,16 @@ export interface SdkDropMessage {
   drag: 'drop';
   x: number;
   y: number;
+}
+
+/**
+ * App → host: a press on a `miro-draggable` element began a drag (`start`), or it was released
+ * inside the frame (`cancel`). A frame of another site does not get the release once the pointer
+ * left it; the board page does, and drops there.
+ */
+export interface SdkDragMessage {
+  source: 'grantboard-sdk';
+  drag: 'start' | 'cancel';
 }
 
 /** Host → app: the answer to one call. */
@@ -181,6 +197,10 @@ export interface SdkItem {
   /** App cards: Miro's preview fields, and the connection status. */
   fields?: Record<string, unknown>[];
   status?: string;
+  /** Sticky notes and cards: the ids of their tags (always present on those two types, as in Miro). */
+  tagIds?: string[];
+  /** Tags (`type: 'tag'`): Miro's tag colour (`fillColor` on the REST API). */
+  color?: string;
   /** Images (`imageUrl` on the REST API) and embeds: where the content is hosted. */
   url?: string;
   previewUrl?: string;
@@ -195,6 +215,14 @@ export interface SdkItem {
   createdBy: string;
   modifiedAt: string;
   modifiedBy: string;
+}
+
+/** A tag in the Web SDK's shape, as Miro's `Tag`: `board.get({type: 'tag'})`, `createTag()`. */
+export interface SdkTag {
+  id: string;
+  type: 'tag';
+  title: string;
+  color: string;
 }
 
 /** App → host: the handshake. The SDK repeats it until the host answers, and holds its calls until then. */

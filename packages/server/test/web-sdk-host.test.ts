@@ -520,6 +520,70 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       for (const id of [shape.result.id, text.id, frame.result.id]) await sdk(alice, watcher, 'remove', { id });
     });
 
+    it('tags sticky notes, replaces their tags on sync all or nothing, and restacks items in the drawing order', async () => {
+      const tag = (await sdk(alice, watcher, 'createTag', { title: 'Blocked', color: 'violet' })).json().result;
+      expect(tag).toEqual({ id: expect.any(String), type: 'tag', title: 'Blocked', color: 'violet' });
+      const other = (await sdk(alice, watcher, 'createTag', { title: 'Ready' })).json().result;
+      expect(other.color).toBe('red');
+      expect((await sdk(alice, watcher, 'createTag', { title: 'Ready' })).statusCode).toBe(400);
+      const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Tagged', tagIds: [tag.id] })).json();
+      expect(note.result.tagIds).toEqual([tag.id]);
+      const synced = await sdk(alice, watcher, 'sync', { id: note.result.id, tagIds: [other.id, tag.id] });
+      expect(synced.json().result.tagIds).toEqual([other.id, tag.id]);
+      // A tag that is not on the board: refused, and the note keeps its tags.
+      const refused = await sdk(alice, watcher, 'sync', { id: note.result.id, tagIds: ['3074457350000000009'] });
+      expect(refused.statusCode).toBe(404);
+      const api = await apiAs(t);
+      const onItem = (await api.call('GET', `/v2/boards/${enc(boardId)}/items/${note.result.id}/tags`)).json();
+      expect(onItem.tags.map((x: { id: string }) => x.id)).toEqual([other.id, tag.id]);
+      const listed = (await json(alice, 'GET', `${boardPath()}/items`)).json();
+      expect(listed.tags.map((x: { title: string }) => x.title).sort()).toEqual(['Blocked', 'Ready']);
+      expect(listed.items.find((i: { id: string }) => i.id === note.result.id).tagIds).toEqual([other.id, tag.id]);
+
+      // The drawing order: bringToFront puts the note last (on top), sendToBack first.
+      const shape = (await sdk(alice, watcher, 'createShape', { content: 'Under' })).json().result;
+      const order = async () => (await json(alice, 'GET', `${boardPath()}/items`)).json().order as string[];
+      expect((await sdk(alice, watcher, 'bringToFront', { id: note.result.id })).statusCode).toBe(200);
+      expect((await order()).at(-1)).toBe(note.result.id);
+      expect((await sdk(alice, watcher, 'sendToBack', { id: [note.result.id] })).statusCode).toBe(200);
+      expect((await order())[0]).toBe(note.result.id);
+      expect((await sdk(alice, watcher, 'bringToFront', { id: [shape.id, note.result.id] })).statusCode).toBe(200);
+      expect((await order()).slice(-2)).toEqual([note.result.id, shape.id]);
+
+      for (const id of [note.result.id, shape.id, tag.id, other.id]) {
+        expect((await sdk(alice, watcher, 'remove', { id })).statusCode).toBe(200);
+      }
+      expect((await api.call('GET', `/v2/boards/${enc(boardId)}/tags`)).json().total).toBe(0);
+    });
+
+    it('creates images by data URL, stored with the item, within the type and size limits', async () => {
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      const dataUrl = `data:image/png;base64,${png.toString('base64')}`;
+      const image = (await sdk(alice, watcher, 'createImage', { url: dataUrl, title: 'Dot' })).json().result;
+      expect(image).toMatchObject({ type: 'image', url: dataUrl, title: 'Dot' });
+      const api = await apiAs(t);
+      const rest = (await api.call('GET', `/v2/boards/${enc(boardId)}/images/${image.id}`)).json();
+      expect(rest.data.imageUrl).toBe(dataUrl);
+      const before = await t.repos.items.count(boardId, 'image');
+      const refusals: [Record<string, unknown>, number, string][] = [
+        [{ url: `data:image/bmp;base64,${png.toString('base64')}` }, 400, 'must be one of image/png'],
+        [{ url: `data:image/jpeg;base64,${png.toString('base64')}` }, 400, 'The image data is not image/jpeg.'],
+        [{ url: 'data:image/png,raw' }, 400, 'data:<type>;base64,<data>'],
+        [{ url: `data:image/png;base64,${'A'.repeat(1_420_000)}` }, 400, ''],
+        [{ url: `data:image/png;base64,${'A'.repeat(3_000_000)}` }, 413, ''],
+      ];
+      for (const [params, status, text] of refusals) {
+        const answer = await sdk(alice, watcher, 'createImage', params);
+        expect(answer.statusCode, JSON.stringify(params).slice(0, 60)).toBe(status);
+        expect(answer.json().message).toContain(text);
+      }
+      expect(await t.repos.items.count(boardId, 'image')).toBe(before);
+      await sdk(alice, watcher, 'remove', { id: image.id });
+    });
+
     it('creates cards, app cards, images and embeds the REST API sees', async () => {
       const card = (
         await sdk(alice, watcher, 'createCard', {
@@ -639,6 +703,26 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       expect((await sdk(alice, watcher, 'getMetadata', { id: '999' })).statusCode).toBe(404);
       await sdk(alice, watcher, 'remove', { id: note.id });
       expect(await t.repos.appData.all({ itemId: note.id }, watcher.id)).toEqual({});
+    });
+
+    it('delivers app card clicks only to the app that made the card, and only with boards:read', async () => {
+      const card = (await sdk(alice, watcher, 'createAppCard', { title: 'Mine', status: 'disconnected' })).json()
+        .result;
+      const own = await deliver(alice, watcher, { event: 'app_card:open', itemIds: [card.id] });
+      expect(own.json().payload.appCard).toMatchObject({ id: card.id, type: 'app_card', title: 'Mine' });
+      expect((await deliver(alice, stickyList, { event: 'app_card:connect', itemIds: [card.id] })).json()).toEqual({
+        payload: {},
+      });
+      const note = (await sdk(alice, watcher, 'createStickyNote', { content: 'Not a card' })).json().result;
+      expect((await deliver(alice, watcher, { event: 'app_card:open', itemIds: [note.id] })).json()).toEqual({
+        payload: {},
+      });
+      await t.services.apps.update(watcher.id, { scopes: ['boards:write'] }, null);
+      const refused = await deliver(alice, watcher, { event: 'app_card:connect', itemIds: [card.id] });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().message).toBe("Method 'on('app_card:connect')' requires scope 'boards:read'");
+      await t.services.apps.update(watcher.id, { scopes: ['boards:read', 'boards:write'] }, null);
+      for (const id of [card.id, note.id]) await sdk(alice, watcher, 'remove', { id });
     });
 
     it('delivers an event with the items as the server has them, and refuses it once the scope is gone', async () => {

@@ -35,7 +35,7 @@ interface MiroReadOnlyFields {
   readonly connectorIds?: unknown;
   /** Not supported yet: a non-empty value is refused (`notSupported`). */
   linkedTo?: string | undefined;
-  /** Not supported yet: a non-empty value is refused (`notSupported`). */
+  /** Tags of the board (at most eight): sticky notes and cards only; the server refuses them on other items. */
   tagIds?: string[] | undefined;
 }
 
@@ -132,7 +132,11 @@ interface MiroAppCardProps extends MiroPlacement {
 }
 
 interface MiroImageProps extends MiroPlacement {
-  /** An http or https address; the board shows the image's name and address in a preview box. */
+  /**
+   * An http or https address (the board shows the image's name and address in a preview box), or a
+   * data URL, `data:image/png;base64,…` (PNG, JPEG, GIF, WebP or SVG, up to 1 MiB), stored with the
+   * item and drawn on the board.
+   */
   url?: string | undefined;
   title?: string | undefined;
   alt?: string | undefined;
@@ -166,6 +170,31 @@ interface MiroConnectorProps extends MiroReadOnlyFields {
   captions?: unknown;
 }
 
+/** Miro's tag colours. */
+type MiroTagColor =
+  | 'red'
+  | 'magenta'
+  | 'violet'
+  | 'light_green'
+  | 'green'
+  | 'dark_green'
+  | 'cyan'
+  | 'blue'
+  | 'dark_blue'
+  | 'yellow'
+  | 'gray'
+  | 'black'
+  | 'dark_gray';
+
+/** A tag of the board, as Miro's `Tag`: change `title` or `color`, then `sync()`; `board.remove(tag)` deletes it. */
+interface MiroTag {
+  readonly type: 'tag';
+  readonly id: string;
+  title: string;
+  color: MiroTagColor;
+  sync(): Promise<void>;
+}
+
 /** A board item as the SDK returns it. Change its fields, then call `sync()` to save them. */
 interface MiroBoardItem {
   readonly id: string;
@@ -187,6 +216,10 @@ interface MiroBoardItem {
   previewUrl?: string;
   rotation?: number;
   style?: Record<string, unknown>;
+  /** Sticky notes and cards: the ids of their tags; change the list and `sync()` to retag. */
+  tagIds?: string[];
+  /** Tags (`type: 'tag'`, from `get()`): the colour. */
+  color?: string;
   readonly createdAt: string;
   readonly createdBy: string;
   readonly modifiedAt: string;
@@ -197,6 +230,10 @@ interface MiroBoardItem {
   getMetadata(key?: string): Promise<unknown>;
   /** Stores a JSON value under a key (`boards:write`); `null` removes it. */
   setMetadata(key: string, value: unknown): Promise<unknown>;
+  /** Draws this item over every other item (`boards:write`). */
+  bringToFront(): Promise<void>;
+  /** Draws this item under every other item (`boards:write`). */
+  sendToBack(): Promise<void>;
 }
 
 /** An error from an SDK call: `message` is a sentence (e.g. "Method 'createStickyNote' requires scope 'boards:write'"). */
@@ -260,6 +297,8 @@ interface MiroBoardUI {
   /** Events: item and selection events need `boards:read`; each is delivered only after the server's check. */
   on(event: 'drop', handler: (event: MiroDropEvent) => void): Promise<void>;
   on(event: 'icon:click', handler: () => void): Promise<void>;
+  /** The user clicked an app card this app made: its open icon, or its status to connect it (`boards:read`). */
+  on(event: 'app_card:open' | 'app_card:connect', handler: (event: { appCard: MiroBoardItem }) => void): Promise<void>;
   on(event: MiroItemEvent, handler: (event: MiroItemsEventPayload) => void): Promise<void>;
   on(event: string, handler: (event: never) => void): Promise<void>;
   off(event: string, handler: (event: never) => void): Promise<void>;
@@ -324,12 +363,18 @@ interface MiroBoard {
   /** Needs `boards:write`. */
   createCard(props?: MiroCardProps): Promise<MiroBoardItem>;
   createAppCard(props?: MiroAppCardProps): Promise<MiroBoardItem>;
-  /** By http or https address (data URLs are not supported yet). */
+  /** By http or https address, or by data URL (up to 1 MiB); needs `boards:write`. */
   createImage(props: MiroImageProps): Promise<MiroBoardItem>;
   createEmbed(props: MiroEmbedProps): Promise<MiroBoardItem>;
   /** A line between two items; needs `boards:write`. */
   createConnector(props: MiroConnectorProps): Promise<MiroBoardItem>;
-  createTag: MiroNotSupported;
+  /** A tag for the board (`boards:write`); its title must be unique on the board. Attach it with `tagIds`. */
+  createTag(props?: {
+    title?: string;
+    color?: MiroTagColor | undefined;
+    readonly type?: 'tag';
+    readonly id?: string;
+  }): Promise<MiroTag>;
   createPreview: MiroNotSupported;
   createGroup: MiroNotSupported;
   group: MiroNotSupported;
@@ -340,8 +385,10 @@ interface MiroBoard {
   /** What this app stored with the board. Needs `boards:read`. */
   getAppData(key?: string): Promise<unknown>;
   setAppData<D = Record<string, unknown>>(key: string, value: unknown): Promise<D>;
-  bringToFront: MiroNotSupported;
-  sendToBack: MiroNotSupported;
+  /** Draws the items over every other item of the board, keeping their order among themselves; needs `boards:write`. */
+  bringToFront(items: MiroItemRef | MiroItemRef[]): Promise<void>;
+  /** Draws the items under every other item of the board; needs `boards:write`. */
+  sendToBack(items: MiroItemRef | MiroItemRef[]): Promise<void>;
   bringInFrontOf: MiroNotSupported;
   sendBehindOf: MiroNotSupported;
   getLayerIndex: MiroNotSupported;
@@ -388,6 +435,8 @@ interface Window {
     'description',
     'status',
     'fields',
+    'tagIds',
+    'color',
   ] as const;
 
   // The board's origin is the origin this script was served from: a page that frames the app
@@ -462,7 +511,7 @@ interface Window {
     });
   }
 
-  type ItemData = Omit<MiroBoardItem, 'sync' | 'getMetadata' | 'setMetadata'>;
+  type ItemData = Omit<MiroBoardItem, 'sync' | 'getMetadata' | 'setMetadata' | 'bringToFront' | 'sendToBack'>;
 
   function snapshot(item: ItemData): string[] {
     return EDITABLE.map((key) => JSON.stringify(item[key] ?? null));
@@ -490,8 +539,12 @@ interface Window {
       },
       getMetadata: (key?: string) => call('getMetadata', key === undefined ? { id: item.id } : { id: item.id, key }),
       setMetadata: (key: string, value: unknown) => call('setMetadata', { id: item.id, key, value }),
-      bringToFront: notSupported('bringToFront'),
-      sendToBack: notSupported('sendToBack'),
+      bringToFront: async () => {
+        await call('bringToFront', { id: [item.id] });
+      },
+      sendToBack: async () => {
+        await call('sendToBack', { id: [item.id] });
+      },
       goToLink: notSupported('goToLink'),
       getLayerIndex: notSupported('getLayerIndex'),
     };
@@ -509,6 +562,10 @@ interface Window {
     let value: unknown = payload;
     if (Array.isArray(payload.items)) value = { items: wrapAll(payload.items) };
     if (event === 'icon:click') value = undefined;
+    if (event === 'app_card:open' || event === 'app_card:connect') {
+      if (typeof payload.appCard !== 'object' || payload.appCard === null) return;
+      value = { appCard: wrap(payload.appCard as ItemData) };
+    }
     if (event === 'drop') {
       if (!dragged) return;
       value = { x: Number(payload.x), y: Number(payload.y), target: dragged };
@@ -552,6 +609,8 @@ interface Window {
     event.preventDefault();
     dragged = target;
     target.setPointerCapture?.(event.pointerId);
+    // The board finishes the drag where this frame does not hear the release (a frame of another site).
+    send({ drag: 'start' });
   });
   document.addEventListener('pointerup', (event) => {
     if (!dragged) return;
@@ -560,6 +619,7 @@ interface Window {
       event.clientX >= 0 && event.clientY >= 0 && event.clientX < innerWidth && event.clientY < innerHeight;
     if (inside) {
       dragged = undefined;
+      send({ drag: 'cancel' });
       return;
     }
     send({ drag: 'drop', x: event.clientX, y: event.clientY });
@@ -585,6 +645,8 @@ interface Window {
     'rotation',
     'parentId',
     'title',
+    'tagIds',
+    'color',
   ]);
   const READ_ONLY = new Set([
     'owned',
@@ -745,7 +807,7 @@ interface Window {
       );
       return wrap((await call('createConnector', params)) as ItemData);
     },
-    createTag: notSupported('createTag'),
+    createTag: (props = {}) => create('createTag', props) as unknown as Promise<MiroTag>,
     createPreview: notSupported('createPreview'),
     createGroup: notSupported('createGroup'),
     group: notSupported('group'),
@@ -753,8 +815,12 @@ interface Window {
     setMetadata: (item, key, value) => call('setMetadata', { id: idOf(item), key, value }) as Promise<never>,
     getAppData: (key) => call('getAppData', key === undefined ? {} : { key }),
     setAppData: (key, value) => call('setAppData', { key, value }) as Promise<never>,
-    bringToFront: notSupported('bringToFront'),
-    sendToBack: notSupported('sendToBack'),
+    async bringToFront(items) {
+      await call('bringToFront', { id: idsOf(items) });
+    },
+    async sendToBack(items) {
+      await call('sendToBack', { id: idsOf(items) });
+    },
     bringInFrontOf: notSupported('bringInFrontOf'),
     sendBehindOf: notSupported('sendBehindOf'),
     getLayerIndex: notSupported('getLayerIndex'),

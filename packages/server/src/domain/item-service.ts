@@ -285,6 +285,31 @@ export function itemService({ repos, clock, config }: ServiceContext, boards: Bo
         throw new NotFoundError(`Item ${itemId} was not found on this board.`);
     },
 
+    /**
+     * Moves items to the top (`front`) or the bottom of the board's drawing order, keeping their
+     * order among themselves (Miro's `bringToFront` / `sendToBack`); an editor, items of this board.
+     */
+    async restack(actor: Actor, boardId: string, itemIds: string[], edge: 'front' | 'back'): Promise<ItemRow[]> {
+      const access = await boards.open(actor, boardId);
+      requireRole(access, 'editor', 'change items');
+      const unique = [...new Set(itemIds)];
+      const found = await repos.items.findMany(boardId, unique);
+      const missing = unique.find((id) => !found.some((item) => item.id === id));
+      if (missing !== undefined) throw new NotFoundError(`Item ${missing} was not found on this board.`);
+      const order = await repos.layers.order(boardId);
+      const place = new Map(order.map((id, i) => [id, i]));
+      const sorted = [...unique].sort((a, b) => (place.get(a) ?? 0) - (place.get(b) ?? 0));
+      if (edge === 'front') await repos.layers.bringToFront(boardId, sorted);
+      else await repos.layers.sendToBack(boardId, sorted);
+      return found;
+    },
+
+    /** The board's item ids from the bottom of the drawing order to the top (the REST API lists by creation). */
+    async drawingOrder(actor: Actor, boardId: string): Promise<string[]> {
+      await boards.open(actor, boardId);
+      return repos.layers.order(boardId);
+    },
+
     /** One page in creation order; `total` counts every matching item, as Miro's clients rely on it. */
     async list(
       actor: Actor,

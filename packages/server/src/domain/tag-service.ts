@@ -8,8 +8,8 @@ import type { ServiceContext } from './service-context.js';
 
 /** Miro: "Card and sticky note items can have up to 8 tags" (spec.json `attach-tag-to-item`). */
 export const MAX_TAGS_PER_ITEM = 8;
-/** The item types that take tags; cards join them when they exist. */
-const TAGGABLE = new Set(['sticky_note', 'card']);
+/** The item types that take tags. */
+export const TAGGABLE = new Set(['sticky_note', 'card']);
 
 export interface TagInput {
   title?: string;
@@ -94,6 +94,37 @@ export function tagService({ repos, clock }: ServiceContext, boards: BoardServic
       await find(boardId, tagId);
       if (!(await repos.tags.detach(itemId, tagId)))
         throw new NotFoundError(`Item ${itemId} does not have tag ${tagId}.`);
+    },
+
+    /** Every tag of the board that exists among `tagIds`, or a 404 naming the first one that does not. */
+    async requireAll(actor: Actor, boardId: string, tagIds: string[]): Promise<Tag[]> {
+      await boards.open(actor, boardId);
+      const out: Tag[] = [];
+      for (const tagId of new Set(tagIds)) out.push(await find(boardId, tagId));
+      return out;
+    },
+
+    /**
+     * Gives an item exactly these tags (the Web SDK's `tagIds`): an editor, a card or sticky note,
+     * tags of this board, at most eight; all or nothing.
+     */
+    async setOnItem(actor: Actor, boardId: string, itemId: string, tagIds: string[]): Promise<void> {
+      await edit(actor, boardId, 'tag items');
+      const target = await item(boardId, itemId);
+      const unique = [...new Set(tagIds)];
+      if (unique.length > 0 && !TAGGABLE.has(target.type))
+        throw new ValidationError(`Only cards and sticky notes take tags; item ${itemId} is of type ${target.type}.`);
+      if (unique.length > MAX_TAGS_PER_ITEM)
+        throw new ValidationError(`An item can have at most ${MAX_TAGS_PER_ITEM} tags.`, 'tagIds');
+      for (const tagId of unique) await find(boardId, tagId);
+      if ((await repos.tags.replaceOnItem(itemId, unique, clock.now())) === 'gone')
+        throw new NotFoundError(`Item ${itemId} or one of its tags was deleted meanwhile.`);
+    },
+
+    /** The tag ids of every tagged item of the board (for the Web SDK's `tagIds`). */
+    async attachmentsOnBoard(actor: Actor, boardId: string): Promise<Map<string, string[]>> {
+      await boards.open(actor, boardId);
+      return repos.tags.attachmentsOnBoard(boardId);
     },
 
     async ofItem(actor: Actor, boardId: string, itemId: string): Promise<Tag[]> {

@@ -14,9 +14,10 @@ import { Coordinate, closed, ItemId, StringEnum } from '../api/schemas/common.js
 import type { AppContext } from '../app-context.js';
 import type { Actor } from '../domain/board-roles.js';
 import { NotFoundError } from '../domain/errors.js';
+import { MAX_IMAGE_DATA_URL_LENGTH } from '../domain/image-data-url.js';
 import type { App, BoardView, UserRow } from '../domain/model.js';
 import { rateLimitHeaders } from '../http/responses.js';
-import { sdkItems } from './items.js';
+import { presentSdkItem, sdkItems } from './items.js';
 import { checkParams, sdkMethods } from './methods.js';
 
 const Params = Type.Object({ boardId: Type.String({ maxLength: 100 }), appId: Type.String({ maxLength: 30 }) });
@@ -97,36 +98,46 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext, mount: 
     return { app: sdkApp, appOrigin: new URL(sdkApp.sdkUri).origin, actor, board: access.board, granted };
   }
 
-  app.post(mount.calls, { schema: { params: Params, body: Body } }, async (request, reply) => {
-    const user = mount.user(request);
-    const { boardId, appId } = request.params as { boardId: string; appId: string };
-    const { method, params = {} } = request.body as { method: string; params?: Record<string, unknown> };
-    const { app: sdkApp, appOrigin, actor, board, granted } = await authorize(user, boardId, appId);
-    if (!isSdkMethod(method)) throw invalidParameters(`There is no Web SDK method '${method.slice(0, 60)}'.`);
-    const required = SDK_METHOD_SCOPES[method];
-    if (required !== null && !granted.includes(required)) throw missingScope(method, required);
-    const definition = methods[method];
-    // An app acting for a user spends one budget, whether through the REST API or the Web SDK.
-    const decision = await rateLimiter.consume(`api:${sdkApp.id}:${user.id}`, LEVEL_CREDITS[definition.level], policy);
-    const wait = rateLimitHeaders(reply, decision, clock.now());
-    if (wait !== undefined) throw tooManyRequests(wait);
-    checkParams(method, definition.params, params);
-    if (method === 'subscribe') {
-      for (const event of (params as { events: (keyof typeof SDK_EVENT_SCOPES)[] }).events) {
-        const scope = SDK_EVENT_SCOPES[event];
-        if (scope !== null && !granted.includes(scope)) throw missingScope(`on('${String(event)}')`, scope);
+  // A call may carry an image data URL (`createImage`), larger than the server's usual body limit.
+  const callBodyLimit = MAX_IMAGE_DATA_URL_LENGTH + 64 * 1024;
+  app.post(
+    mount.calls,
+    { bodyLimit: callBodyLimit, schema: { params: Params, body: Body } },
+    async (request, reply) => {
+      const user = mount.user(request);
+      const { boardId, appId } = request.params as { boardId: string; appId: string };
+      const { method, params = {} } = request.body as { method: string; params?: Record<string, unknown> };
+      const { app: sdkApp, appOrigin, actor, board, granted } = await authorize(user, boardId, appId);
+      if (!isSdkMethod(method)) throw invalidParameters(`There is no Web SDK method '${method.slice(0, 60)}'.`);
+      const required = SDK_METHOD_SCOPES[method];
+      if (required !== null && !granted.includes(required)) throw missingScope(method, required);
+      const definition = methods[method];
+      // An app acting for a user spends one budget, whether through the REST API or the Web SDK.
+      const decision = await rateLimiter.consume(
+        `api:${sdkApp.id}:${user.id}`,
+        LEVEL_CREDITS[definition.level],
+        policy,
+      );
+      const wait = rateLimitHeaders(reply, decision, clock.now());
+      if (wait !== undefined) throw tooManyRequests(wait);
+      checkParams(method, definition.params, params);
+      if (method === 'subscribe') {
+        for (const event of (params as { events: (keyof typeof SDK_EVENT_SCOPES)[] }).events) {
+          const scope = SDK_EVENT_SCOPES[event];
+          if (scope !== null && !granted.includes(scope)) throw missingScope(`on('${String(event)}')`, scope);
+        }
       }
-    }
-    const result = await definition.handle({ actor, app: sdkApp, appOrigin, user, board, params });
-    return { result };
-  });
+      const result = await definition.handle({ actor, app: sdkApp, appOrigin, user, board, params });
+      return { result };
+    },
+  );
 
   // An event is not the app's call, so it spends no budget; it passes the same checks as one.
   app.post(mount.events, { schema: { params: Params, body: EventBody } }, async (request) => {
     const user = mount.user(request);
     const { boardId, appId } = request.params as { boardId: string; appId: string };
     const delivery = request.body as SdkEventDelivery;
-    const { actor, board, granted } = await authorize(user, boardId, appId);
+    const { app: sdkApp, actor, board, granted } = await authorize(user, boardId, appId);
     const scope = SDK_EVENT_SCOPES[delivery.event];
     if (scope !== null && !granted.includes(scope)) throw missingScope(`on('${delivery.event}')`, scope);
     switch (delivery.event) {
@@ -143,6 +154,21 @@ export function sdkHostRoutes(app: FastifyInstance, context: AppContext, mount: 
       }
       case 'drop':
         return { payload: { x: delivery.x ?? 0, y: delivery.y ?? 0 } };
+      case 'app_card:open':
+      case 'app_card:connect': {
+        // As in Miro, only the app that made the app card hears of clicks on it; others get no payload.
+        const id = delivery.itemIds?.[0];
+        if (id === undefined) return { payload: {} };
+        let card: Awaited<ReturnType<typeof services.items.get>>;
+        try {
+          card = await services.items.get(actor, board.id, id, 'app_card');
+        } catch (error) {
+          if (error instanceof NotFoundError) return { payload: {} };
+          throw error;
+        }
+        if (card.created_by_app !== sdkApp.id) return { payload: {} };
+        return { payload: { appCard: presentSdkItem(card) } };
+      }
       default:
         return { payload: {} };
     }

@@ -1,4 +1,4 @@
-import type { SdkItem } from '@grantboard/protocol';
+import type { SdkItem, SdkTag } from '@grantboard/protocol';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { APP_CARD_STATUSES, CustomField } from '../api/schemas/cards.js';
@@ -9,14 +9,47 @@ import { Content, StickyNoteStyle } from '../api/schemas/sticky-notes.js';
 import { TextStyle } from '../api/schemas/texts.js';
 import type { Actor } from '../domain/board-roles.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { checkImageDataUrl, MAX_IMAGE_DATA_URL_LENGTH } from '../domain/image-data-url.js';
 import type { ItemInput } from '../domain/item-types.js';
 import type { ItemRow } from '../domain/model.js';
 import type { Services } from '../domain/services.js';
+import { MAX_TAGS_PER_ITEM, TAGGABLE } from '../domain/tag-service.js';
+
+/** Miro's `tagIds` on sticky notes and cards: tags of the board, at most eight. */
+const TagIds = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: MAX_TAGS_PER_ITEM });
+
+/** Miro's Web SDK tag colours (`TagColor` in its typings: the REST API's twelve and `dark_gray`). */
+export const SDK_TAG_COLORS = [
+  'red',
+  'magenta',
+  'violet',
+  'light_green',
+  'green',
+  'dark_green',
+  'cyan',
+  'blue',
+  'dark_blue',
+  'yellow',
+  'gray',
+  'black',
+  'dark_gray',
+] as const;
+
+/** `createTag({title, color})`: the REST API's title rules (unique on the board, up to 120 characters). */
+export const TagProps = Type.Object(
+  {
+    title: Type.Optional(Type.String({ maxLength: 120 })),
+    color: Type.Optional(StringEnum(SDK_TAG_COLORS)),
+  },
+  closed,
+);
+export type TagProps = Static<typeof TagProps>;
 
 /** A new sticky note as the Web SDK's `createStickyNote()` takes it (and the board page sends it). */
 export const StickyNoteProps = Type.Object(
   {
     content: Type.Optional(Content),
+    tagIds: Type.Optional(TagIds),
     shape: Type.Optional(StringEnum(['square', 'rectangle'])),
     style: Type.Optional(StickyNoteStyle),
     x: Type.Optional(Coordinate),
@@ -92,6 +125,7 @@ export const CardProps = Type.Object(
     assigneeId: Type.Optional(ItemId),
     dueDate: Type.Optional(Type.String({ format: 'date-time' })),
     style: Type.Optional(Type.Object({ cardTheme: Type.Optional(HexColor) }, closed)),
+    tagIds: Type.Optional(TagIds),
     ...Placement,
   },
   closed,
@@ -110,9 +144,12 @@ export const AppCardProps = Type.Object(
   closed,
 );
 
-/** `createImage({url})`: stored as given, never fetched by the server. */
+/** Miro's image data URL (`data:image/png;base64,…`); the type and the bytes are checked after the schema. */
+const ImageDataUrl = Type.String({ maxLength: MAX_IMAGE_DATA_URL_LENGTH, pattern: '^data:image/' });
+
+/** `createImage({url})`: an http(s) address stored as given and never fetched, or a data URL stored with the item. */
 export const ImageProps = Type.Object(
-  { url: WebUrl, title: Type.Optional(Type.String({ maxLength: 1000 })), ...Placement },
+  { url: Type.Union([WebUrl, ImageDataUrl]), title: Type.Optional(Type.String({ maxLength: 1000 })), ...Placement },
   closed,
 );
 
@@ -146,6 +183,9 @@ export const ItemChangesProps = Type.Object(
     previewUrl: Type.Optional(Type.String({ maxLength: 2048 })),
     mode: Type.Optional(Type.String({ maxLength: 20 })),
     style: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    tagIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
+    /** Tags only. */
+    color: Type.Optional(Type.String({ maxLength: 20 })),
     x: Type.Optional(Coordinate),
     y: Type.Optional(Coordinate),
     width: Type.Optional(Size),
@@ -188,8 +228,16 @@ export type SdkItemType = 'sticky_note' | 'shape' | 'text' | 'frame' | 'card' | 
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** An item in the Web SDK's flat shape; positions as the REST API has them (centre, relative to the parent). */
-export function presentSdkItem(item: ItemRow): SdkItem {
+/** A tag in the Web SDK's shape (Miro's `Tag`: `color` where the REST API says `fillColor`). */
+export function presentSdkTag(tag: { id: string; title: string; fillColor: string }): SdkTag {
+  return { id: tag.id, type: 'tag', title: tag.title, color: tag.fillColor };
+}
+
+/**
+ * An item in the Web SDK's flat shape; positions as the REST API has them (centre, relative to the
+ * parent). Sticky notes and cards always carry `tagIds`, as in Miro.
+ */
+export function presentSdkItem(item: ItemRow, tagIds: string[] = []): SdkItem {
   const data = JSON.parse(item.data) as Record<string, unknown>;
   const style = JSON.parse(item.style) as Record<string, unknown>;
   const out: SdkItem = {
@@ -218,6 +266,7 @@ export function presentSdkItem(item: ItemRow): SdkItem {
   const url = data.imageUrl ?? data.url;
   if (typeof url === 'string') out.url = url;
   if (item.rotation !== null) out.rotation = item.rotation;
+  if (TAGGABLE.has(item.type)) out.tagIds = tagIds;
   return out;
 }
 
@@ -342,13 +391,49 @@ function connectorEnd(end: Static<typeof ConnectorEnd>) {
  * apply the same way, whether the board page or an app acts for the user.
  */
 export function sdkItems(services: Services) {
+  /** An item with its tags, read for it alone. */
+  async function presentOne(actor: Actor, boardId: string, item: ItemRow): Promise<SdkItem> {
+    if (!TAGGABLE.has(item.type)) return presentSdkItem(item);
+    const tags = await services.tags.ofItem(actor, boardId, item.id);
+    return presentSdkItem(
+      item,
+      tags.map((tag) => tag.id),
+    );
+  }
+
+  /** `tagIds` of a new item: checked before the item is written, attached after. */
+  async function createTagged(
+    actor: Actor,
+    boardId: string,
+    tagIds: string[] | undefined,
+    write: () => Promise<ItemRow>,
+  ): Promise<SdkItem> {
+    if (!tagIds || tagIds.length === 0) return presentSdkItem(await write());
+    await services.tags.requireAll(actor, boardId, tagIds);
+    const created = await write();
+    await services.tags.setOnItem(actor, boardId, created.id, tagIds);
+    return presentOne(actor, boardId, created);
+  }
+
+  async function tags(actor: Actor, boardId: string): Promise<SdkTag[]> {
+    const out: SdkTag[] = [];
+    for (let offset = 0; ; offset += 50) {
+      const page = await services.tags.list(actor, boardId, 50, offset);
+      out.push(...page.tags.map(presentSdkTag));
+      if (page.tags.length < 50) return out;
+    }
+  }
+
   return {
+    tags,
+
     async list(actor: Actor, boardId: string): Promise<SdkItem[]> {
       const out: SdkItem[] = [];
+      const tagged = await services.tags.attachmentsOnBoard(actor, boardId);
       let cursor: string | undefined;
       do {
         const page = await services.items.list(actor, boardId, { limit: 50, cursor });
-        out.push(...page.items.map(presentSdkItem));
+        out.push(...page.items.map((item) => presentSdkItem(item, tagged.get(item.id))));
         cursor = page.cursor;
       } while (cursor !== undefined);
       // Connectors are items to the SDK, as on Miro.
@@ -378,32 +463,72 @@ export function sdkItems(services: Services) {
       return presentSdkConnector(created);
     },
 
-    async get(actor: Actor, boardId: string, itemId: string): Promise<SdkItem> {
+    /** An item, a connector or a tag, by id (the SDK's `getById`). */
+    async get(actor: Actor, boardId: string, itemId: string): Promise<SdkItem | SdkTag> {
       try {
-        return presentSdkItem(await services.items.get(actor, boardId, itemId));
+        return await presentOne(actor, boardId, await services.items.get(actor, boardId, itemId));
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
+      }
+      try {
         return presentSdkConnector(await services.connectors.get(actor, boardId, itemId));
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        return presentSdkTag(await services.tags.get(actor, boardId, itemId));
       }
     },
 
     async createStickyNote(actor: Actor, boardId: string, props: StickyNoteProps): Promise<SdkItem> {
-      return presentSdkItem(await services.items.create(actor, boardId, 'sticky_note', itemInput(props)));
+      return createTagged(actor, boardId, props.tagIds, () =>
+        services.items.create(actor, boardId, 'sticky_note', itemInput(props)),
+      );
     },
 
     /** Creates an item from the SDK's flat props (checked by the caller's schema). */
     async create(actor: Actor, boardId: string, type: Exclude<SdkItemType, 'sticky_note'>, props: ItemChangesProps) {
-      return presentSdkItem(await services.items.create(actor, boardId, type, itemInput(props)));
+      if (type === 'image' && props.url?.startsWith('data:')) checkImageDataUrl(props.url);
+      return createTagged(actor, boardId, props.tagIds, () =>
+        services.items.create(actor, boardId, type, itemInput(props)),
+      );
     },
 
-    /** `sync()`: the changes must fit the item's type; items the SDK cannot edit yet only move. */
-    async update(actor: Actor, boardId: string, itemId: string, changes: ItemChangesProps): Promise<SdkItem> {
-      const current = await services.items.get(actor, boardId, itemId);
+    /** `createTag({title, color})`, through the REST API's tag service (titles unique on the board). */
+    async createTag(actor: Actor, boardId: string, props: TagProps): Promise<SdkTag> {
+      const created = await services.tags.create(actor, boardId, {
+        title: props.title ?? '',
+        ...(props.color === undefined ? {} : { fillColor: props.color }),
+      });
+      return presentSdkTag(created);
+    },
+
+    /**
+     * `sync()`: the changes must fit the item's type; items the SDK cannot edit yet only move. A
+     * tag takes its `title` and `color`. `tagIds` replace the item's tags, checked before anything
+     * is written.
+     */
+    async update(actor: Actor, boardId: string, itemId: string, changes: ItemChangesProps): Promise<SdkItem | SdkTag> {
+      let current: ItemRow;
+      try {
+        current = await services.items.get(actor, boardId, itemId);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        const tag = await services.tags.get(actor, boardId, itemId);
+        checkChanges('tag', TagProps, changes);
+        const { title, color } = changes as TagProps;
+        return presentSdkTag(
+          await services.tags.update(actor, boardId, tag.id, {
+            ...(title === undefined ? {} : { title }),
+            ...(color === undefined ? {} : { fillColor: color }),
+          }),
+        );
+      }
       const schema = CHANGES_BY_TYPE[current.type];
       if (schema) {
         checkChanges(current.type, schema, changes);
         const type = current.type as SdkItemType;
-        return presentSdkItem(await services.items.update(actor, boardId, itemId, type, itemInput(changes)));
+        const { tagIds, ...rest } = changes;
+        if (tagIds !== undefined) await services.tags.setOnItem(actor, boardId, itemId, tagIds);
+        return presentOne(actor, boardId, await services.items.update(actor, boardId, itemId, type, itemInput(rest)));
       }
       const others = Object.keys(changes).filter((key) => key !== 'x' && key !== 'y');
       if (others.length > 0) {
@@ -417,12 +542,19 @@ export function sdkItems(services: Services) {
       );
     },
 
+    /** An item, a connector or a tag (Miro's `board.remove(tag)` deletes the tag from the board). */
     async remove(actor: Actor, boardId: string, itemId: string): Promise<void> {
       try {
         await services.items.delete(actor, boardId, itemId);
+        return;
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
+      }
+      try {
         await services.connectors.delete(actor, boardId, itemId);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        await services.tags.delete(actor, boardId, itemId);
       }
     },
   };

@@ -1,4 +1,4 @@
-import { SDK_EVENTS, type SdkItem, type SdkMethod } from '@grantboard/protocol';
+import { SDK_EVENTS, type SdkItem, type SdkMethod, type SdkTag } from '@grantboard/protocol';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { RateLimitLevel } from '../api/route.js';
@@ -23,6 +23,8 @@ import {
   StickyNoteProps,
   type StickyNoteProps as StickyNotePropsType,
   sdkItems,
+  TagProps,
+  type TagProps as TagPropsType,
   TextProps,
 } from './items.js';
 
@@ -56,7 +58,10 @@ const Filter = Type.Object(
   closed,
 );
 const SyncParams = Type.Composite([Type.Object({ id: ItemId }), ItemChangesSchema], closed);
-const Subscribe = Type.Object({ events: Type.Array(StringEnum(SDK_EVENTS), { minItems: 1, maxItems: 6 }) }, closed);
+const Subscribe = Type.Object(
+  { events: Type.Array(StringEnum(SDK_EVENTS), { minItems: 1, maxItems: SDK_EVENTS.length }) },
+  closed,
+);
 const Rect = Type.Object(
   { x: Coordinate, y: Coordinate, width: Type.Number({ minimum: 1 }), height: Type.Number({ minimum: 1 }) },
   closed,
@@ -74,6 +79,7 @@ const ViewportSet = Type.Object(
   { viewport: Rect, padding: Type.Optional(Offset), animationDurationInMs: Type.Optional(Type.Number({ minimum: 0 })) },
   closed,
 );
+/** Items by id, one or many (`zoomTo`, `bringToFront`, `sendToBack`). */
 const ZoomTo = Type.Object({ id: OneOrMany(ItemId) }, closed);
 const SetZoom = Type.Object({ zoomLevel: Type.Number({ minimum: 0.01, maximum: 100 }) }, closed);
 const Message = Type.Object({ message: Type.String({ minLength: 1, maxLength: 80 }) }, closed);
@@ -140,11 +146,24 @@ const onThePage = (params: TSchema, level: RateLimitLevel = 1): MethodDefinition
 /** What each SDK method does, on the domain services; board roles apply as they do for the REST API. */
 export function sdkMethods({ services, config, clock }: AppContext): Record<SdkMethod, MethodDefinition> {
   const items = sdkItems(services);
-  /** The items that match Miro's filter (`type`, `id`, `tags` as tag ids), all when it is empty. */
-  async function filtered(actor: Actor, boardId: string, filter: ItemFilter): Promise<SdkItem[]> {
+  /**
+   * The items that match Miro's filter (`type`, `id`, `tags` as tag ids), all when it is empty. As
+   * in Miro, `get()` answers the board's tags too, unless the filter leaves them out (a type other
+   * than `tag`, or a tag filter: tags carry no tags); the selection never holds tags.
+   */
+  async function filtered(
+    actor: Actor,
+    boardId: string,
+    filter: ItemFilter,
+    withTags = false,
+  ): Promise<(SdkItem | SdkTag)[]> {
     const types = asList(filter.type);
     let ids = asList(filter.id);
     const tags = asList(filter.tags);
+    const boardTags =
+      withTags && (!types || types.has('tag')) && !tags
+        ? (await items.tags(actor, boardId)).filter((tag) => !ids || ids.has(tag.id))
+        : [];
     if (tags) {
       const tagged = new Set<string>();
       for (const tagId of tags) {
@@ -153,12 +172,24 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
       }
       ids = tagged;
     }
-    return (await items.list(actor, boardId)).filter(
+    const found = (await items.list(actor, boardId)).filter(
       (item) => (!types || types.has(item.type)) && (!ids || ids.has(item.id)),
     );
+    return [...found, ...boardTags];
   }
   const byIds = async (actor: Actor, boardId: string, ids: Set<string>) =>
     (await items.list(actor, boardId)).filter((item) => ids.has(item.id));
+  /** `bringToFront(items)` / `sendToBack(items)`: answers the ids moved, for the board page to redraw. */
+  const restack = (edge: 'front' | 'back'): MethodDefinition => ({
+    level: 2,
+    params: ZoomTo,
+    async handle({ actor, board, params }) {
+      const { id } = params as { id: string | string[] };
+      const ids = Array.isArray(id) ? id : [id];
+      await services.items.restack(actor, board.id, ids, edge);
+      return { id: ids };
+    },
+  });
   const create = (type: Exclude<SdkItemType, 'sticky_note'>, params: TSchema): MethodDefinition => ({
     level: 2,
     params,
@@ -218,7 +249,7 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
       level: 2,
       params: Filter,
       async handle({ actor, board, params }) {
-        return filtered(actor, board.id, params as ItemFilter);
+        return filtered(actor, board.id, params as ItemFilter, true);
       },
     },
     getById: {
@@ -276,6 +307,15 @@ export function sdkMethods({ services, config, clock }: AppContext): Record<SdkM
       params: ConnectorProps,
       async handle({ actor, board, params }) {
         return items.createConnector(actor, board.id, params as ConnectorPropsType);
+      },
+    },
+    bringToFront: restack('front'),
+    sendToBack: restack('back'),
+    createTag: {
+      level: 1,
+      params: TagProps,
+      async handle({ actor, board, params }) {
+        return items.createTag(actor, board.id, params as TagPropsType);
       },
     },
     sync: {

@@ -15,6 +15,7 @@ import * as userIdentities from './migrations/2026-12-02-013-user-identities.js'
 import * as resourceServers from './migrations/2026-12-02-014-resource-servers.js';
 import * as signingKeys from './migrations/2026-12-02-015-signing-keys.js';
 import * as files from './migrations/2026-12-02-017-files.js';
+import * as itemLayers from './migrations/2026-12-02-018-item-layers.js';
 import type { Tables } from './schema.js';
 
 /** Dated migrations, applied in name order. Add new ones here. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02-014-resource-servers': resourceServers,
   '2026-12-02-015-signing-keys': signingKeys,
   '2026-12-02-017-files': files,
+  '2026-12-02-018-item-layers': itemLayers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -234,6 +234,14 @@ export interface ItemsTable {
   created_by_app: string | null;
 }
 
+/** An item's place in the board's drawing order, once it was moved (absent: its `created_at`). */
+export interface ItemLayersTable {
+  item_id: string;
+  board_id: string;
+  /** Higher is drawn over lower; comparable with `items.created_at`. */
+  layer: number;
+}
+
 export interface TagsTable {
   id: string;
   board_id: string;
@@ -432,6 +440,7 @@ export interface Tables {
   items: ItemsTable;
   tags: TagsTable;
   item_tags: ItemTagsTable;
+  item_layers: ItemLayersTable;
   connectors: ConnectorsTable;
   item_groups: ItemGroupsTable;
   group_items: GroupItemsTable;

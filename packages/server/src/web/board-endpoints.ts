@@ -30,7 +30,15 @@ export function boardEndpoints(app: FastifyInstance, { services }: AppContext): 
   app.get(ROUTES.boardItems, { schema: { params: BoardParams } }, async (request) => {
     const { boardId } = request.params as { boardId: string };
     const { actor, access } = await open(jsonUser(request).user.id, boardId);
-    return { items: await items.list(actor, boardId), role: access.role, canEdit: atLeast(access.role, 'editor') };
+    return {
+      items: await items.list(actor, boardId),
+      // Tags are drawn on the cards and sticky notes that carry them.
+      tags: await items.tags(actor, boardId),
+      // Bottom to top: what `bringToFront` / `sendToBack` moved, else creation order.
+      order: await services.items.drawingOrder(actor, boardId),
+      role: access.role,
+      canEdit: atLeast(access.role, 'editor'),
+    };
   });
 
   app.post(

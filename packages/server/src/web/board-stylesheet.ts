@@ -75,6 +75,15 @@ body.full .top-inner { max-width: none; }
 .item-image.has-picture { background: none; border-style: solid; border-color: transparent; padding: 0; }
 .item-image.has-picture .item-body { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
 .item-picture { display: block; width: 100%; height: 100%; object-fit: contain; pointer-events: none; user-select: none; }
+.item-tags { position: absolute; left: 6px; right: 6px; bottom: 6px; display: flex; flex-wrap: wrap; gap: 4px; margin: 0; padding: 0; list-style: none; pointer-events: none; }
+.item-tag { font-size: 11px; line-height: 1.2; padding: 2px 6px; border-radius: 4px; color: #fff; background: #e6473a; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.tag-red { background: #c62828; } .tag-magenta { background: #ad1457; } .tag-violet { background: #6a1b9a; }
+.tag-light_green { background: #33691e; } .tag-green { background: #2e7d32; } .tag-dark_green { background: #1b5e20; }
+.tag-cyan { background: #00695c; } .tag-blue { background: #1565c0; } .tag-dark_blue { background: #0d2c7a; }
+.tag-yellow { background: #8d6e00; } .tag-gray { background: #616161; } .tag-black { background: #000; } .tag-dark_gray { background: #424242; }
+.app-card-controls { position: absolute; right: 6px; top: 6px; display: flex; gap: 4px; }
+.app-card-controls button { padding: 1px 6px; font-size: 11px; line-height: 1.4; border-radius: 4px; }
+.app-card-connect.status-connected { color: #1b5e20; } .app-card-connect.status-disabled { color: var(--muted); }
 .connector-layer { position: absolute; left: 0; top: 0; overflow: visible; pointer-events: none; }
 .rubber-band { position: absolute; border: 1px solid var(--focus); background: rgba(66,98,255,.12); pointer-events: none; }
 

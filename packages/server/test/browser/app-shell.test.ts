@@ -21,6 +21,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app shell in Chromium', () => {
   let app: Awaited<ReturnType<typeof shapeMakerServer>>;
   let shapeMaker: App;
   let writerOnly: App;
+  let otherSite: App;
   let api: ApiCaller;
   let boardId: string;
   const pageErrors: string[] = [];
@@ -60,6 +61,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the app shell in Chromium', () => {
       })
     ).app;
     await services.installs.install(writerOnly, seed.teamId, seed.alice.id, ['boards:write']);
+    // The same pages from another site (localhost, not 127.0.0.1), as a real app is to its board.
+    otherSite = (
+      await services.apps.create({
+        ...registration,
+        name: 'Other Site',
+        redirectUris: [`${app.url}/callback`],
+        sdkUri: `${app.url.replace('127.0.0.1', 'localhost')}/`,
+        scopes: ['boards:read', 'boards:write'],
+      })
+    ).app;
+    await services.installs.install(otherSite, seed.teamId, seed.alice.id, ['boards:read', 'boards:write']);
     api = await apiAs(t);
     const actor = { userId: seed.alice.id, teamId: seed.teamId, appId: 'test' };
     boardId = (await services.boards.create(actor, { name: 'Retro' })).board.id;
@@ -91,7 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the app shell in Chromium', () => {
 
   it('runs the app headless and opens its panel, with data, when its toolbar icon is clicked', async () => {
     const toolbar = page.getByRole('toolbar', { name: 'Apps on this board' });
-    expect(await toolbar.getByRole('button').count()).toBe(2);
+    expect(await toolbar.getByRole('button').count()).toBe(3);
     // The App URL is running before anyone clicks: its frame is on the page, hidden.
     await expect.poll(() => page.locator(`#app-headless-${shapeMaker.id}`).count()).toBe(1);
     expect(await page.locator('#app-panel').isHidden()).toBe(true);
@@ -190,6 +202,26 @@ describe.skipIf(!existsSync(CHROMIUM))('the app shell in Chromium', () => {
     await expect
       .poll(() => panel().locator('#status').textContent())
       .toBe("Method 'on('selection:update')' requires scope 'boards:read'");
+  });
+
+  it('drops from the panel of an app on another site, whose frame never hears the release', async () => {
+    await page.getByRole('toolbar', { name: 'Apps on this board' }).getByRole('button', { name: 'Other Site' }).click();
+    await expect.poll(() => panel().locator('#greeting').textContent()).toBe('Hello from the icon');
+    const canvas = (await page.locator('#canvas').boundingBox())!;
+    const source = (await panel().locator('#drag-me').boundingBox())!;
+    await page.mouse.move(source.x + 20, source.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(canvas.x + 260, canvas.y + 120, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => panel().locator('#status').textContent()).toMatch(/^Dropped at /);
+    const other = `${app.url.replace('127.0.0.1', 'localhost')}/picture.svg`;
+    const images = (await api.call('GET', `/v2/boards/${enc(boardId)}/items?type=image&limit=50`)).json().data;
+    expect(images.filter((i: { data: { imageUrl: string } }) => i.data.imageUrl === other).length).toBe(1);
+    // A later click on the board is no drop.
+    await page.mouse.click(canvas.x + 40, canvas.y + 40);
+    await page.waitForTimeout(500);
+    const again = (await api.call('GET', `/v2/boards/${enc(boardId)}/items?type=image&limit=50`)).json().data;
+    expect(again.length).toBe(images.length);
   });
 
   it('shows no script errors on the way', () => {

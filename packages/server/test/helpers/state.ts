@@ -20,6 +20,7 @@ const TABLES = [
   'items',
   'tags',
   'item_tags',
+  'item_layers',
   'connectors',
   'item_groups',
   'group_items',

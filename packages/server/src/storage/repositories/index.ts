@@ -13,6 +13,7 @@ import { groupsRepository } from './groups.js';
 import { installationsRepository } from './installations.js';
 import { itemsRepository } from './items.js';
 import { janitorRepository } from './janitor.js';
+import { layersRepository } from './layers.js';
 import { organizationsRepository } from './organizations.js';
 import { resourceServersRepository } from './resource-servers.js';
 import { sessionsRepository } from './sessions.js';
@@ -42,6 +43,7 @@ export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache, 
     items: itemsRepository(db),
     files: filesRepository(db),
     tags: tagsRepository(db),
+    layers: layersRepository(db),
     connectors: connectorsRepository(db),
     groups: groupsRepository(db),
     appData: appDataRepository(db),

@@ -138,6 +138,44 @@ export function tagsRepository(db: Kysely<Tables>) {
       return result.numDeletedRows > 0n;
     },
 
+    /**
+     * Replaces an item's tags with exactly these, in one transaction: the Web SDK's `tagIds` on
+     * create and `sync()`. 'gone' when the item or a tag was deleted meanwhile (nothing changes).
+     */
+    async replaceOnItem(itemId: string, tagIds: string[], now: number): Promise<'replaced' | 'gone'> {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('item_tags').where('item_id', '=', itemId).execute();
+          // One millisecond apart, so the order the app gave is the order they were attached.
+          if (tagIds.length > 0) {
+            await trx
+              .insertInto('item_tags')
+              .values(tagIds.map((tagId, i) => ({ item_id: itemId, tag_id: tagId, created_at: now + i })))
+              .execute();
+          }
+        });
+        return 'replaced';
+      } catch (error) {
+        if (isForeignKeyViolation(error)) return 'gone';
+        throw error;
+      }
+    },
+
+    /** Every tagged item of a board with its tag ids, in the order they were attached: one query. */
+    async attachmentsOnBoard(boardId: string): Promise<Map<string, string[]>> {
+      const rows = await db
+        .selectFrom('item_tags as it')
+        .innerJoin('tags as t', 't.id', 'it.tag_id')
+        .select(['it.item_id', 'it.tag_id'])
+        .where('t.board_id', '=', boardId)
+        .orderBy('it.created_at')
+        .orderBy('it.tag_id')
+        .execute();
+      const out = new Map<string, string[]>();
+      for (const row of rows) out.set(row.item_id, [...(out.get(row.item_id) ?? []), row.tag_id]);
+      return out;
+    },
+
     /** The tags of an item, in the order they were attached. */
     async ofItem(itemId: string): Promise<Tag[]> {
       const rows = await db

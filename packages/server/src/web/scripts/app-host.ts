@@ -45,6 +45,10 @@ export interface ShellPage {
   /** Told about every change an app made, so the board shows it (and other frames hear of it). */
   itemsChanged(event: SdkEvent, items: SdkItem[]): void;
   findItem(id: string): SdkItem | undefined;
+  /** Items moved to the top or the bottom of the drawing order. */
+  restack(ids: string[], edge: 'front' | 'back'): void;
+  /** An app created, changed or removed a tag: the page reads the board's tags again. */
+  tagsChanged(): void;
   openPanel(opener: AppHost, url: string, height: number | undefined, data: unknown): void;
   closePanel(app: ShellApp, result: unknown): void;
   openModal(
@@ -54,6 +58,8 @@ export interface ShellPage {
     data: unknown,
   ): void;
   closeModal(app: ShellApp, result: unknown): void;
+  /** A press in this frame began a drag (`start`) or ended it (`end`: true if the page had not dropped it yet). */
+  dragging(host: AppHost, state: 'start' | 'end'): boolean;
   /** A point in the page's viewport as a board point, if it is over the canvas. */
   boardPoint(clientX: number, clientY: number): { x: number; y: number } | undefined;
 }
@@ -117,14 +123,25 @@ export class AppHost {
       this.post({ ready: true, kind: this.kind });
       return;
     }
+    if (message.drag === 'start' || message.drag === 'cancel') {
+      this.page.dragging(this, message.drag === 'start' ? 'start' : 'end');
+      return;
+    }
     if (message.drag === 'drop' && typeof message.x === 'number' && typeof message.y === 'number') {
+      // The frame heard the release itself (same site); unless the page already dropped it.
+      if (!this.page.dragging(this, 'end')) return;
       const box = this.frame.getBoundingClientRect();
-      const point = this.page.boardPoint(box.left + message.x, box.top + message.y);
-      if (point) void this.deliver({ event: 'drop', x: Math.round(point.x), y: Math.round(point.y) });
+      this.drop(box.left + message.x, box.top + message.y);
       return;
     }
     if (!isCall(data)) return;
     void this.answer(data.id, data.method, data.params ?? {});
+  }
+
+  /** A drag from this frame was released at this point of the page: a drop, if it is over the board. */
+  drop(clientX: number, clientY: number): void {
+    const point = this.page.boardPoint(clientX, clientY);
+    if (point) void this.deliver({ event: 'drop', x: Math.round(point.x), y: Math.round(point.y) });
   }
 
   /** Delivers an event if this frame listens for it, once the server agreed; the payload is the server's. */
@@ -137,6 +154,8 @@ export class AppHost {
       const payload = await this.endpoints.deliver(this.app.id, delivery);
       const items = payload.items;
       if (Array.isArray(items) && items.length === 0 && delivery.event !== 'selection:update') return;
+      // A click on an app card reaches only the app that made it: the server answers the others nothing.
+      if (delivery.event.startsWith('app_card:') && payload.appCard === undefined) return;
       this.post({ event: delivery.event, payload });
     } catch (error) {
       // Uninstalled, a scope removed, the app deleted: nothing reaches the frame.
@@ -193,11 +212,20 @@ export class AppHost {
         }
         return checked;
       }
+      case 'bringToFront':
+      case 'sendToBack':
+        page.restack((checked as { id: string[] }).id, method === 'bringToFront' ? 'front' : 'back');
+        return null;
+      case 'createTag':
+        page.tagsChanged();
+        return checked;
       case 'sync':
-        page.itemsChanged('experimental:items:update', [checked as SdkItem]);
+        if ((checked as SdkItem).type === 'tag') page.tagsChanged();
+        else page.itemsChanged('experimental:items:update', [checked as SdkItem]);
         return checked;
       case 'remove':
         if (removed) page.itemsChanged('items:delete', [removed]);
+        else page.tagsChanged();
         return null;
       case 'select':
         page.select((checked as SdkItem[]).map((item) => item.id));

@@ -16,7 +16,7 @@ export interface AppShell {
   click(appId: string): void;
 }
 
-type ShellPageBase = Omit<ShellPage, 'openPanel' | 'closePanel' | 'openModal' | 'closeModal'>;
+type ShellPageBase = Omit<ShellPage, 'openPanel' | 'closePanel' | 'openModal' | 'closeModal' | 'dragging'>;
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
 
@@ -46,6 +46,21 @@ export function startAppShell(endpoints: BoardEndpoints, base: ShellPageBase): A
   let panelHost: AppHost | undefined;
   let modalHost: AppHost | undefined;
   let returnFocus: HTMLElement | null = null;
+  /**
+   * The frame a drag started in, until it ends. A frame of another site runs in its own process and
+   * does not hear the release once the pointer left it; this page does, and drops there.
+   */
+  let dragFrom: AppHost | undefined;
+  window.addEventListener('pointerdown', () => (dragFrom = undefined), true);
+  window.addEventListener(
+    'pointerup',
+    (event) => {
+      const host = dragFrom;
+      dragFrom = undefined;
+      host?.drop(event.clientX, event.clientY);
+    },
+    true,
+  );
 
   const apps: ShellApp[] = Array.from(document.querySelectorAll<HTMLButtonElement>('.app-launcher')).map((button) => ({
     id: button.dataset.appId ?? '',
@@ -116,6 +131,11 @@ export function startAppShell(endpoints: BoardEndpoints, base: ShellPageBase): A
       modalHost = track(new AppHost(frame, 'modal', opener.app, data, endpoints, page, opener));
     },
     closeModal,
+    dragging(host, state) {
+      const pending = dragFrom === host;
+      dragFrom = state === 'start' ? host : undefined;
+      return pending;
+    },
   };
 
   byId('app-panel-close')?.addEventListener('click', () => closePanel(undefined, undefined));

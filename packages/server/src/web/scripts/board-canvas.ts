@@ -2,7 +2,7 @@
  * Draws a board's items at their positions in a pannable, zoomable world, and turns the user's
  * gestures on sticky notes into changes (move, edit, delete) for the page to save.
  */
-import { plainText, type SdkItem } from './board-items.js';
+import { plainText, type SdkItem, type SdkTag } from './board-items.js';
 
 /** What the user did to a sticky note; the page saves it and redraws from the server's answer. */
 export interface CanvasActions {
@@ -39,9 +39,12 @@ function ownFilePath(url: string | undefined): string | undefined {
   }
 }
 
-/** Draws an uploaded image inside its item, or removes the picture when the item has none. */
+/**
+ * Draws an image uploaded as a file or given as a data URL inside its item, or removes the picture
+ * when the item has none; an image by address stays a preview box (the board loads nothing from elsewhere).
+ */
 function drawPicture(element: HTMLElement, item: SdkItem): void {
-  const path = item.type === 'image' ? ownFilePath(item.url) : undefined;
+  const path = item.type !== 'image' ? undefined : isDataImage(item) ? (item.url as string) : ownFilePath(item.url);
   let picture = element.querySelector<HTMLImageElement>('img.item-picture');
   if (path === undefined) {
     picture?.remove();
@@ -72,6 +75,10 @@ function urlLabel(url: string | undefined): string {
   }
 }
 
+/** An image stored with the item (a data URL, which the page's CSP allows): drawn as the picture itself. */
+const isDataImage = (item: SdkItem) =>
+  item.type === 'image' && typeof item.url === 'string' && item.url.startsWith('data:image/');
+
 /** The text an item shows: cards their title and description, images and embeds where they point. */
 function itemText(item: SdkItem): string {
   switch (item.type) {
@@ -84,7 +91,7 @@ function itemText(item: SdkItem): string {
       return [plainText(item.title), fields.join(' · ')].filter(Boolean).join('\n');
     }
     case 'image':
-      return `Image: ${plainText(item.title) || urlLabel(item.url)}`;
+      return `Image: ${plainText(item.title) || (isDataImage(item) ? 'picture' : urlLabel(item.url))}`;
     case 'embed':
       return `Embed: ${urlLabel(item.url)}`;
     default:
@@ -94,6 +101,10 @@ function itemText(item: SdkItem): string {
 
 export class BoardCanvas {
   private readonly items = new Map<string, SdkItem>();
+  /** Item ids from the bottom of the drawing order to the top; items not in it are drawn on top. */
+  private order: string[] = [];
+  /** The board's tags, drawn on the cards and sticky notes that carry them. */
+  private tags = new Map<string, SdkTag>();
   private readonly elements = new Map<string, HTMLElement>();
   private panX = 0;
   private panY = 0;
@@ -113,6 +124,8 @@ export class BoardCanvas {
     private readonly onZoom: (zoom: number) => void,
     /** Told the selected ids whenever the selection changes (apps hear `selection:update`). */
     private readonly onSelection: (ids: string[]) => void = () => {},
+    /** The user clicked an app card's open icon or its status (its app hears `app_card:open` / `app_card:connect`). */
+    private readonly onAppCard: (id: string, action: 'open' | 'connect') => void = () => {},
   ) {
     this.listenForPanAndZoom();
     new ResizeObserver(() => {
@@ -130,6 +143,33 @@ export class BoardCanvas {
 
   isBusy(id: string): boolean {
     return this.busy.has(id);
+  }
+
+  /** The board's tags changed (or were read): redraws the items that carry them. */
+  setTags(tags: SdkTag[]): void {
+    const next = new Map(tags.map((tag) => [tag.id, tag]));
+    const same =
+      next.size === this.tags.size &&
+      tags.every((tag) => JSON.stringify(this.tags.get(tag.id)) === JSON.stringify(tag));
+    this.tags = next;
+    if (!same) this.draw();
+  }
+
+  /** The server's drawing order (bottom to top); redraws when it changed. */
+  setOrder(ids: string[]): void {
+    if (ids.join() === this.order.join()) return;
+    this.order = ids;
+    this.draw();
+  }
+
+  /** Moves items to the top or the bottom of the drawing order, keeping their order among themselves. */
+  restack(ids: string[], edge: 'front' | 'back'): void {
+    const moving = new Set(ids);
+    const known = [...this.order, ...[...this.items.keys()].filter((id) => !this.order.includes(id))];
+    const kept = known.filter((id) => !moving.has(id));
+    const moved = known.filter((id) => moving.has(id));
+    this.order = edge === 'front' ? [...kept, ...moved] : [...moved, ...kept];
+    this.draw();
   }
 
   /** Adds or replaces items and draws them. */
@@ -370,10 +410,16 @@ export class BoardCanvas {
 
   private draw(): void {
     const connectors = this.all().filter((item) => item.type === 'connector');
-    // Frames first, so everything else sits on top of them; connectors are lines, drawn after.
+    // Frames first, so everything else sits on top of them; then the drawing order (bottom to top:
+    // what `bringToFront` / `sendToBack` moved, new items on top); connectors are lines, drawn after.
+    const rank = new Map(this.order.map((id, i) => [id, i]));
     const ordered = this.all()
       .filter((item) => item.type !== 'connector')
-      .sort((a, b) => Number(b.type === 'frame') - Number(a.type === 'frame'));
+      .sort(
+        (a, b) =>
+          Number(b.type === 'frame') - Number(a.type === 'frame') ||
+          (rank.get(a.id) ?? Number.MAX_SAFE_INTEGER) - (rank.get(b.id) ?? Number.MAX_SAFE_INTEGER),
+      );
     this.drawConnectors(connectors);
     for (const item of ordered) {
       let element = this.elements.get(item.id);
@@ -424,6 +470,7 @@ export class BoardCanvas {
       element.className = `item item-${item.type}${selected}`;
       element.style.borderColor = hex(item.style?.cardTheme ?? item.style?.fillColor);
       element.setAttribute('aria-label', `${item.type === 'card' ? 'Card' : 'App card'}: ${text || 'untitled'}`);
+      if (item.type === 'app_card') this.drawAppCardControls(element, item);
     } else {
       element.className = `item item-${item.type.replace(/[^a-z_]/g, '')}${selected}`;
       const kind = item.type === 'frame' ? 'Frame' : item.type === 'text' ? 'Text' : item.type.replaceAll('_', ' ');
@@ -434,6 +481,68 @@ export class BoardCanvas {
     drawPicture(element, item);
     if (typeof item.rotation === 'number' && item.rotation !== 0)
       element.style.transform = `rotate(${item.rotation}deg)`;
+    this.drawTags(element, item);
+  }
+
+  /**
+   * An app card's two controls, as on Miro: the open icon (`app_card:open`) and the status
+   * (`app_card:connect` when it is disconnected), each a button of its own.
+   */
+  private drawAppCardControls(element: HTMLElement, item: SdkItem): void {
+    let bar = element.querySelector<HTMLElement>(':scope > .app-card-controls');
+    if (!bar) {
+      bar = document.createElement('div');
+      bar.className = 'app-card-controls';
+      const button = (action: 'open' | 'connect') => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = `app-card-${action}`;
+        b.addEventListener('pointerdown', (event) => event.stopPropagation());
+        b.addEventListener('click', (event) => {
+          event.stopPropagation();
+          this.onAppCard(element.dataset.itemId ?? '', action);
+        });
+        return b;
+      };
+      const open = button('open');
+      open.textContent = '↗';
+      bar.append(button('connect'), open);
+      element.append(bar);
+    }
+    const title = plainText(item.title) || 'app card';
+    const status = item.status ?? 'disconnected';
+    const connect = bar.querySelector<HTMLButtonElement>('.app-card-connect')!;
+    connect.textContent = status;
+    // Only a disconnected card asks to be connected.
+    connect.disabled = status !== 'disconnected';
+    connect.className = `app-card-connect status-${status.replace(/[^a-z]/g, '')}`;
+    connect.setAttribute('aria-label', `Status of ${title}: ${status}${status === 'disconnected' ? ', connect' : ''}`);
+    bar.querySelector('.app-card-open')?.setAttribute('aria-label', `Open ${title} in its app`);
+  }
+
+  /** Tag chips along the bottom of a card or sticky note, each in its tag colour; named in the label too. */
+  private drawTags(element: HTMLElement, item: SdkItem): void {
+    const tags = (item.tagIds ?? []).map((id) => this.tags.get(id)).filter((tag) => tag !== undefined);
+    let list = element.querySelector<HTMLElement>(':scope > .item-tags');
+    if (tags.length === 0) {
+      list?.remove();
+      return;
+    }
+    if (!list) {
+      list = document.createElement('ul');
+      list.className = 'item-tags';
+      element.append(list);
+    }
+    list.replaceChildren(
+      ...tags.map((tag) => {
+        const chip = document.createElement('li');
+        chip.className = `item-tag tag-${tag.color.replace(/[^a-z_]/g, '')}`;
+        chip.textContent = tag.title;
+        return chip;
+      }),
+    );
+    const label = element.getAttribute('aria-label') ?? '';
+    element.setAttribute('aria-label', `${label} (tags: ${tags.map((tag) => tag.title).join(', ')})`);
   }
 
   /** Click selects, shift-click adds or removes; Space does the same from the keyboard. */

@@ -2,9 +2,9 @@
  * The board page's link to its server: same-origin JSON endpoints, authenticated by the session
  * cookie and the session's CSRF token in a header. The page never holds an OAuth token.
  */
-import type { SdkErrorBody, SdkEventDelivery, SdkItem } from '@grantboard/protocol';
+import type { SdkErrorBody, SdkEventDelivery, SdkItem, SdkTag } from '@grantboard/protocol';
 
-export type { SdkItem };
+export type { SdkItem, SdkTag };
 
 export class BoardRequestError extends Error {
   constructor(
@@ -17,7 +17,8 @@ export class BoardRequestError extends Error {
 }
 
 export interface BoardEndpoints {
-  list(): Promise<{ items: SdkItem[]; canEdit: boolean }>;
+  /** `order`: the item ids from the bottom of the drawing order to the top. */
+  list(): Promise<{ items: SdkItem[]; tags: SdkTag[]; order: string[]; canEdit: boolean }>;
   createStickyNote(props: Record<string, unknown>): Promise<SdkItem>;
   update(itemId: string, changes: Record<string, unknown>): Promise<SdkItem>;
   remove(itemId: string): Promise<void>;

@@ -87,12 +87,16 @@ function start(): void {
       if (zoomLevel) zoomLevel.textContent = `${Math.round(zoom * 100)}%`;
     },
     (selected) => shell?.emit({ event: 'selection:update', itemIds: selected }),
+    // Offered to every app frame; the server delivers it to the app that made the card only.
+    (id, action) => shell?.emit({ event: action === 'open' ? 'app_card:open' : 'app_card:connect', itemIds: [id] }),
   );
 
   /** Reconciles with the server: what appeared, changed or went since the last look. */
   async function refresh(): Promise<void> {
     if (!loaded) return;
-    const { items } = await endpoints.list();
+    const { items, tags, order } = await endpoints.list();
+    canvas.setTags(tags);
+    canvas.setOrder(order);
     const seen = new Set(items.map((item) => item.id));
     const created: SdkItem[] = [];
     const updated: SdkItem[] = [];
@@ -146,12 +150,18 @@ function start(): void {
       if (event !== 'items:delete') canvas.reveal(items);
     },
     findItem: (id) => canvas.get(id),
+    restack: (ids, edge) => canvas.restack(ids, edge),
+    tagsChanged: () => {
+      refresh().catch(() => {});
+    },
     boardPoint: (clientX, clientY) => canvas.boardPoint(clientX, clientY),
   });
 
   endpoints
     .list()
-    .then(({ items }) => {
+    .then(({ items, tags, order }) => {
+      canvas.setTags(tags);
+      canvas.setOrder(order);
       canvas.put(items);
       canvas.fit();
       loaded = true;
