@@ -556,17 +556,22 @@ describe.each(DIALECTS)('board page and Web SDK host on %s', (dialect) => {
       expect((await api.call('GET', `/v2/boards/${enc(boardId)}/tags`)).json().total).toBe(0);
     });
 
-    it('creates images by data URL, stored with the item, within the type and size limits', async () => {
+    it('creates images by data URL, stored as the item’s file, within the type and size limits', async () => {
       const png = Buffer.from(
         'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
         'base64',
       );
       const dataUrl = `data:image/png;base64,${png.toString('base64')}`;
       const image = (await sdk(alice, watcher, 'createImage', { url: dataUrl, title: 'Dot' })).json().result;
-      expect(image).toMatchObject({ type: 'image', url: dataUrl, title: 'Dot' });
+      expect(image).toMatchObject({ type: 'image', title: 'Dot' });
+      expect(image.url).toMatch(/\/files\/[A-Za-z0-9_-]{43}$/);
       const api = await apiAs(t);
       const rest = (await api.call('GET', `/v2/boards/${enc(boardId)}/images/${image.id}`)).json();
-      expect(rest.data.imageUrl).toBe(dataUrl);
+      expect(rest.data.imageUrl).toBe(image.url);
+      const file = await t.app.inject({ method: 'GET', url: new URL(image.url).pathname });
+      expect(file.statusCode).toBe(200);
+      expect(file.headers['content-type']).toBe('image/png');
+      expect(file.rawPayload.equals(png)).toBe(true);
       const before = await t.repos.items.count(boardId, 'image');
       const refusals: [Record<string, unknown>, number, string][] = [
         [{ url: `data:image/bmp;base64,${png.toString('base64')}` }, 400, 'must be one of image/png'],

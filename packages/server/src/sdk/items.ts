@@ -9,7 +9,7 @@ import { Content, StickyNoteStyle } from '../api/schemas/sticky-notes.js';
 import { TextStyle } from '../api/schemas/texts.js';
 import type { Actor } from '../domain/board-roles.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
-import { checkImageDataUrl, MAX_IMAGE_DATA_URL_LENGTH } from '../domain/image-data-url.js';
+import { imageDataUrlBytes, MAX_IMAGE_DATA_URL_LENGTH } from '../domain/image-data-url.js';
 import type { ItemInput } from '../domain/item-types.js';
 import type { ItemRow } from '../domain/model.js';
 import type { Services } from '../domain/services.js';
@@ -147,7 +147,7 @@ export const AppCardProps = Type.Object(
 /** Miro's image data URL (`data:image/png;base64,…`); the type and the bytes are checked after the schema. */
 const ImageDataUrl = Type.String({ maxLength: MAX_IMAGE_DATA_URL_LENGTH, pattern: '^data:image/' });
 
-/** `createImage({url})`: an http(s) address stored as given and never fetched, or a data URL stored with the item. */
+/** `createImage({url})`: an http(s) address stored as given and never fetched, or a data URL stored as the item's file. */
 export const ImageProps = Type.Object(
   { url: Type.Union([WebUrl, ImageDataUrl]), title: Type.Optional(Type.String({ maxLength: 1000 })), ...Placement },
   closed,
@@ -486,7 +486,15 @@ export function sdkItems(services: Services) {
 
     /** Creates an item from the SDK's flat props (checked by the caller's schema). */
     async create(actor: Actor, boardId: string, type: Exclude<SdkItemType, 'sticky_note'>, props: ItemChangesProps) {
-      if (type === 'image' && props.url?.startsWith('data:')) checkImageDataUrl(props.url);
+      if (type === 'image' && props.url?.startsWith('data:')) {
+        // An image by data URL is stored as an uploaded file is, and shown from its address.
+        const { url, ...rest } = props;
+        const file = { type: 'image' as const, input: itemInput(rest), bytes: imageDataUrlBytes(url) };
+        return createTagged(actor, boardId, props.tagIds, async () => {
+          const [created] = await services.items.createFromFiles(actor, boardId, [file]);
+          return created!;
+        });
+      }
       return createTagged(actor, boardId, props.tagIds, () =>
         services.items.create(actor, boardId, type, itemInput(props)),
       );

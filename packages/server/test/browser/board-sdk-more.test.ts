@@ -235,7 +235,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Web SDK board methods in Chromium', () =
       error: { code: 'notFound', message: 'Item 3074457350000000001 was not found on this board.' },
     });
   });
-  it('creates an image by data URL that the board draws as the picture and the REST API serves', async () => {
+  it('creates an image by data URL, stored as its file, that the board draws and the REST API serves', async () => {
     const svg =
       '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="40"><rect width="80" height="40" fill="#12b886"/></svg>';
     const url = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
@@ -243,12 +243,13 @@ describe.skipIf(!existsSync(CHROMIUM))('Web SDK board methods in Chromium', () =
       '(miro, url) => miro.board.createImage({ url, title: "Green bar", x: -600, y: 0, width: 160 })',
       url,
     )) as { id: string; url: string };
-    expect(image.url).toBe(url);
+    const path = new URL(image.url).pathname;
+    expect(path).toMatch(/^\/files\/[A-Za-z0-9_-]{43}$/);
     const rest = (await api.call('GET', `/v2/boards/${enc(boardId)}/images/${image.id}`)).json();
-    expect(rest.data.imageUrl).toBe(url);
+    expect(rest.data.imageUrl).toBe(image.url);
     const picture = page.locator(`[data-item-id="${image.id}"] img.item-picture`);
-    await expect.poll(() => picture.getAttribute('src')).toBe(url);
-    // Loaded and painted: the page's CSP lets the board draw data: images.
+    await expect.poll(() => picture.getAttribute('src')).toBe(path);
+    // Loaded and painted from the board's own origin.
     await expect.poll(() => picture.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(80);
     expect(await page.getByRole('group', { name: 'Image: Green bar' }).count()).toBe(1);
   });

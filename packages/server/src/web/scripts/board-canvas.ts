@@ -40,11 +40,12 @@ function ownFilePath(url: string | undefined): string | undefined {
 }
 
 /**
- * Draws an image uploaded as a file or given as a data URL inside its item, or removes the picture
- * when the item has none; an image by address stays a preview box (the board loads nothing from elsewhere).
+ * Draws an image stored as a file (uploaded, or given to the SDK as a data URL) inside its item, or
+ * removes the picture when the item has none; an image by address stays a preview box (the board
+ * loads nothing from elsewhere).
  */
 function drawPicture(element: HTMLElement, item: SdkItem): void {
-  const path = item.type !== 'image' ? undefined : isDataImage(item) ? (item.url as string) : ownFilePath(item.url);
+  const path = item.type === 'image' ? ownFilePath(item.url) : undefined;
   let picture = element.querySelector<HTMLImageElement>('img.item-picture');
   if (path === undefined) {
     picture?.remove();
@@ -75,10 +76,6 @@ function urlLabel(url: string | undefined): string {
   }
 }
 
-/** An image stored with the item (a data URL, which the page's CSP allows): drawn as the picture itself. */
-const isDataImage = (item: SdkItem) =>
-  item.type === 'image' && typeof item.url === 'string' && item.url.startsWith('data:image/');
-
 /** The text an item shows: cards their title and description, images and embeds where they point. */
 function itemText(item: SdkItem): string {
   switch (item.type) {
@@ -91,7 +88,7 @@ function itemText(item: SdkItem): string {
       return [plainText(item.title), fields.join(' · ')].filter(Boolean).join('\n');
     }
     case 'image':
-      return `Image: ${plainText(item.title) || (isDataImage(item) ? 'picture' : urlLabel(item.url))}`;
+      return `Image: ${plainText(item.title) || urlLabel(item.url)}`;
     case 'embed':
       return `Embed: ${urlLabel(item.url)}`;
     default:
