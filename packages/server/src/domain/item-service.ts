@@ -101,6 +101,37 @@ export function itemService({ repos, clock, config }: ServiceContext, boards: Bo
   }
 
   /**
+   * The columns an update writes: the type's rules applied to the current item (without a type,
+   * only position and parent change), and a parent checked to be a frame on the same board.
+   */
+  async function changesFor(
+    actor: Actor,
+    boardId: string,
+    current: ItemRow,
+    type: ItemType | undefined,
+    input: ItemInput,
+  ): Promise<ItemChanges> {
+    const changes: ItemChanges = { modified_by: actor.userId, modified_at: clock.now() };
+    if (type !== undefined) {
+      const body = ITEM_RULES[type].update(parse(current), input);
+      Object.assign(changes, {
+        data: JSON.stringify(body.data),
+        style: JSON.stringify(body.style),
+        width: body.width,
+        height: body.height,
+        rotation: body.rotation,
+      });
+    }
+    if (input.position?.x !== undefined) changes.position_x = input.position.x;
+    if (input.position?.y !== undefined) changes.position_y = input.position.y;
+    if (input.parent !== undefined) {
+      await checkParent(boardId, current.type, input.parent.id, current.id);
+      changes.parent_id = input.parent.id;
+    }
+    return changes;
+  }
+
+  /**
    * The file row for an upload, and the item input that shows it: `data.url` is the file's
    * address, as Miro answers `imageUrl` and `documentUrl` with where it keeps the upload.
    */
@@ -219,22 +250,7 @@ export function itemService({ repos, clock, config }: ServiceContext, boards: Bo
       requireRole(access, 'editor', 'change items');
       const current = await find(access, itemId, request.type);
       const { file, input } = fileFor(request, itemId);
-      const body = ITEM_RULES[request.type].update(parse(current), input);
-      const changes: ItemChanges = {
-        modified_by: actor.userId,
-        modified_at: clock.now(),
-        data: JSON.stringify(body.data),
-        style: JSON.stringify(body.style),
-        width: body.width,
-        height: body.height,
-        rotation: body.rotation,
-      };
-      if (input.position?.x !== undefined) changes.position_x = input.position.x;
-      if (input.position?.y !== undefined) changes.position_y = input.position.y;
-      if (input.parent !== undefined) {
-        await checkParent(boardId, current.type, input.parent.id, itemId);
-        changes.parent_id = input.parent.id;
-      }
+      const changes = await changesFor(actor, boardId, current, request.type, input);
       const updated = await repos.items.updateWithFile(boardId, itemId, request.type, changes, file);
       if (!updated) throw new NotFoundError(`Item ${itemId} was not found on this board.`);
       return updated;
@@ -255,23 +271,7 @@ export function itemService({ repos, clock, config }: ServiceContext, boards: Bo
       requireRole(access, 'editor', 'change items');
       const current = await find(access, itemId, type);
       if (type !== undefined) await checkAssignee(type, input);
-      const changes: ItemChanges = { modified_by: actor.userId, modified_at: clock.now() };
-      if (type !== undefined) {
-        const body = ITEM_RULES[type].update(parse(current), input);
-        Object.assign(changes, {
-          data: JSON.stringify(body.data),
-          style: JSON.stringify(body.style),
-          width: body.width,
-          height: body.height,
-          rotation: body.rotation,
-        });
-      }
-      if (input.position?.x !== undefined) changes.position_x = input.position.x;
-      if (input.position?.y !== undefined) changes.position_y = input.position.y;
-      if (input.parent !== undefined) {
-        await checkParent(boardId, current.type, input.parent.id, itemId);
-        changes.parent_id = input.parent.id;
-      }
+      const changes = await changesFor(actor, boardId, current, type, input);
       const updated = await repos.items.update(boardId, itemId, type, changes);
       if (!updated) throw new NotFoundError(`Item ${itemId} was not found on this board.`);
       return updated;
