@@ -250,7 +250,9 @@ export function adminRoutes({ services }: AppContext): AdminRoute[] {
       tag: 'Fixtures',
       status: 204,
       schema: { body: FixturesFile },
-      handle: ({ body }) => loadFixtures(services, body, 'the request body'),
+      async handle({ body }) {
+        await loadFixtures(services, body, 'the request body');
+      },
     }),
   ];
   return routes as AdminRoute[];
