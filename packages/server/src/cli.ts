@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PATHS } from '@grantboard/protocol';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
@@ -6,7 +7,8 @@ import type { AppChanges } from './domain/app-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js';
 import { createServices, type Services } from './domain/services.js';
 import type { TokenFault } from './domain/test-controls-service.js';
-import { FixturesError } from './fixtures/load.js';
+import { exportFixtures } from './fixtures/export.js';
+import { FixturesError, loadFixtures, readFixtures } from './fixtures/load.js';
 import { systemClock } from './lib/clock.js';
 import { serve } from './main.js';
 import { type Database, DatabaseNotFoundError, openDatabase } from './storage/database.js';
@@ -34,6 +36,9 @@ const USAGE = `Usage: grantboard <command> [options]
   apps rotate-secret CLIENT_ID           issue a new client secret; the old one stops working
   keys reseal                            re-encrypt client secrets under GRANTBOARD_SECRET_KEY
                                          (old keys in GRANTBOARD_PREVIOUS_SECRET_KEYS)
+  fixtures load FILE                     load a fixtures file (JSON or YAML) into the database, idempotently
+  fixtures export [--out FILE]           the database as a fixtures document (client secrets and password
+                                         hashes included: keep the file private); stdout without --out
   installs list [--team T]
   installs remove --app CLIENT_ID --team T
   tokens issue --app CLIENT_ID --user U --team T [--scopes "…"]
@@ -441,6 +446,31 @@ const COMMANDS: Record<string, Command> = {
       const result = await env.services.apps.resealSecrets();
       const text = `Re-encrypted ${result.resealed} client secrets under the current key.${result.unreadable.length ? ` No key opens the secrets of: ${result.unreadable.join(', ')}.` : ''}`;
       print(!!o.json, result, text);
+    },
+  },
+  'fixtures export': {
+    options: { out: { type: 'string' } },
+    database: 'read',
+    async run(env, o) {
+      const document = `${JSON.stringify(await exportFixtures(env.services), null, 2)}\n`;
+      if (o.out === undefined) process.stdout.write(document);
+      else writeFileSync(o.out as string, document, { mode: 0o600 });
+    },
+  },
+  'fixtures load': {
+    options: {},
+    positionals: true,
+    database: 'create',
+    async run(env, o, positionals) {
+      const [path] = positionals;
+      if (path === undefined || positionals.length > 1)
+        throw new UsageError('Name one fixtures file: grantboard fixtures load FILE.');
+      const loaded = await loadFixtures(env.services, readFixtures(path), path);
+      print(
+        !!o.json,
+        loaded,
+        `Loaded ${path}: ${loaded.users.length} users, ${loaded.teams.length} teams, ${loaded.apps.length} apps.`,
+      );
     },
   },
   'installs list': {

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliJson } from './helpers/cli.js';
+import { cliJson, runCli } from './helpers/cli.js';
 import { startServerProcess } from './helpers/server-process.js';
 
 const CLIENT_ID = '3458764500000000042';
@@ -93,6 +93,67 @@ describe('fixtures (GRANTBOARD_FIXTURES)', { timeout: 120_000 }, () => {
     expect(apps.map((a) => a.clientId)).toEqual([CLIENT_ID]);
     expect(cliJson<{ authorizedUsers: number }[]>(['installs', 'list'], env)).toHaveLength(1);
     expect(cliJson<{ clientSecret: string }>(['apps', 'show', CLIENT_ID], env).clientSecret).toBe(CLIENT_SECRET);
+  });
+
+  it('exports the state; loaded into a fresh database and exported again, it is the same document', () => {
+    const rich = {
+      ...FIXTURES,
+      organizations: [{ name: 'Acme' }],
+      teams: [{ ...FIXTURES.teams[0], organization: 'Acme' }, { name: 'Ops' }],
+      apps: [
+        { ...FIXTURES.apps[0], installations: [{ team: 'Design', by: 'dev@example.com', scopes: ['boards:read'] }] },
+      ],
+      boards: [
+        {
+          name: 'Roadmap',
+          team: 'Design',
+          owner: 'pat@example.com',
+          description: 'Next quarter',
+          items: [
+            { type: 'sticky_note', data: { content: 'Ship it' }, position: { x: 10, y: 20 } },
+            { type: 'text', data: { content: 'Title' } },
+          ],
+        },
+      ],
+    };
+    const first = { DATABASE_URL: `sqlite:${join(dir, 'export-1.db')}` };
+    expect(cliJson(['fixtures', 'load', file('rich.json', rich)], first)).toMatchObject({
+      apps: [{ clientId: CLIENT_ID }],
+    });
+    const exported = runCli(['fixtures', 'export'], first);
+    expect(exported.code).toBe(0);
+    const document = JSON.parse(exported.stdout);
+    expect(document.organizations.map((o: { name: string }) => o.name)).toEqual(['Acme', 'Ops']);
+    expect(document.teams[0]).toMatchObject({ name: 'Design', organization: 'Acme' });
+    expect(document.users[0]).toMatchObject({
+      email: 'dev@example.com',
+      passwordHash: expect.stringMatching(/^scrypt\$/),
+    });
+    expect(document.users[0].password).toBeUndefined();
+    expect(document.apps[0]).toMatchObject({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      installations: [{ team: 'Design', by: 'dev@example.com', scopes: ['boards:read'] }],
+    });
+    expect(document.boards[0]).toMatchObject({
+      name: 'Roadmap',
+      owner: 'pat@example.com',
+      description: 'Next quarter',
+    });
+    expect(document.boards[0].items).toHaveLength(2);
+
+    // Another database under another server key: the secrets are decrypted on export, sealed again on load.
+    const second = {
+      DATABASE_URL: `sqlite:${join(dir, 'export-2.db')}`,
+      GRANTBOARD_SECRET_KEY: 'e'.repeat(64),
+    };
+    cliJson(['fixtures', 'load', file('exported.json', exported.stdout)], second);
+    const out = join(dir, 'exported-again.json');
+    expect(runCli(['fixtures', 'export', '--out', out], second).code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(document);
+    // Idempotent: loading the export into the database it came from changes nothing.
+    cliJson(['fixtures', 'load', file('exported.json', exported.stdout)], first);
+    expect(JSON.parse(runCli(['fixtures', 'export'], first).stdout)).toEqual(document);
   });
 
   it('refuses a bad file at start with a message naming the place', async () => {
