@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PATHS } from '@grantboard/protocol';
+import { stringify as stringifyYaml } from 'yaml';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { seedDemo } from './demo.js';
 import type { AppChanges } from './domain/app-service.js';
@@ -8,7 +9,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.
 import { createServices, type Services } from './domain/services.js';
 import type { TokenFault } from './domain/test-controls-service.js';
 import { exportFixtures } from './fixtures/export.js';
-import { FixturesError, loadFixtures, readFixtures } from './fixtures/load.js';
+import { FixturesError, isYamlPath, loadFixtures, readFixtures } from './fixtures/load.js';
 import { systemClock } from './lib/clock.js';
 import { serve } from './main.js';
 import { type Database, DatabaseNotFoundError, openDatabase } from './storage/database.js';
@@ -18,7 +19,7 @@ import { createRepositories, type Repositories } from './storage/repositories/in
 
 const USAGE = `Usage: grantboard <command> [options]
 
-  serve [--fixtures FILE]                migrate, load the fixtures (JSON, docs/testing.md), then serve HTTP
+  serve [--fixtures FILE]                migrate, load the fixtures (JSON or YAML, docs/testing.md), then serve HTTP
   migrate                                apply pending database migrations
   demo                                   seed demo data once and print how to try it
   users create --email E --password P --name N
@@ -37,7 +38,7 @@ const USAGE = `Usage: grantboard <command> [options]
   keys reseal                            re-encrypt client secrets under GRANTBOARD_SECRET_KEY
                                          (old keys in GRANTBOARD_PREVIOUS_SECRET_KEYS)
   fixtures load FILE                     load a fixtures file (JSON or YAML) into the database, idempotently
-  fixtures export [--out FILE]           the database as a fixtures document (client secrets and password
+  fixtures export [--out FILE]           the database as a fixtures document, YAML for FILE.yaml (secrets and password
                                          hashes included: keep the file private); stdout without --out
   installs list [--team T]
   installs remove --app CLIENT_ID --team T
@@ -452,7 +453,9 @@ const COMMANDS: Record<string, Command> = {
     options: { out: { type: 'string' } },
     database: 'read',
     async run(env, o) {
-      const document = `${JSON.stringify(await exportFixtures(env.services), null, 2)}\n`;
+      const fixtures = await exportFixtures(env.services);
+      const yaml = typeof o.out === 'string' && isYamlPath(o.out);
+      const document = yaml ? stringifyYaml(fixtures) : `${JSON.stringify(fixtures, null, 2)}\n`;
       if (o.out === undefined) process.stdout.write(document);
       else writeFileSync(o.out as string, document, { mode: 0o600 });
     },

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { loadConfig } from './config/config.js';
 import { createServices } from './domain/services.js';
-import { type LoadedFixtures, loadFixtures, parseFixtures, readFixtures } from './fixtures/load.js';
+import { type LoadedFixtures, loadFixtures, readFixtures, validateFixtures } from './fixtures/load.js';
 import type { Fixtures } from './fixtures/schema.js';
 import { systemClock } from './lib/clock.js';
 import { openDatabase } from './storage/database.js';
@@ -58,7 +58,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       ? readFixtures(options.fixtures)
       : options.fixtures === undefined
         ? undefined
-        : parseFixtures(JSON.stringify(options.fixtures), 'fixtures');
+        : validateFixtures(structuredClone(options.fixtures), 'fixtures');
   const adminToken = `gbadmin_${randomBytes(32).toString('base64url')}`;
   // The issuer is the origin, so the port is chosen before the configuration is built; another
   // process may take it in between, in which case a new one is chosen.

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { parseFixtures } from '../src/fixtures/load.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { startServerProcess } from './helpers/server-process.js';
 
@@ -169,6 +171,55 @@ describe('fixtures (GRANTBOARD_FIXTURES)', { timeout: 120_000 }, () => {
       const started = startServerProcess({ DATABASE_URL: 'sqlite::memory:', GRANTBOARD_FIXTURES: path });
       await expect(started).rejects.toThrow(message);
       await expect(started).rejects.toThrow(path);
+    }
+  });
+});
+
+describe('fixtures files in JSON and YAML: errors name the line', () => {
+  const json = JSON.stringify(FIXTURES, null, 2);
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  it('names the line and the pointer of a bad value in JSON', () => {
+    const bad = json.replace('"expiring": true', '"expiring": "yes"');
+    expect(() => parseFixtures(bad, 'f.json')).toThrow(
+      `f.json:${lineOf(bad, '"expiring"')} at /apps/0/expiring: Expected boolean.`,
+    );
+    const extra = json.replace('"name": "Pat"', '"name": "Pat", "colour": "red"');
+    expect(() => parseFixtures(extra, 'f.json')).toThrow(`f.json:${lineOf(extra, 'colour')} at /users/1/colour:`);
+    expect(() => parseFixtures('{\n  "users": [\n  }', 'f.json')).toThrow(/^f\.json:3: not valid JSON/);
+  });
+
+  it('reads YAML, and names the line of a bad value or a syntax error', () => {
+    const yaml = stringify(FIXTURES);
+    expect(parseFixtures(yaml, 'f.yaml', 'yaml')).toEqual(FIXTURES);
+    const bad = yaml.replace('expiring: true', 'expiring: yes please');
+    expect(() => parseFixtures(bad, 'f.yaml', 'yaml')).toThrow(
+      `f.yaml:${lineOf(bad, 'expiring:')} at /apps/0/expiring: Expected boolean.`,
+    );
+    expect(() => parseFixtures('users:\n  - email: a\n   name: b\n', 'f.yaml', 'yaml')).toThrow(
+      /^f\.yaml:3: not valid YAML/,
+    );
+    // Duplicate keys are a mistake, not a choice between two values.
+    expect(() => parseFixtures('users: []\nusers: []\n', 'f.yaml', 'yaml')).toThrow(/^f\.yaml:2: not valid YAML/);
+  });
+
+  it('names the line of a record the file refers to but never defines, when loading', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grantboard-yaml-'));
+    try {
+      const path = join(dir, 'fixtures.yaml');
+      const yaml = stringify({ ...FIXTURES, apps: [{ ...FIXTURES.apps[0], team: 'Nope' }] });
+      writeFileSync(path, yaml);
+      const result = runCli(['fixtures', 'load', path, '--json'], { DATABASE_URL: 'sqlite::memory:' });
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stderr).error.message).toBe(
+        `${path}:${lineOf(yaml, 'team: Nope')} at /apps/0/team: no team named Nope in /teams.`,
+      );
+      writeFileSync(path, stringify(FIXTURES));
+      expect(cliJson(['fixtures', 'load', path], { DATABASE_URL: 'sqlite::memory:' })).toMatchObject({
+        apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
