@@ -16,7 +16,7 @@ export interface AdminRoute<S extends AdminSchemas = AdminSchemas> {
   url: string;
   operationId: string;
   summary: string;
-  tag: 'Apps' | 'Teams and users' | 'Installations' | 'Tokens' | 'Test controls' | 'Fixtures';
+  tag: 'Apps' | 'Teams and users' | 'Installations' | 'Tokens' | 'Test controls' | 'Fixtures' | 'Webhooks';
   status: 200 | 201 | 204;
   schema: S;
   handle(request: {

@@ -88,3 +88,20 @@ export const RateLimit = strict({ appId: Id, userId: Id, seconds: Type.Integer({
 export const Uninstall = strict({ appId: Id, teamId: Id });
 export const Reinstall = strict({ appId: Id, teamId: Id, userId: Id });
 export const ClockAdvance = strict({ appId: Id, seconds: Type.Integer({ minimum: 1, maximum: 315_360_000 }) });
+
+export const OrganizationParams = strict({ organizationId: Id });
+export const WebhookParams = strict({ organizationId: Id, endpointId: Id });
+export const WebhookCreate = strict({
+  url: Type.String({ minLength: 1, maxLength: 2000 }),
+  /** The endpoint's creator: an admin of a team of the organization. */
+  createdBy: Id,
+});
+export const WebhookEndpoint = Type.Object({ id: Id, url: Type.String(), createdAt: Type.String() });
+export const WebhookEndpoints = Type.Object({ data: Type.Array(WebhookEndpoint) });
+export const WebhookEndpointCreated = Type.Object({
+  id: Id,
+  url: Type.String(),
+  createdAt: Type.String(),
+  /** The Standard Webhooks signing secret (`whsec_…`): shown once, kept only sealed. */
+  secret: Type.String(),
+});
