@@ -6,7 +6,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Seconds from a `Retry-After` header, in either of its forms (RFC 9110 §10.2.3). */
-function retryAfterSeconds(header: string | null): number | undefined {
+export function retryAfterSeconds(header: string | null): number | undefined {
   if (header === null) return undefined;
   if (/^\d+$/.test(header.trim())) return Number(header.trim());
   const date = Date.parse(header);

@@ -39,6 +39,13 @@ export interface GrantboardClientOptions {
   lockWaitMs?: number;
   /** Timeout of each HTTP request, in milliseconds. Default 15 000. */
   timeoutMs?: number;
+  /**
+   * How many more times a refresh is sent after the token endpoint answers 503
+   * (`temporarily_unavailable`), each after its `Retry-After`. Default 2; 0 turns retries off.
+   */
+  unavailableRetries?: number;
+  /** A 503 asking to wait longer than this many seconds is not retried but raised. Default 5. */
+  maxRetryAfterSeconds?: number;
 }
 
 /** Options of {@link GrantboardClient.createAuthorizationRequest}. */

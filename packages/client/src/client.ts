@@ -95,6 +95,8 @@ export class GrantboardClient {
       refreshSkewMs: (options.refreshSkewSeconds ?? 60) * 1000,
       lockTtlMs,
       lockWaitMs: options.lockWaitMs ?? 45_000,
+      unavailableRetries: options.unavailableRetries ?? 2,
+      maxRetryAfterMs: (options.maxRetryAfterSeconds ?? 5) * 1000,
     });
   }
 

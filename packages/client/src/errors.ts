@@ -115,11 +115,19 @@ export class TokenRequestFailed extends GrantboardError {
   readonly status: number;
   /** The OAuth error from the body (`error`, or Miro's `code`), when the body had one. */
   readonly details: OAuthErrorDetails | undefined;
+  /** Seconds the server asked to wait before trying again (`Retry-After`, e.g. with a 503), when it said. */
+  readonly retryAfter: number | undefined;
 
-  constructor(message: string, status: number, details?: OAuthErrorDetails, options?: { cause?: unknown }) {
-    super(details ? describe(message, details) : message, options);
+  constructor(
+    message: string,
+    status: number,
+    details?: OAuthErrorDetails,
+    options?: { cause?: unknown; retryAfter?: number | undefined },
+  ) {
+    super(details ? describe(message, details) : message, options?.cause === undefined ? {} : { cause: options.cause });
     this.status = status;
     this.details = details;
+    this.retryAfter = options?.retryAfter;
   }
 }
 

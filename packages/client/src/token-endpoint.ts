@@ -1,4 +1,5 @@
 import type { TokenErrorBody, TokenResponse } from '@grantboard/protocol';
+import { retryAfterSeconds } from './api-error.js';
 import { InvalidResponse, type OAuthErrorDetails, TokenRequestFailed } from './errors.js';
 import type { TokenSet } from './token-store.js';
 
@@ -15,6 +16,8 @@ export interface TokenEndpointConfig {
 interface TokenEndpointReply {
   status: number;
   body: unknown;
+  /** Seconds from `Retry-After`, when the answer carried one. */
+  retryAfter: number | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -49,7 +52,7 @@ async function post(config: TokenEndpointConfig, params: Record<string, string>)
   } catch {
     parsed = undefined;
   }
-  return { status: response.status, body: parsed };
+  return { status: response.status, body: parsed, retryAfter: retryAfterSeconds(response.headers.get('retry-after')) };
 }
 
 /**
@@ -145,5 +148,7 @@ export async function requestGrant(
   }
   const error = readOAuthError(reply.body);
   if (reply.status >= 400 && reply.status < 500 && error) return { ok: false, status: reply.status, error };
-  throw new TokenRequestFailed(`the token endpoint answered HTTP ${reply.status}`, reply.status, error);
+  throw new TokenRequestFailed(`the token endpoint answered HTTP ${reply.status}`, reply.status, error, {
+    retryAfter: reply.retryAfter,
+  });
 }

@@ -1,5 +1,5 @@
 import { ReauthorizationRequired, RefreshLockTimeout, TokenRequestFailed } from './errors.js';
-import { requestGrant, type TokenEndpointConfig } from './token-endpoint.js';
+import { type GrantResult, requestGrant, type TokenEndpointConfig } from './token-endpoint.js';
 import type { Clock, TokenSet, TokenStore } from './token-store.js';
 
 /** Settings of the refresh machinery, resolved from the client's options. */
@@ -10,6 +10,10 @@ export interface TokenManagerConfig {
   refreshSkewMs: number;
   lockTtlMs: number;
   lockWaitMs: number;
+  /** Further attempts of a refresh the server answered 503 (`temporarily_unavailable`). */
+  unavailableRetries: number;
+  /** The longest `Retry-After` waited for before such a retry, in milliseconds. */
+  maxRetryAfterMs: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -127,6 +131,29 @@ export class TokenManager {
     }
   }
 
+  /**
+   * Sends the grant, and again after a 503 (RFC 6749 §5.2's `temporarily_unavailable`, which
+   * Grantboard and load balancers answer while overloaded), at most `unavailableRetries` more times,
+   * each after the server's `Retry-After` (1 s when absent). A retry is made only when the wait is
+   * at most `maxRetryAfterMs` and the attempt can end before the refresh lock could expire, so no
+   * other process can take the lock and refresh with the same refresh token meanwhile.
+   */
+  async #grantRetryingUnavailable(send: () => Promise<GrantResult>): Promise<GrantResult> {
+    const { unavailableRetries, maxRetryAfterMs, lockTtlMs, tokenEndpoint } = this.#config;
+    const started = Date.now();
+    for (let retry = 0; ; retry++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof TokenRequestFailed) || error.status !== 503 || retry >= unavailableRetries) throw error;
+        const waitMs = (error.retryAfter ?? 1) * 1000;
+        const endsBy = Date.now() - started + waitMs + tokenEndpoint.timeoutMs;
+        if (waitMs > maxRetryAfterMs || endsBy >= lockTtlMs) throw error;
+        await sleep(waitMs);
+      }
+    }
+  }
+
   /** Refreshes with the stored refresh token; the caller holds the lock. */
   async #refreshNow(userKey: string, tokens: TokenSet, requestedAt: number): Promise<TokenSet> {
     const { store, tokenEndpoint } = this.#config;
@@ -134,11 +161,13 @@ export class TokenManager {
       await store.deleteTokens(userKey);
       throw new ReauthorizationRequired(userKey, tokens.expiresAt === undefined ? 'unauthorized' : 'expired');
     }
-    const result = await requestGrant(
-      tokenEndpoint,
-      { grant_type: 'refresh_token', refresh_token: tokens.refreshToken },
-      requestedAt,
-      tokens,
+    const result = await this.#grantRetryingUnavailable(() =>
+      requestGrant(
+        tokenEndpoint,
+        { grant_type: 'refresh_token', refresh_token: tokens.refreshToken! },
+        requestedAt,
+        tokens,
+      ),
     );
     if (!result.ok) {
       // RFC 6749 §5.2: invalid_grant = the refresh token is invalid, expired, revoked or was issued

@@ -4,54 +4,49 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Grantboard, startGrantboard } from '@grantboard/testing';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeAsUser, Browser, formFields } from './support/browser.js';
 import { buildPackages, REPO_ROOT } from './support/build.js';
-import { freePort, type GrantboardServer, startGrantboard } from './support/grantboard-server.js';
+import { freePort } from './support/grantboard-server.js';
 
 /**
  * The example app (examples/connect-board) as its users see it, against the real server:
  * Connect → sign in → consent → connected with the token's expiry → sticky note → disconnect.
+ * Grantboard runs in this process through @grantboard/testing; the example runs as its own process.
  */
 
 const USER = { email: 'grace@example.com', password: 'a long enough password', name: 'Grace' };
 
-let server: GrantboardServer;
+let server: Grantboard;
 let example: ChildProcess | undefined;
 let exampleUrl: string;
 let dataDir: string;
 
 beforeAll(async () => {
-  await buildPackages(['packages/server', 'packages/client', 'examples/connect-board']);
-  server = await startGrantboard();
+  await buildPackages(['packages/server', 'packages/client', 'packages/testing', 'examples/connect-board']);
   const port = await freePort();
   exampleUrl = `http://127.0.0.1:${port}`;
-  const user = await server.cli<{ id: string }>(
-    'users',
-    'create',
-    '--email',
-    USER.email,
-    '--password',
-    USER.password,
-    '--name',
-    USER.name,
-  );
-  const team = await server.cli<{ id: string }>('teams', 'create', '--name', 'Research');
-  await server.cli('teams', 'add-member', '--team', team.id, '--user', user.id, '--role', 'admin');
-  const app = await server.cli<{ clientId: string; clientSecret: string }>(
-    'apps',
-    'create',
-    '--name',
-    'Connect your board',
-    '--team',
-    team.id,
-    '--redirect-uri',
-    `${exampleUrl}/callback`,
-    '--scopes',
-    'boards:read boards:write',
-    '--expiring',
-  );
+  // The app's registration is fixtures, as an app's own test suite would keep it.
+  server = await startGrantboard({
+    fixtures: {
+      users: [USER],
+      teams: [{ name: 'Research', members: [{ email: USER.email, role: 'admin' }] }],
+      apps: [
+        {
+          name: 'Connect your board',
+          team: 'Research',
+          clientId: '3458764500000000311',
+          expiring: true,
+          redirectUris: [`${exampleUrl}/callback`],
+          scopes: ['boards:read', 'boards:write'],
+        },
+      ],
+    },
+    env: { REFRESH_REUSE_GRACE_SECONDS: '0' },
+  });
+  const app = server.app('Connect your board');
   dataDir = await mkdtemp(join(tmpdir(), 'gb-example-'));
   example = spawn(process.execPath, [join(REPO_ROOT, 'examples/connect-board/dist/main.js')], {
     env: {
@@ -61,7 +56,7 @@ beforeAll(async () => {
       EXAMPLE_URL: exampleUrl,
       EXAMPLE_DATA_DIR: dataDir,
       CLIENT_ID: app.clientId,
-      CLIENT_SECRET: app.clientSecret,
+      CLIENT_SECRET: app.clientSecret ?? '',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -84,7 +79,7 @@ afterAll(async () => {
     example.kill('SIGTERM');
     await gone;
   }
-  await server?.close();
+  await server?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -147,6 +142,37 @@ describe('examples/connect-board against the real server', () => {
     fields.set('content', 'Written by the example app');
     const added = await browser.request(`${exampleUrl}/notes`, { method: 'POST', form: fields });
     expect(added.headers.get('location')).toBe('/?msg=note-created');
+  });
+});
+
+describe('examples/connect-board under the test controls', () => {
+  const storedAccessToken = async () => {
+    const stored = JSON.parse(await readFile(join(dataDir, 'connect-board-tokens.json'), 'utf8'));
+    // The file store keeps each token set as a JSON string; the latest connection is the last one.
+    return JSON.parse(Object.values(stored.tokens as Record<string, string>).at(-1) ?? '{}').accessToken as string;
+  };
+  const addNote = async (browser: Browser, html: string) => {
+    const fields = formFields(html, '/notes');
+    fields.set('content', 'Under a test control');
+    return (await browser.request(`${exampleUrl}/notes`, { method: 'POST', form: fields })).headers.get('location');
+  };
+
+  it('recovers from an expired token, shows a 429, and asks to reconnect after an uninstall', async () => {
+    const browser = new Browser();
+    const { html } = await connect(browser);
+    const first = await storedAccessToken();
+    await server.expireAccessToken(first);
+    expect(await addNote(browser, html)).toBe('/?msg=note-created');
+    expect(await storedAccessToken()).not.toBe(first);
+
+    await server.rateLimit('Connect your board', USER.email, 60);
+    const limited = await (await browser.visit(`${exampleUrl}/`)).response.text();
+    expect(limited).toContain('The board API answered 429 tooManyRequests');
+    await server.rateLimit('Connect your board', USER.email, 0);
+
+    await server.uninstall('Connect your board', 'Research');
+    expect(await addNote(browser, html)).toBe('/?msg=reconnect');
+    await server.reinstall('Connect your board', USER.email, 'Research');
   });
 });
 

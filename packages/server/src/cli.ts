@@ -1,12 +1,15 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PATHS } from '@grantboard/protocol';
+import { stringify as stringifyYaml } from 'yaml';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { seedDemo } from './demo.js';
 import type { AppChanges } from './domain/app-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js';
 import { createServices, type Services } from './domain/services.js';
 import type { TokenFault } from './domain/test-controls-service.js';
-import { FixturesError } from './fixtures/load.js';
+import { exportFixtures } from './fixtures/export.js';
+import { FixturesError, isYamlPath, loadFixtures, readFixtures } from './fixtures/load.js';
 import { systemClock } from './lib/clock.js';
 import { serve } from './main.js';
 import { type Database, DatabaseNotFoundError, openDatabase } from './storage/database.js';
@@ -16,7 +19,7 @@ import { createRepositories, type Repositories } from './storage/repositories/in
 
 const USAGE = `Usage: grantboard <command> [options]
 
-  serve [--fixtures FILE]                migrate, load the fixtures (JSON, docs/testing.md), then serve HTTP
+  serve [--fixtures FILE]                migrate, load the fixtures (JSON or YAML, docs/testing.md), then serve HTTP
   migrate                                apply pending database migrations
   demo                                   seed demo data once and print how to try it
   users create --email E --password P --name N
@@ -38,6 +41,9 @@ const USAGE = `Usage: grantboard <command> [options]
   resource-servers list
   keys reseal                            re-encrypt client secrets under GRANTBOARD_SECRET_KEY
                                          (old keys in GRANTBOARD_PREVIOUS_SECRET_KEYS)
+  fixtures load FILE                     load a fixtures file (JSON or YAML) into the database, idempotently
+  fixtures export [--out FILE]           the database as a fixtures document, YAML for FILE.yaml (secrets and password
+                                         hashes included: keep the file private); stdout without --out
   installs list [--team T]
   installs remove --app CLIENT_ID --team T
   tokens issue --app CLIENT_ID --user U --team T [--scopes "…"]
@@ -502,6 +508,33 @@ const COMMANDS: Record<string, Command> = {
       const result = await env.services.apps.resealSecrets();
       const text = `Re-encrypted ${result.resealed} client secrets under the current key.${result.unreadable.length ? ` No key opens the secrets of: ${result.unreadable.join(', ')}.` : ''}`;
       print(!!o.json, result, text);
+    },
+  },
+  'fixtures export': {
+    options: { out: { type: 'string' } },
+    database: 'read',
+    async run(env, o) {
+      const fixtures = await exportFixtures(env.services);
+      const yaml = typeof o.out === 'string' && isYamlPath(o.out);
+      const document = yaml ? stringifyYaml(fixtures) : `${JSON.stringify(fixtures, null, 2)}\n`;
+      if (o.out === undefined) process.stdout.write(document);
+      else writeFileSync(o.out as string, document, { mode: 0o600 });
+    },
+  },
+  'fixtures load': {
+    options: {},
+    positionals: true,
+    database: 'create',
+    async run(env, o, positionals) {
+      const [path] = positionals;
+      if (path === undefined || positionals.length > 1)
+        throw new UsageError('Name one fixtures file: grantboard fixtures load FILE.');
+      const loaded = await loadFixtures(env.services, readFixtures(path), path);
+      print(
+        !!o.json,
+        loaded,
+        `Loaded ${path}: ${loaded.users.length} users, ${loaded.teams.length} teams, ${loaded.apps.length} apps.`,
+      );
     },
   },
   'installs list': {

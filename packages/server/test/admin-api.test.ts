@@ -179,4 +179,49 @@ describe.each(DIALECTS)('the admin API (/admin/v1) on %s', (dialect) => {
       $ref: '#/components/schemas/AdminError',
     });
   });
+  it("lists, creates and deletes an organization's webhook endpoints, in the OpenAPI document", async () => {
+    const team = (await admin(t, 'POST', '/teams', { name: 'Hooks team' })).json();
+    const user = (
+      await admin(t, 'POST', '/users', { email: 'hooks@example.com', password: 'long enough', name: 'H' })
+    ).json();
+    await admin(t, 'PUT', `/teams/${team.id}/members/${user.id}`, { role: 'admin' });
+    const base = `/organizations/${team.organizationId}/webhooks`;
+    expect((await admin(t, 'GET', base)).json()).toEqual({ data: [] });
+
+    const created = await admin(t, 'POST', base, { url: 'https://hooks.example/grantboard', createdBy: user.id });
+    expect(created.statusCode).toBe(201);
+    const endpoint = created.json();
+    expect(endpoint).toMatchObject({
+      id: expect.stringMatching(/^\d+$/),
+      url: 'https://hooks.example/grantboard',
+      secret: expect.stringMatching(/^whsec_/),
+    });
+    const listed = (await admin(t, 'GET', base)).json();
+    expect(listed).toEqual({ data: [{ id: endpoint.id, url: endpoint.url, createdAt: endpoint.createdAt }] });
+    expect(JSON.stringify(listed)).not.toContain('whsec_');
+
+    // The creator must administer the organization; a bad URL names the field; unknown ids are 404.
+    const member = (
+      await admin(t, 'POST', '/users', { email: 'm@example.com', password: 'long enough', name: 'M' })
+    ).json();
+    expect((await admin(t, 'POST', base, { url: 'https://hooks.example/2', createdBy: member.id })).statusCode).toBe(
+      403,
+    );
+    const bad = await admin(t, 'POST', base, { url: 'not a url', createdBy: user.id });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('url');
+    expect((await admin(t, 'GET', '/organizations/1234/webhooks')).json().error.code).toBe('not_found');
+
+    expect((await admin(t, 'DELETE', `${base}/${endpoint.id}`)).statusCode).toBe(204);
+    expect((await admin(t, 'GET', base)).json()).toEqual({ data: [] });
+    expect((await admin(t, 'DELETE', `${base}/${endpoint.id}`)).statusCode).toBe(404);
+
+    const document = (await admin(t, 'GET', '/openapi.json')).json();
+    const ids = Object.values(document.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) =>
+      Object.values(p).map((o) => o.operationId),
+    );
+    expect(ids).toEqual(
+      expect.arrayContaining(['listWebhookEndpoints', 'createWebhookEndpoint', 'deleteWebhookEndpoint']),
+    );
+  });
 });

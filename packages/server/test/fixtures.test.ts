@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliJson } from './helpers/cli.js';
+import { stringify } from 'yaml';
+import { parseFixtures } from '../src/fixtures/load.js';
+import { cliJson, runCli } from './helpers/cli.js';
 import { startServerProcess } from './helpers/server-process.js';
 
 const CLIENT_ID = '3458764500000000042';
@@ -95,6 +97,67 @@ describe('fixtures (GRANTBOARD_FIXTURES)', { timeout: 120_000 }, () => {
     expect(cliJson<{ clientSecret: string }>(['apps', 'show', CLIENT_ID], env).clientSecret).toBe(CLIENT_SECRET);
   });
 
+  it('exports the state; loaded into a fresh database and exported again, it is the same document', () => {
+    const rich = {
+      ...FIXTURES,
+      organizations: [{ name: 'Acme' }],
+      teams: [{ ...FIXTURES.teams[0], organization: 'Acme' }, { name: 'Ops' }],
+      apps: [
+        { ...FIXTURES.apps[0], installations: [{ team: 'Design', by: 'dev@example.com', scopes: ['boards:read'] }] },
+      ],
+      boards: [
+        {
+          name: 'Roadmap',
+          team: 'Design',
+          owner: 'pat@example.com',
+          description: 'Next quarter',
+          items: [
+            { type: 'sticky_note', data: { content: 'Ship it' }, position: { x: 10, y: 20 } },
+            { type: 'text', data: { content: 'Title' } },
+          ],
+        },
+      ],
+    };
+    const first = { DATABASE_URL: `sqlite:${join(dir, 'export-1.db')}` };
+    expect(cliJson(['fixtures', 'load', file('rich.json', rich)], first)).toMatchObject({
+      apps: [{ clientId: CLIENT_ID }],
+    });
+    const exported = runCli(['fixtures', 'export'], first);
+    expect(exported.code).toBe(0);
+    const document = JSON.parse(exported.stdout);
+    expect(document.organizations.map((o: { name: string }) => o.name)).toEqual(['Acme', 'Ops']);
+    expect(document.teams[0]).toMatchObject({ name: 'Design', organization: 'Acme' });
+    expect(document.users[0]).toMatchObject({
+      email: 'dev@example.com',
+      passwordHash: expect.stringMatching(/^scrypt\$/),
+    });
+    expect(document.users[0].password).toBeUndefined();
+    expect(document.apps[0]).toMatchObject({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      installations: [{ team: 'Design', by: 'dev@example.com', scopes: ['boards:read'] }],
+    });
+    expect(document.boards[0]).toMatchObject({
+      name: 'Roadmap',
+      owner: 'pat@example.com',
+      description: 'Next quarter',
+    });
+    expect(document.boards[0].items).toHaveLength(2);
+
+    // Another database under another server key: the secrets are decrypted on export, sealed again on load.
+    const second = {
+      DATABASE_URL: `sqlite:${join(dir, 'export-2.db')}`,
+      GRANTBOARD_SECRET_KEY: 'e'.repeat(64),
+    };
+    cliJson(['fixtures', 'load', file('exported.json', exported.stdout)], second);
+    const out = join(dir, 'exported-again.json');
+    expect(runCli(['fixtures', 'export', '--out', out], second).code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(document);
+    // Idempotent: loading the export into the database it came from changes nothing.
+    cliJson(['fixtures', 'load', file('exported.json', exported.stdout)], first);
+    expect(JSON.parse(runCli(['fixtures', 'export'], first).stdout)).toEqual(document);
+  });
+
   it('refuses a bad file at start with a message naming the place', async () => {
     const cases: [unknown, RegExp][] = [
       ['{"users": [', /not valid JSON/],
@@ -108,6 +171,55 @@ describe('fixtures (GRANTBOARD_FIXTURES)', { timeout: 120_000 }, () => {
       const started = startServerProcess({ DATABASE_URL: 'sqlite::memory:', GRANTBOARD_FIXTURES: path });
       await expect(started).rejects.toThrow(message);
       await expect(started).rejects.toThrow(path);
+    }
+  });
+});
+
+describe('fixtures files in JSON and YAML: errors name the line', () => {
+  const json = JSON.stringify(FIXTURES, null, 2);
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  it('names the line and the pointer of a bad value in JSON', () => {
+    const bad = json.replace('"expiring": true', '"expiring": "yes"');
+    expect(() => parseFixtures(bad, 'f.json')).toThrow(
+      `f.json:${lineOf(bad, '"expiring"')} at /apps/0/expiring: Expected boolean.`,
+    );
+    const extra = json.replace('"name": "Pat"', '"name": "Pat", "colour": "red"');
+    expect(() => parseFixtures(extra, 'f.json')).toThrow(`f.json:${lineOf(extra, 'colour')} at /users/1/colour:`);
+    expect(() => parseFixtures('{\n  "users": [\n  }', 'f.json')).toThrow(/^f\.json:3: not valid JSON/);
+  });
+
+  it('reads YAML, and names the line of a bad value or a syntax error', () => {
+    const yaml = stringify(FIXTURES);
+    expect(parseFixtures(yaml, 'f.yaml', 'yaml')).toEqual(FIXTURES);
+    const bad = yaml.replace('expiring: true', 'expiring: yes please');
+    expect(() => parseFixtures(bad, 'f.yaml', 'yaml')).toThrow(
+      `f.yaml:${lineOf(bad, 'expiring:')} at /apps/0/expiring: Expected boolean.`,
+    );
+    expect(() => parseFixtures('users:\n  - email: a\n   name: b\n', 'f.yaml', 'yaml')).toThrow(
+      /^f\.yaml:3: not valid YAML/,
+    );
+    // Duplicate keys are a mistake, not a choice between two values.
+    expect(() => parseFixtures('users: []\nusers: []\n', 'f.yaml', 'yaml')).toThrow(/^f\.yaml:2: not valid YAML/);
+  });
+
+  it('names the line of a record the file refers to but never defines, when loading', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grantboard-yaml-'));
+    try {
+      const path = join(dir, 'fixtures.yaml');
+      const yaml = stringify({ ...FIXTURES, apps: [{ ...FIXTURES.apps[0], team: 'Nope' }] });
+      writeFileSync(path, yaml);
+      const result = runCli(['fixtures', 'load', path, '--json'], { DATABASE_URL: 'sqlite::memory:' });
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stderr).error.message).toBe(
+        `${path}:${lineOf(yaml, 'team: Nope')} at /apps/0/team: no team named Nope in /teams.`,
+      );
+      writeFileSync(path, stringify(FIXTURES));
+      expect(cliJson(['fixtures', 'load', path], { DATABASE_URL: 'sqlite::memory:' })).toMatchObject({
+        apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -232,14 +232,20 @@ describe.each(DIALECTS)('test controls through the CLI and a running server on %
     expect(failed[0]!.headers.get('retry-after')).toBe('7');
     expect(await failed[0]!.json()).toMatchObject({ error: 'temporarily_unavailable', status: 503 });
 
-    const tokens = issue();
+    // The client SDK sends the refresh again after the Retry-After, up to its unavailableRetries (2).
+    const retried = issue();
     cli('controls', 'fail-token', '--app', CLIENT_ID, '--count', '1', '--error', 'temporarily_unavailable');
+    cli('controls', 'expire-access', '--token', retried.access_token);
+    expect((await (await sdkWith(retried)).client.tokenContext('u')).user.id).toBe(user);
+
+    const tokens = issue();
+    cli('controls', 'fail-token', '--app', CLIENT_ID, '--count', '3', '--error', 'temporarily_unavailable');
     cli('controls', 'expire-access', '--token', tokens.access_token);
     const { client, store } = await sdkWith(tokens);
     const first = await client.tokenContext('u').catch((error: unknown) => error);
     expect(first).toBeInstanceOf(TokenRequestFailed);
-    expect((first as TokenRequestFailed).status).toBe(503);
-    // A retryable failure keeps the tokens; the retry refreshes.
+    expect(first).toMatchObject({ status: 503, retryAfter: 1 });
+    // A retryable failure keeps the tokens; a later call refreshes.
     expect((await store.getTokens('u'))?.refreshToken).toBe(tokens.refresh_token);
     expect((await client.tokenContext('u')).user.id).toBe(user);
   });

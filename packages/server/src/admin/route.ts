@@ -16,7 +16,15 @@ export interface AdminRoute<S extends AdminSchemas = AdminSchemas> {
   url: string;
   operationId: string;
   summary: string;
-  tag: 'Apps' | 'Teams and users' | 'Installations' | 'Tokens' | 'Resource servers' | 'Test controls' | 'Fixtures';
+  tag:
+    | 'Apps'
+    | 'Teams and users'
+    | 'Installations'
+    | 'Tokens'
+    | 'Resource servers'
+    | 'Test controls'
+    | 'Fixtures'
+    | 'Webhooks';
   status: 200 | 201 | 204;
   schema: S;
   handle(request: {

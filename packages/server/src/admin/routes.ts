@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context.js';
 import type { App } from '../domain/model.js';
 import type { RegisteredResourceServer } from '../domain/resource-server-service.js';
 import type { TokenFault } from '../domain/test-controls-service.js';
+import type { EndpointView } from '../domain/webhook-service.js';
 import { loadFixtures } from '../fixtures/load.js';
 import { FixturesFile } from '../fixtures/schema.js';
 import { type AdminRoute, defineAdminRoute } from './route.js';
@@ -34,6 +35,10 @@ function resourceServerDocument(server: RegisteredResourceServer, clientSecret?:
     clientId: server.clientId,
     ...(clientSecret ? { clientSecret } : {}),
   };
+}
+
+function endpointDocument(endpoint: EndpointView) {
+  return { id: endpoint.id, url: endpoint.url, createdAt: new Date(endpoint.createdAt).toISOString() };
 }
 
 function faultOf(body: { error: TokenFault['kind']; retryAfterSeconds?: number; delayMs?: number }): TokenFault {
@@ -312,6 +317,46 @@ export function adminRoutes({ services }: AppContext): AdminRoute[] {
       handle: ({ body }) => controls.advanceClock(body.appId, body.seconds),
     }),
     defineAdminRoute({
+      method: 'GET',
+      url: '/organizations/:organizationId/webhooks',
+      operationId: 'listWebhookEndpoints',
+      summary: "An organization's webhook endpoints (docs/webhooks.md), never their secrets",
+      tag: 'Webhooks',
+      status: 200,
+      schema: { params: S.OrganizationParams, response: S.WebhookEndpoints },
+      async handle({ params }) {
+        const endpoints = await services.webhooks.endpoints(params.organizationId, null);
+        return { data: endpoints.map(endpointDocument) };
+      },
+    }),
+    defineAdminRoute({
+      method: 'POST',
+      url: '/organizations/:organizationId/webhooks',
+      operationId: 'createWebhookEndpoint',
+      summary: 'Add a webhook endpoint; its signing secret is returned once',
+      tag: 'Webhooks',
+      status: 201,
+      schema: { params: S.OrganizationParams, body: S.WebhookCreate, response: S.WebhookEndpointCreated },
+      async handle({ params, body }) {
+        const { endpoint, secret } = await services.webhooks.addEndpoint(
+          params.organizationId,
+          body.createdBy,
+          body.url,
+        );
+        return { ...endpointDocument(endpoint), secret };
+      },
+    }),
+    defineAdminRoute({
+      method: 'DELETE',
+      url: '/organizations/:organizationId/webhooks/:endpointId',
+      operationId: 'deleteWebhookEndpoint',
+      summary: 'Remove a webhook endpoint; nothing more is delivered to it',
+      tag: 'Webhooks',
+      status: 204,
+      schema: { params: S.WebhookParams },
+      handle: ({ params }) => services.webhooks.removeEndpoint(params.organizationId, null, params.endpointId),
+    }),
+    defineAdminRoute({
       method: 'POST',
       url: '/fixtures',
       operationId: 'loadFixtures',
@@ -319,7 +364,9 @@ export function adminRoutes({ services }: AppContext): AdminRoute[] {
       tag: 'Fixtures',
       status: 204,
       schema: { body: FixturesFile },
-      handle: ({ body }) => loadFixtures(services, body, 'the request body'),
+      async handle({ body }) {
+        await loadFixtures(services, body, 'the request body');
+      },
     }),
   ];
   return routes as AdminRoute[];

@@ -120,3 +120,19 @@ export const ResourceServer = Type.Object({
 });
 export const ResourceServerList = Type.Object({ data: Type.Array(ResourceServer) });
 export const ResourceServerSecret = Type.Object({ clientId: Type.String(), clientSecret: Type.String() });
+export const OrganizationParams = strict({ organizationId: Id });
+export const WebhookParams = strict({ organizationId: Id, endpointId: Id });
+export const WebhookCreate = strict({
+  url: Type.String({ minLength: 1, maxLength: 2000 }),
+  /** The endpoint's creator: an admin of a team of the organization. */
+  createdBy: Id,
+});
+export const WebhookEndpoint = Type.Object({ id: Id, url: Type.String(), createdAt: Type.String() });
+export const WebhookEndpoints = Type.Object({ data: Type.Array(WebhookEndpoint) });
+export const WebhookEndpointCreated = Type.Object({
+  id: Id,
+  url: Type.String(),
+  createdAt: Type.String(),
+  /** The Standard Webhooks signing secret (`whsec_…`): shown once, kept only sealed. */
+  secret: Type.String(),
+});

@@ -104,7 +104,7 @@ export const DEFAULTS = {
   testControls: 'off' as 'off' | 'on' | 'force',
   /** `GRANTBOARD_ADMIN_TOKENS`: comma-separated bearer tokens for `/admin/v1` (none: the admin API is closed). */
   adminTokens: '',
-  /** `GRANTBOARD_FIXTURES`: a fixtures file (JSON) loaded at start, as `grantboard serve --fixtures FILE`. */
+  /** `GRANTBOARD_FIXTURES`: a fixtures file (JSON, or YAML named `.yaml`/`.yml`) loaded at start, as `grantboard serve --fixtures FILE`. */
   fixtures: undefined as string | undefined,
   /**
    * `GRANTBOARD_OIDC_PROVIDERS`: a JSON array of upstream OpenID Connect providers (docs/federation.md);

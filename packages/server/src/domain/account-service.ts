@@ -6,6 +6,7 @@ import { BusyError, ForbiddenError, NotFoundError, ValidationError } from './err
 import type { ServiceContext } from './service-context.js';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+const PASSWORD_HASH = /^scrypt\$\d{1,10}\$\d{1,3}\$\d{1,3}\$[A-Za-z0-9_-]{16,100}\$[A-Za-z0-9_-]{16,200}$/;
 
 /** Users, organizations, teams and memberships. */
 export function accountService({ config, repos, clock }: ServiceContext) {
@@ -14,12 +15,30 @@ export function accountService({ config, repos, clock }: ServiceContext) {
     queued: config.signInQueuedPasswordChecks,
   });
   return {
-    async createUser(input: { email: string; password: string; name: string }): Promise<UserRow> {
+    /**
+     * A new user with a password, or (for fixtures exported from another Grantboard) with a
+     * password hash as Grantboard stores it, so the same password signs in; with neither, an
+     * account that signs in only through an upstream provider.
+     */
+    async createUser(input: {
+      email: string;
+      password?: string | undefined;
+      passwordHash?: string | undefined;
+      name: string;
+    }): Promise<UserRow> {
       const email = input.email.trim().toLowerCase();
       if (!EMAIL.test(email)) throw new ValidationError(`'${input.email}' is not an email address.`, 'email');
-      if (input.password.length < 8)
+      // Neither: an account that signs in only through an upstream provider (docs/federation.md).
+      if (input.password !== undefined && input.passwordHash !== undefined)
+        throw new ValidationError('Give a password or a password hash, not both.', 'password');
+      if (input.passwordHash !== undefined && !PASSWORD_HASH.test(input.passwordHash))
+        throw new ValidationError(
+          "The password hash is not one Grantboard writes ('scrypt$N$r$p$salt$hash').",
+          'passwordHash',
+        );
+      if (input.password !== undefined && input.password.length < 8)
         throw new ValidationError('The password must be at least 8 characters.', 'password');
-      if (input.password.length > 1024)
+      if (input.password !== undefined && input.password.length > 1024)
         throw new ValidationError('The password must be at most 1024 characters.', 'password');
       const name = input.name.trim();
       if (name.length < 1 || name.length > 100)
@@ -30,7 +49,7 @@ export function accountService({ config, repos, clock }: ServiceContext) {
         id: numericId(),
         email,
         name,
-        password_hash: await hashPassword(input.password),
+        password_hash: input.passwordHash ?? (input.password === undefined ? null : await hashPassword(input.password)),
         created_at: clock.now(),
       };
       await repos.users.create(user);
@@ -97,6 +116,21 @@ export function accountService({ config, repos, clock }: ServiceContext) {
         teamId,
         detail: { installsAdminOnly: adminOnly },
       });
+    },
+
+    /** Every organization, oldest first (fixtures export). */
+    listOrganizations() {
+      return repos.teams.listOrganizations();
+    },
+
+    /** A team's members with their roles (fixtures export). */
+    members(teamId: string) {
+      return repos.teams.members(teamId);
+    },
+
+    /** Every user with the password hash as stored: only for `grantboard fixtures export`, never a surface. */
+    async usersWithPasswordHashes(): Promise<UserRow[]> {
+      return repos.users.list();
     },
 
     /** Every team, oldest first (the operator's command line). */

@@ -83,6 +83,11 @@ export function boardService({ repos, clock }: ServiceContext) {
       return open(actor, board.id);
     },
 
+    /** Every board of a team, for the operator (fixtures export); no actor, no access check. */
+    ofTeam(teamId: string): Promise<BoardRow[]> {
+      return repos.boards.ofTeam(teamId);
+    },
+
     async list(actor: Actor, filters: BoardFilters) {
       // A filter naming another team matches nothing the token can see, rather than failing.
       if (filters.teamId !== undefined && filters.teamId !== actor.teamId) return { boards: [], total: 0 };

@@ -49,6 +49,39 @@ const parse = (row: ItemRow): ItemBody => ({
   rotation: row.rotation,
 });
 
+/**
+ * The create request that makes this item again (fixtures export): its data, style and position,
+ * and as much of its geometry as its type lets a request set (a sticky note takes a width only,
+ * its height follows; text takes no height). The geometry kept is the fullest one the type's
+ * rules accept.
+ */
+export function recreateInput(row: ItemRow): {
+  data: Record<string, unknown>;
+  style: Record<string, unknown>;
+  position: { x: number; y: number };
+  geometry?: { width?: number; height?: number; rotation?: number };
+} {
+  const body = parse(row);
+  const base = { data: body.data, style: body.style, position: { x: row.position_x, y: row.position_y } };
+  const full = {
+    ...(row.width !== null ? { width: row.width } : {}),
+    ...(row.height !== null ? { height: row.height } : {}),
+    ...(row.rotation !== null ? { rotation: row.rotation } : {}),
+  };
+  const { height: _h, ...noHeight } = full;
+  const { rotation: _r, ...widthOnly } = noHeight;
+  const rules = ITEM_RULES[row.type as ItemType];
+  for (const geometry of [full, noHeight, widthOnly, {}]) {
+    try {
+      rules?.create({ ...base, geometry });
+      return Object.keys(geometry).length > 0 ? { ...base, geometry } : base;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+    }
+  }
+  return base;
+}
+
 /** Items on boards: reading needs a viewer, writing an editor, whatever the token's scopes say. */
 export function itemService({ repos, clock, config }: ServiceContext, boards: BoardService) {
   /** A parent must be a frame on the same board, and only nestable items go in frames. */
@@ -308,6 +341,11 @@ export function itemService({ repos, clock, config }: ServiceContext, boards: Bo
     async drawingOrder(actor: Actor, boardId: string): Promise<string[]> {
       await boards.open(actor, boardId);
       return repos.layers.order(boardId);
+    },
+
+    /** Every item of a board in creation order, for the operator (fixtures export); no actor. */
+    allOf(boardId: string): Promise<ItemRow[]> {
+      return repos.items.page(boardId, { limit: 100_000 });
     },
 
     /** One page in creation order; `total` counts every matching item, as Miro's clients rely on it. */

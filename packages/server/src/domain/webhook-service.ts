@@ -49,14 +49,25 @@ export function webhookService({ config, repos, clock }: ServiceContext) {
     return org;
   }
 
+  /** The operator (admin API, null) may manage any organization that exists; a person only one they administer. */
+  async function allowed(organizationId: string, userId: string | null): Promise<void> {
+    if (userId !== null) {
+      await administered(organizationId, userId);
+      return;
+    }
+    if (!isNumericId(organizationId) || !(await repos.teams.findOrganization(organizationId)))
+      throw new NotFoundError(`There is no organization with id ${organizationId}.`);
+  }
+
   return {
     /** The organization, if the user is one of its admins (an admin of any of its teams). */
     async organization(organizationId: string, userId: string): Promise<AdministeredOrganization | undefined> {
       return isNumericId(organizationId) ? repos.organizations.administered(organizationId, userId) : undefined;
     },
 
-    async endpoints(organizationId: string, userId: string): Promise<EndpointView[]> {
-      await administered(organizationId, userId);
+    /** The organization's endpoints, for one of its admins, or for the operator (`null`, the admin API). */
+    async endpoints(organizationId: string, userId: string | null): Promise<EndpointView[]> {
+      await allowed(organizationId, userId);
       return (await repos.webhooks.endpoints(organizationId)).map(({ id, url, createdAt }) => ({ id, url, createdAt }));
     },
 
@@ -87,8 +98,9 @@ export function webhookService({ config, repos, clock }: ServiceContext) {
       return { endpoint: { id, url, createdAt }, secret };
     },
 
-    async removeEndpoint(organizationId: string, userId: string, endpointId: string): Promise<void> {
-      await administered(organizationId, userId);
+    /** Removes an endpoint, as one of the organization's admins or as the operator (`null`). */
+    async removeEndpoint(organizationId: string, userId: string | null, endpointId: string): Promise<void> {
+      await allowed(organizationId, userId);
       if (!(await repos.webhooks.removeEndpoint(organizationId, endpointId))) {
         throw new NotFoundError('There is no such webhook endpoint in this organization.');
       }

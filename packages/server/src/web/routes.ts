@@ -16,6 +16,7 @@ export const ROUTES = {
   appRotateSecret: '/apps/:appId/secret/rotate',
   appToken: '/apps/:appId/token',
   appDelete: '/apps/:appId/delete',
+  appTestControls: '/apps/:appId/test-controls',
   teamApps: '/teams/:teamId/apps',
   teamSettings: '/teams/:teamId/settings',
   teamUninstall: '/teams/:teamId/apps/:appId/uninstall',

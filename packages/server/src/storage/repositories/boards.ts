@@ -135,6 +135,17 @@ export function boardsRepository(db: Kysely<Tables>) {
       return { rows: rows.map(toView), total: Number(counted.count) };
     },
 
+    /** Every board of a team, whoever may see it (fixtures export). */
+    ofTeam(teamId: string): Promise<BoardRow[]> {
+      return db
+        .selectFrom('boards')
+        .selectAll()
+        .where('team_id', '=', teamId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+    },
+
     async update(boardId: string, changes: BoardChanges): Promise<void> {
       await db.updateTable('boards').set(changes).where('id', '=', boardId).execute();
     },

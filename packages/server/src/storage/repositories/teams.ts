@@ -15,6 +15,9 @@ export function teamsRepository(db: Kysely<Tables>) {
     findOrganization(id: string): Promise<OrganizationRow | undefined> {
       return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    listOrganizations(): Promise<OrganizationRow[]> {
+      return db.selectFrom('organizations').selectAll().orderBy('created_at').orderBy('id').execute();
+    },
     async create(team: TeamRow): Promise<void> {
       await db.insertInto('teams').values(team).execute();
     },

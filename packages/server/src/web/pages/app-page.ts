@@ -23,6 +23,7 @@ import {
   sdkRedirectField,
   sdkUriField,
 } from './app-form.js';
+import { testControlsRoute, testControlsSection } from './app-test-controls.js';
 import { appIcon, lifetime, logoOrigins } from './consent-parts.js';
 import { errorPage } from './error-page.js';
 
@@ -138,6 +139,7 @@ function appPage(
     previousExpiry: number | undefined;
     refusal: Refusal | undefined;
     installedIn: number;
+    testControls: boolean;
   },
   settings: SettingsValues,
   settingsError?: FormError,
@@ -159,6 +161,7 @@ function appPage(
   ${installSection(m, options.refusal, options.flash?.token)}
 </div>
 ${settingsSection(m, settings, settingsError)}
+${options.testControls ? testControlsSection(m) : ''}
 <section class="card" aria-labelledby="delete-title">
   <h2 id="delete-title">Delete app</h2>
   <p>Uninstalls the app from every team and revokes all of its tokens. This cannot be undone.</p>
@@ -211,7 +214,12 @@ export function appPages(app: FastifyInstance, context: AppContext, sessions: Se
       m.user,
       {
         title: m.app.name,
-        body: appPage(m, { flash, secret, previousExpiry, refusal, installedIn }, values, settingsError),
+        body: appPage(
+          m,
+          { flash, secret, previousExpiry, refusal, installedIn, testControls: services.testControls.enabled },
+          values,
+          settingsError,
+        ),
         section: 'apps',
         wide: true,
         imageOrigins: logoOrigins([m.app]),
@@ -355,6 +363,8 @@ export function appPages(app: FastifyInstance, context: AppContext, sessions: Se
     });
     return back(reply, m, '#token');
   });
+
+  testControlsRoute(app, context, sessions, managed);
 
   app.get(ROUTES.appDelete, async (request, reply) => {
     const m = await managed(request, reply);
