@@ -316,41 +316,55 @@ export function tokenService(
         throw new InvalidGrantError(INVALID_REFRESH, 'malformed refresh token');
       const refreshDigest = digest(refreshToken);
       const now = clock.now();
-      // The new access token follows the (possibly narrowed) grant's token policy: decided from the
-      // live family before the rotation's compare-and-set, which then decides the same way.
-      const live = await repos.tokens.findLiveRefresh(refreshDigest, now);
-      const planned = live && live.family.appId === app.id ? scopeFor(scope, resources)(live.family) : undefined;
-      const access = planned?.ok
-        ? await accessFor(
-            app,
-            { userId: live?.family.userId ?? '', scopes: planned.scopes, audience: planned.audience ?? null },
-            now,
-          )
-        : { token: mintToken('access'), expiresAt: now + accessTtl };
-      const accessToken = access.token;
-      const nextRefresh = mintToken('refresh');
-      const accessExpiresAt = access.expiresAt ?? now + accessTtl;
       const replayKey = deriveKey(refreshToken, 'refresh replay');
-      const payload: ReplayPayload = {
-        access_token: accessToken,
-        refresh_token: nextRefresh,
-        access_expires_at: accessExpiresAt,
+      const rotateWith = async (access: AccessValue, defaultAudienceOnly: boolean) => {
+        const nextRefresh = mintToken('refresh');
+        const accessExpiresAt = access.expiresAt ?? now + accessTtl;
+        const payload: ReplayPayload = {
+          access_token: access.token,
+          refresh_token: nextRefresh,
+          access_expires_at: accessExpiresAt,
+        };
+        const result = await repos.tokens.rotate(
+          {
+            digest: refreshDigest,
+            appId: app.id,
+            now,
+            access: { digest: digest(access.token), expiresAt: accessExpiresAt },
+            refresh: { digest: digest(nextRefresh), expiresAt: now + refreshTtl },
+            replaySealed: seal(replayKey, JSON.stringify(payload), refreshDigest),
+            scopeRequested: scope !== undefined || resources.length > 0,
+            defaultAudienceOnly,
+          },
+          scopeFor(scope, resources),
+        );
+        return { result, access: access.token, accessExpiresAt, nextRefresh };
       };
-      const result = await repos.tokens.rotate(
-        {
-          digest: refreshDigest,
-          appId: app.id,
-          now,
-          access: { digest: digest(accessToken), expiresAt: accessExpiresAt },
-          refresh: { digest: digest(nextRefresh), expiresAt: now + refreshTtl },
-          replaySealed: seal(replayKey, JSON.stringify(payload), refreshDigest),
-          scopeRequested: scope !== undefined || resources.length > 0,
-        },
-        scopeFor(scope, resources),
-      );
-      if (result.kind === 'rotated') return response(result.family, accessToken, accessExpiresAt, nextRefresh);
+      // A grant without an audience (every Miro app's) gets an opaque token of the default policy,
+      // known before the family is read: the rotation stays one statement on PostgreSQL. Any other
+      // grant's new access token follows its audience's token policy (docs/platform.md), decided
+      // from the live family read first; the rotation's compare-and-set then decides the same way.
+      let attempt =
+        resources.length === 0
+          ? await rotateWith({ token: mintToken('access'), expiresAt: now + accessTtl }, true)
+          : undefined;
+      if (attempt === undefined || attempt.result.kind === 'other_audience') {
+        const live = await repos.tokens.findLiveRefresh(refreshDigest, now);
+        const planned = live && live.family.appId === app.id ? scopeFor(scope, resources)(live.family) : undefined;
+        const access = planned?.ok
+          ? await accessFor(
+              app,
+              { userId: live?.family.userId ?? '', scopes: planned.scopes, audience: planned.audience ?? null },
+              now,
+            )
+          : { token: mintToken('access'), expiresAt: now + accessTtl };
+        attempt = await rotateWith(access, false);
+      }
+      const { result } = attempt;
+      if (result.kind === 'rotated')
+        return response(result.family, attempt.access, attempt.accessExpiresAt, attempt.nextRefresh);
       if (result.kind === 'rejected') throw result.error;
-      if (result.kind === 'invalid')
+      if (result.kind === 'invalid' || result.kind === 'other_audience')
         throw new InvalidGrantError(INVALID_REFRESH, 'unknown, expired or foreign refresh token');
       if (isParallelRetry(result, now, graceMs)) {
         const replay = open(replayKey, result.replaySealed ?? '', refreshDigest);

@@ -71,6 +71,12 @@ export interface RotationRequest {
   replaySealed: string;
   /** The client asked for a (possibly narrower) scope or audience: only then may the family change. */
   scopeRequested: boolean;
+  /**
+   * The new access token was minted for a grant without an audience (the REST API's default
+   * policy) before the family was read: a family with an audience is then left as it is, and the
+   * answer is `other_audience`, so the caller can read it and mint the token its policy wants.
+   */
+  defaultAudienceOnly?: boolean;
 }
 
 /**
@@ -103,7 +109,9 @@ export type RotationResult<E> =
       replaySealed: string | null;
       successorLive: boolean;
     }
-  | { kind: 'invalid' };
+  | { kind: 'invalid' }
+  /** `defaultAudienceOnly` was asked and the family (or the token) is not one of those: nothing written. */
+  | { kind: 'other_audience' };
 
 function toFamily(row: Selectable<TokenFamiliesTable>): Family {
   return {
@@ -126,6 +134,8 @@ export function splitAudience(audience: string | null): string[] | null {
 function joinAudience(audience: string[] | null): string | null {
   return audience === null ? null : audience.join(' ');
 }
+
+const OTHER_AUDIENCE = Symbol('other audience');
 
 /** Thrown inside a rotation's transaction to roll it back when the scope decision refuses. */
 class RotationRefused<E> {
@@ -325,7 +335,7 @@ function rotateInOneStatement(db: Kysely<Tables>, request: RotationRequest) {
   }>`with marked as (
   update refresh_tokens set rotated_at = ${now}, replaced_by = ${request.refresh.digest}, replay_sealed = ${request.replaySealed}
   where digest = ${request.digest} and rotated_at is null and expires_at > ${now}
-    and exists (select 1 from token_families f where f.id = refresh_tokens.family_id and f.app_id = ${request.appId} and f.revoked_at is null)
+    and exists (select 1 from token_families f where f.id = refresh_tokens.family_id and f.app_id = ${request.appId} and f.revoked_at is null${request.defaultAudienceOnly ? sql` and f.audience is null` : sql``})
   returning family_id
 ), revoked as (
   update access_tokens set revoked_at = ${now}
@@ -459,7 +469,7 @@ export function tokensRepository(
             },
           };
         }
-        return rotationRefused(request);
+        return request.defaultAudienceOnly ? { kind: 'other_audience' } : rotationRefused(request);
       }
       try {
         const rotated = await db.transaction().execute(async (trx) => {
@@ -488,6 +498,7 @@ export function tokensRepository(
           const decision = decide(family);
           if (!decision.ok) throw new RotationRefused(decision.error);
           const audience = decision.audience ?? family.audience;
+          if (request.defaultAudienceOnly && audience !== null) throw new RotationRefused(OTHER_AUDIENCE);
           if (
             decision.scopes.join(' ') !== family.scopes.join(' ') ||
             joinAudience(audience) !== joinAudience(family.audience)
@@ -508,6 +519,7 @@ export function tokensRepository(
           return { kind: 'rotated', family: rotated };
         }
       } catch (error) {
+        if (error instanceof RotationRefused && error.error === OTHER_AUDIENCE) return { kind: 'other_audience' };
         if (error instanceof RotationRefused) return { kind: 'rejected', error: error.error as E };
         throw error;
       }
