@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TooLargeError } from '../domain/errors.js';
 import { MAX_FILE_BYTES } from '../domain/file-types.js';
 import { ApiError, invalidParameters } from './errors.js';
+import { constraintStorage } from './request-shape.js';
 import type { MultipartBody, MultipartParts } from './route.js';
 
 /**
@@ -26,13 +27,7 @@ export function addBodyKinds(app: FastifyInstance): void {
   app.addConstraintStrategy({
     name: 'bodyKind',
     mustMatchWhenDerived: false,
-    storage() {
-      const handlers = new Map<string, unknown>();
-      return {
-        get: (value: string) => (handlers.get(value) ?? null) as never,
-        set: (value: string, handler: unknown) => void handlers.set(value, handler),
-      };
-    },
+    storage: constraintStorage,
     deriveConstraint(request: IncomingMessage): 'multipart' | undefined {
       return isMultipart(request.headers['content-type']) ? 'multipart' : undefined;
     },

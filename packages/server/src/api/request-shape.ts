@@ -67,6 +67,15 @@ export function jsonBodies(app: FastifyInstance): void {
   });
 }
 
+/** The handler store of a router constraint whose values are plain strings (find-my-way's contract). */
+export function constraintStorage() {
+  const handlers = new Map<string, unknown>();
+  return {
+    get: (value: string) => (handlers.get(value) ?? null) as never,
+    set: (value: string, handler: unknown) => void handlers.set(value, handler),
+  };
+}
+
 /**
  * The router constraint that picks an operation variant by the query parameter it is named for:
  * the first of `QUERY_VARIANTS` present in the query string. A request with none, or with one no
@@ -77,13 +86,7 @@ export function addQueryVariants(app: FastifyInstance): void {
   app.addConstraintStrategy({
     name: 'queryVariant',
     mustMatchWhenDerived: false,
-    storage() {
-      const handlers = new Map<string, unknown>();
-      return {
-        get: (value: string) => (handlers.get(value) ?? null) as never,
-        set: (value: string, handler: unknown) => void handlers.set(value, handler),
-      };
-    },
+    storage: constraintStorage,
     deriveConstraint(request: IncomingMessage): QueryVariant | undefined {
       const url = request.url ?? '';
       const at = url.indexOf('?');
