@@ -37,6 +37,37 @@ describe('GET /metrics', () => {
     expect(response.body).not.toContain(t.seed.expiringApp.id);
   });
 
+  it('exports request durations as a Prometheus histogram: cumulative buckets, +Inf equal to the count', async () => {
+    for (let i = 0; i < 3; i++) await t.app.inject({ url: '/healthz' });
+    const response = await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-secret' } });
+    expect(response.body).toContain('# TYPE grantboard_http_request_duration_seconds histogram');
+    const series = 'method="GET",route="/healthz",status="2xx"';
+    const value = (line: string) => Number(line.slice(line.lastIndexOf(' ') + 1));
+    const lines = response.body.split('\n');
+    const buckets = lines.filter((line) =>
+      line.startsWith(`grantboard_http_request_duration_seconds_bucket{${series},le=`),
+    );
+    const count = lines.find((line) => line.startsWith(`grantboard_http_request_duration_seconds_count{${series}}`));
+    const sum = lines.find((line) => line.startsWith(`grantboard_http_request_duration_seconds_sum{${series}}`));
+    expect(buckets.map((line) => line.match(/le="([^"]+)"/)?.[1])).toEqual([
+      '0.001',
+      '0.0025',
+      '0.005',
+      '0.01',
+      '0.025',
+      '0.05',
+      '0.1',
+      '0.25',
+      '1',
+      '+Inf',
+    ]);
+    const counts = buckets.map(value);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(value(count!)).toBeGreaterThanOrEqual(3);
+    expect(counts.at(-1)).toBe(value(count!));
+    expect(value(sum!)).toBeGreaterThan(0);
+  });
+
   it('wants the metrics token when one is configured', async () => {
     const response = await t.app.inject({ url: '/metrics' });
     expect(response.statusCode).toBe(401);

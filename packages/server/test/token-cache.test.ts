@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../src/domain/services.js';
 import { systemClock } from '../src/lib/clock.js';
 import { createRepositories } from '../src/storage/repositories/index.js';
+import { createTokenCache } from '../src/storage/token-cache.js';
 import { REDIRECT_URI, type Seed, seed, startTestApp, type TestApp, testConfig } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { DIALECTS } from './helpers/dialects.js';
@@ -235,5 +236,34 @@ describe.each(DIALECTS)('the token cache in two server processes on one %s datab
     const revokedAt = Date.now();
     await refusedIn(a, pair.access_token, revokedAt);
     await refusedIn(b, pair.access_token, revokedAt);
+  });
+});
+
+describe('the token cache as a bounded LRU', () => {
+  it('holds at most its size, keeps the entries in use and drops the least recently used', () => {
+    const cache = createTokenCache(100);
+    const store = (key: string) => cache.set(cache.ticket(), key, `family-${key}`, { key });
+    for (let i = 0; i < 100; i++) store(`k${i}`);
+    // k0 is used between every insertion, k1 once early on, the others never again.
+    expect(cache.get('k1')).toEqual({ key: 'k1' });
+    for (let i = 100; i < 1000; i++) {
+      expect(cache.get('k0')).toEqual({ key: 'k0' });
+      store(`k${i}`);
+    }
+    expect(cache.get('k0')).toEqual({ key: 'k0' });
+    for (const gone of ['k1', 'k2', 'k99', 'k900']) expect(cache.get(gone)).toBeUndefined();
+    const kept = Array.from({ length: 1000 }, (_, i) => `k${i}`).filter((key) => cache.get(key) !== undefined);
+    expect(kept.length).toBeLessThanOrEqual(100);
+    expect(kept).toContain('k999');
+  });
+
+  it('forgets a family at once, and a read that started before is not stored', () => {
+    const cache = createTokenCache(10);
+    cache.set(cache.ticket(), 'a', 'family-1', 1);
+    cache.set(cache.ticket(), 'b', 'family-2', 2);
+    const ticket = cache.ticket();
+    cache.evictFamily('family-1');
+    cache.set(ticket, 'c', 'family-1', 3);
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([undefined, 2, undefined]);
   });
 });

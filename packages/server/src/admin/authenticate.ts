@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { secretsEqual } from '../lib/compare.js';
 import { AdminUnauthorized } from './errors.js';
 
@@ -10,7 +10,7 @@ import { AdminUnauthorized } from './errors.js';
 export function checkAdminToken(digests: string[], authorization: string | undefined): void {
   const match = /^Bearer ([\x21-\x7e]+)$/.exec(authorization ?? '');
   if (!match) throw new AdminUnauthorized('Send an admin token: Authorization: Bearer <token>.');
-  const presented = createHash('sha256').update(match[1]!).digest('hex');
+  const presented = hash('sha256', match[1]!, 'hex');
   let found = false;
   for (const digest of digests) found = secretsEqual(digest, presented) || found;
   if (!found) throw new AdminUnauthorized('The admin token is not valid.');

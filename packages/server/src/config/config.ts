@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULTS } from './defaults.js';
@@ -263,7 +263,7 @@ function clientMetadataAllowPrivate(raw: string | undefined, production: boolean
 /** Admin tokens are kept as digests only (docs/security.md); at least 32 characters each. */
 function adminTokenDigest(token: string): string {
   if (token.length < 32) throw new ConfigError('GRANTBOARD_ADMIN_TOKENS: each token must be at least 32 characters.');
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** ARCHITECTURE.md decision 18: off by default, and off in production unless forced. */

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Compares two secrets in constant time (RFC 6819 §5.1.4.1.3). Both sides are hashed first, so
@@ -6,14 +6,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function secretsEqual(expected: string | undefined, presented: string | null | undefined): boolean {
   if (!expected || !presented) return false;
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(presented).digest();
+  const a = secretDigest(expected);
+  const b = secretDigest(presented);
   return timingSafeEqual(a, b) && expected === presented;
 }
 
 /** The SHA-256 of a secret, for `digestMatches`. */
 export function secretDigest(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 /** `secretsEqual` against a secret known only by its `secretDigest`. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { secretsEqual } from './compare.js';
 
 /** RFC 7636 §4.1: code_verifier = 43*128unreserved. */
@@ -15,7 +15,7 @@ export function isValidS256Challenge(challenge: string): boolean {
 }
 
 export function s256(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
+  return hash('sha256', verifier, 'base64url');
 }
 
 /** RFC 7636 §4.6: the server recomputes the challenge from the verifier and compares. */

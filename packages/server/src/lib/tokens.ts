@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -20,10 +20,20 @@ const BODY_LENGTH = 43; // base64url of 32 bytes
 const CHECKSUM_LENGTH = 6; // base64url of 4 bytes
 const BODY = /^[A-Za-z0-9_-]+$/;
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The CRC-32 of the prefix and body, big-endian, in unpadded base64url (six characters). */
 function checksum(prefixAndBody: string): string {
-  const sum = Buffer.alloc(4);
-  sum.writeUInt32BE(crc32(prefixAndBody));
-  return sum.toString('base64url');
+  // By hand rather than through a Buffer: every token check computes it.
+  const sum = crc32(prefixAndBody);
+  return (
+    BASE64URL[sum >>> 26]! +
+    BASE64URL[(sum >>> 20) & 63]! +
+    BASE64URL[(sum >>> 14) & 63]! +
+    BASE64URL[(sum >>> 8) & 63]! +
+    BASE64URL[(sum >>> 2) & 63]! +
+    BASE64URL[(sum & 3) << 4]!
+  );
 }
 
 export function mintToken(kind: TokenKind): string {
@@ -63,5 +73,5 @@ export function tokenKind(value: string): TokenKind | undefined {
 
 /** The stored form of a token, code or session id: its SHA-256 digest, base64url. */
 export function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  return hash('sha256', value, 'base64url');
 }

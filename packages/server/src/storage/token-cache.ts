@@ -42,6 +42,8 @@ interface Entry {
   familyId: string;
   value: unknown;
   storedAt: number;
+  /** The value of `moves` when the entry last moved to the young end of the order. */
+  movedAt: number;
 }
 
 /**
@@ -70,10 +72,13 @@ export const NO_FRESHNESS: CacheFreshness = {
 
 /** A cache of at most `max` entries (0: nothing is ever stored). */
 export function createTokenCache(max: number, freshness: CacheFreshness = NO_FRESHNESS): TokenCache {
-  // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used first.
+  // A Map iterates in insertion order: re-inserting an entry that is used moves it to the young
+  // end, so the least recently used comes first. An entry still among the younger half stays where
+  // it is (fewer than max / 2 moves since its own), so a hot token's check writes nothing here.
   const entries = new Map<string, Entry>();
   const byFamily = new Map<string, Set<string>>();
   let generation = 0;
+  let moves = 0;
 
   function remove(key: string, entry: Entry) {
     entries.delete(key);
@@ -98,8 +103,11 @@ export function createTokenCache(max: number, freshness: CacheFreshness = NO_FRE
         remove(key, entry);
         return undefined;
       }
-      entries.delete(key);
-      entries.set(key, entry);
+      if (moves - entry.movedAt > max / 2) {
+        entries.delete(key);
+        entries.set(key, entry);
+        entry.movedAt = ++moves;
+      }
       return entry.value;
     },
     ticket: () => generation,
@@ -108,7 +116,7 @@ export function createTokenCache(max: number, freshness: CacheFreshness = NO_FRE
       if (max === 0 || ticket !== generation) return;
       const previous = entries.get(key);
       if (previous) remove(key, previous);
-      entries.set(key, { familyId, value, storedAt: Date.now() });
+      entries.set(key, { familyId, value, storedAt: Date.now(), movedAt: ++moves });
       const keys = byFamily.get(familyId);
       if (keys) keys.add(key);
       else byFamily.set(familyId, new Set([key]));

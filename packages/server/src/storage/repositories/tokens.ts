@@ -380,6 +380,21 @@ export function tokensRepository(
     };
   }
 
+  async function readAccessWithContext(key: string, digest: string): Promise<AccessContext | undefined> {
+    const ticket = cache.ticket();
+    const row = (await statements.findAccessWithContext(db, digest)).rows[0];
+    if (!row) return undefined;
+    const { installerId, installerName, familyId, ...rest } = row;
+    const context = {
+      ...rest,
+      scopes: splitScopes(row.scopes),
+      createdById: installerId ?? row.userId,
+      createdByName: installerName ?? row.userName,
+    };
+    cache.set(ticket, key, familyId, context);
+    return context;
+  }
+
   return {
     issue(set: TokenSet, events: OutboxEvent[] = []): Promise<void> {
       return db.transaction().execute(async (trx) => {
@@ -420,22 +435,11 @@ export function tokensRepository(
      * An access token with the names its context shows (user, team, organization, who installed the
      * app), in one query; undefined when the token is unknown or revoked.
      */
-    async findAccessWithContext(digest: string): Promise<AccessContext | undefined> {
+    findAccessWithContext(digest: string): AccessContext | Promise<AccessContext | undefined> {
       const key = `c${digest}`;
       const cached = cache.get(key) as AccessContext | undefined;
-      if (cached) return cached;
-      const ticket = cache.ticket();
-      const row = (await statements.findAccessWithContext(db, digest)).rows[0];
-      if (!row) return undefined;
-      const { installerId, installerName, familyId, ...rest } = row;
-      const context = {
-        ...rest,
-        scopes: splitScopes(row.scopes),
-        createdById: installerId ?? row.userId,
-        createdByName: installerName ?? row.userName,
-      };
-      cache.set(ticket, key, familyId, context);
-      return context;
+      // A cached answer comes back without a promise: this is the token check apps call most.
+      return cached ?? readAccessWithContext(key, digest);
     },
 
     /**
