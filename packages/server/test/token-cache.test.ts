@@ -113,6 +113,29 @@ describe.each(DIALECTS)('the token cache in one process on %s', (dialect) => {
     await t.services.apps.remove(t.seed.nonExpiringApp.id, null);
     expect(await status(forever.access_token, '/v1/oauth-token')).toBe(401);
   });
+
+  it('authenticates a client with its new secret on the next request after a rotation', async () => {
+    // The client authenticates, then the made-up refresh token is refused: 400 means the secret worked.
+    const answer = async (secret: string) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/oauth/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: 'gbr_made-up',
+            client_id: t.seed.expiringApp.id,
+            client_secret: secret,
+          }).toString(),
+        })
+      ).statusCode;
+    for (let i = 0; i < 2; i++) expect(await answer(t.seed.expiringSecret)).toBe(400);
+    const rotated = await t.services.apps.rotateSecret(t.seed.expiringApp.id, null);
+    expect(await answer(rotated)).toBe(400);
+    await t.services.apps.remove(t.seed.expiringApp.id, null);
+    expect(await answer(rotated)).toBe(401);
+  });
 });
 
 describe.each(DIALECTS)('the token cache in two server processes on one %s database', (dialect) => {
@@ -236,6 +259,47 @@ describe.each(DIALECTS)('the token cache in two server processes on one %s datab
     const revokedAt = Date.now();
     await refusedIn(a, pair.access_token, revokedAt);
     await refusedIn(b, pair.access_token, revokedAt);
+  });
+  it("an app's new secret works, and a removed app is refused, in both processes", async () => {
+    const { app, clientSecret } = await services.apps.create({
+      name: 'Short-lived client',
+      teamId: data.teamId,
+      createdBy: data.alice.id,
+      redirectUris: [REDIRECT_URI],
+      scopes: ['boards:read'],
+      expiring: true,
+    });
+    // The client authenticates, then the made-up refresh token is refused: 400 while the app is
+    // known with that secret, 401 once it is not.
+    const answer = async (server: ServerProcess, secret: string) => {
+      const response = await fetch(`${server.url}/v1/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: 'gbr_made-up',
+          client_id: app.id,
+          client_secret: secret,
+        }),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const becomes = async (server: ServerProcess, secret: string, expected: number, changedAt: number) => {
+      let last = await answer(server, secret);
+      while (dialect === 'postgres' && last !== expected && Date.now() - changedAt <= POSTGRES_BOUND_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        last = await answer(server, secret);
+      }
+      expect(last).toBe(expected);
+    };
+    for (const server of [a, b, a, b]) expect(await answer(server, clientSecret!)).toBe(400);
+    const rotated = await services.apps.rotateSecret(app.id, null);
+    const rotatedAt = Date.now();
+    for (const server of [a, b]) await becomes(server, rotated, 400, rotatedAt);
+    await services.apps.remove(app.id, null);
+    const removedAt = Date.now();
+    for (const server of [a, b]) await becomes(server, rotated, 401, removedAt);
   });
 });
 

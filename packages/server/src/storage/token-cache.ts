@@ -1,7 +1,8 @@
 /**
  * The validated-token cache (ARCHITECTURE.md decision 23, docs/security.md "Revocation"): a bounded
  * LRU of access-token digest → what the token check read (its grant, its expiry), so a repeated
- * check skips the database. It never judges expiry: the caller does, against the clock, on each use.
+ * check skips the database; the apps token requests authenticate are kept in it too. It never judges
+ * expiry: the caller does, against the clock, on each use.
  *
  * It is emptied by every write that can end or change a token check:
  * - in this process, by the database driver as each such statement runs (`isTokenWrite`), and again

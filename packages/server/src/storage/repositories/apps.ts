@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import { type OutboxEvent, writeOutbox } from '../outbox.js';
 import { prepare } from '../prepared.js';
 import type { AppsTable, ClientRegistration, Tables } from '../schema.js';
+import { createTokenCache, type TokenCache } from '../token-cache.js';
 import type { TeamRow } from './teams.js';
 
 /** A registered app (an OAuth client), as the domain sees it. */
@@ -130,7 +131,12 @@ function toRow(app: App): AppRow {
   };
 }
 
-export function appsRepository(db: Kysely<Tables>) {
+/**
+ * `cache`: the database's validated-token cache. Every token request reads its client, so a found
+ * app is kept there too: any update or delete of an app empties the cache, in this process and in
+ * the others, as a token revocation does (storage/token-cache.ts).
+ */
+export function appsRepository(db: Kysely<Tables>, cache: TokenCache = createTokenCache(0)) {
   const byId = prepare(db, (db, id: string) => db.selectFrom('apps').selectAll().where('id', '=', id));
   return {
     async create(app: App): Promise<void> {
@@ -144,10 +150,18 @@ export function appsRepository(db: Kysely<Tables>) {
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     },
-    // Read on every token request: prepared once.
+    // Read on every token request: prepared once, and cached.
     async findById(id: string): Promise<App | undefined> {
+      const key = `p${id}`;
+      const cached = cache.get(key) as App | undefined;
+      // A copy: a caller may change its app (an agent bound to a team) without changing the cache's.
+      if (cached) return { ...cached };
+      const ticket = cache.ticket();
       const row = (await byId(db, id)).rows[0];
-      return row && toApp(row);
+      if (!row) return undefined;
+      const app = toApp(row);
+      cache.set(ticket, key, `app ${id}`, app);
+      return { ...app };
     },
     async list(teamId?: string): Promise<App[]> {
       let query = db.selectFrom('apps').selectAll().orderBy('created_at');

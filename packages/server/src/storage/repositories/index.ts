@@ -32,7 +32,7 @@ export function createRepositories(db: Kysely<Tables>, tokenCache?: TokenCache, 
   return {
     users: usersRepository(db),
     teams: teamsRepository(db),
-    apps: appsRepository(db),
+    apps: appsRepository(db, tokenCache),
     installations: installationsRepository(db),
     codes: codesRepository(db, statements),
     tokens: tokensRepository(db, statements, tokenCache, dialect),
