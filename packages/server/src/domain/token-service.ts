@@ -241,44 +241,75 @@ export function tokenService(
       if (!isWellFormedToken(params.code, 'code')) throw new InvalidGrantError(INVALID_CODE, 'malformed code');
       const codeDigest = digest(params.code);
       const now = clock.now();
-      // The access token depends on the code's audience (its token policy): read first, signed before
-      // the redemption's transaction; the code's bindings never change, and the redemption rechecks.
-      const peeked = await repos.codes.peek(codeDigest, app.id);
-      const peekedAudience = peeked ? audienceOf(peeked.audience, params.resources ?? []) : undefined;
-      const access =
-        peeked && !(peekedAudience instanceof InvalidTargetError) && peekedAudience !== undefined
-          ? await accessFor(app, { userId: peeked.userId, scopes: peeked.scopes, audience: peekedAudience }, now)
+      const resources = params.resources ?? [];
+      /**
+       * `planned`: what the access token was minted for — the default policy (a code for the REST
+       * API alone), or the bindings of the code as read before; `unknown` when it was not found.
+       */
+      const redeemWith = (
+        access: AccessValue,
+        planned: 'default' | 'unknown' | { audience: string[] | null; scopes: string[] },
+      ) =>
+        repos.codes.redeem(
+          codeDigest,
+          app.id,
+          now,
+          (code): RedeemDecision<InvalidGrantError | InvalidTargetError, MintedTokens> => {
+            const reject = (message: string) => ({ ok: false as const, error: new InvalidGrantError(message) });
+            if (code.expiresAt <= now) return reject('The authorization code has expired.');
+            // RFC 6749 §4.1.3: the redirect_uri must be identical to the one in the authorization request.
+            if (params.redirectUri !== code.redirectUri) return reject('Redirect URI mismatch.');
+            if (code.codeChallenge !== null) {
+              if (params.codeVerifier === undefined) return reject("Missing required parameter 'code_verifier'.");
+              if (!verifierMatches(params.codeVerifier, code.codeChallenge))
+                return reject('The code_verifier does not match the code_challenge.');
+            } else if (params.codeVerifier !== undefined) {
+              // RFC 9700 §4.8.2: a verifier for a request made without a challenge is a PKCE downgrade.
+              return reject('A code_verifier was sent, but the authorization request had no code_challenge.');
+            }
+            const audience = audienceOf(code.audience, resources);
+            if (audience instanceof InvalidTargetError) return { ok: false, error: audience };
+            if (planned === 'default') {
+              if (audience !== null) return { ok: 'read_first' };
+            } else if (
+              planned === 'unknown' ||
+              String(audience) !== String(planned.audience) ||
+              String(code.scopes) !== String(planned.scopes)
+            ) {
+              return reject('The authorization code changed while it was redeemed.');
+            }
+            const minted = mint(
+              app,
+              { userId: code.userId, teamId: code.teamId, scopes: code.scopes, codeDigest, audience },
+              access,
+              now,
+            );
+            return { ok: true, tokens: minted.set, value: minted, events: [grantedEvent(minted.set)] };
+          },
+        );
+      // A code for the REST API alone, with no `resource` asked (every Miro app's), gets an opaque
+      // token of the default policy, minted before the code is read: no read before the redemption.
+      // Any other code is read first and its access token follows its audience's token policy
+      // (docs/platform.md), signed before the redemption's transaction, which rechecks the bindings.
+      let result =
+        resources.length === 0
+          ? await redeemWith(
+              { token: mintToken('access'), expiresAt: app.expiring ? now + accessTtl : null },
+              'default',
+            )
+          : undefined;
+      if (result === undefined || result.kind === 'read_first') {
+        const peeked = await repos.codes.peek(codeDigest, app.id);
+        const peekedAudience = peeked ? audienceOf(peeked.audience, resources) : undefined;
+        const planned =
+          peeked && !(peekedAudience instanceof InvalidTargetError) && peekedAudience !== undefined
+            ? { audience: peekedAudience, scopes: peeked.scopes }
+            : undefined;
+        const access = planned
+          ? await accessFor(app, { userId: peeked!.userId, ...planned }, now)
           : { token: mintToken('access'), expiresAt: app.expiring ? now + accessTtl : null };
-      const result = await repos.codes.redeem(
-        codeDigest,
-        app.id,
-        now,
-        (code): RedeemDecision<InvalidGrantError | InvalidTargetError, MintedTokens> => {
-          const reject = (message: string) => ({ ok: false as const, error: new InvalidGrantError(message) });
-          if (code.expiresAt <= now) return reject('The authorization code has expired.');
-          // RFC 6749 §4.1.3: the redirect_uri must be identical to the one in the authorization request.
-          if (params.redirectUri !== code.redirectUri) return reject('Redirect URI mismatch.');
-          if (code.codeChallenge !== null) {
-            if (params.codeVerifier === undefined) return reject("Missing required parameter 'code_verifier'.");
-            if (!verifierMatches(params.codeVerifier, code.codeChallenge))
-              return reject('The code_verifier does not match the code_challenge.');
-          } else if (params.codeVerifier !== undefined) {
-            // RFC 9700 §4.8.2: a verifier for a request made without a challenge is a PKCE downgrade.
-            return reject('A code_verifier was sent, but the authorization request had no code_challenge.');
-          }
-          const audience = audienceOf(code.audience, params.resources ?? []);
-          if (audience instanceof InvalidTargetError) return { ok: false, error: audience };
-          if (!peeked || String(audience) !== String(peekedAudience) || String(code.scopes) !== String(peeked.scopes))
-            return reject('The authorization code changed while it was redeemed.');
-          const minted = mint(
-            app,
-            { userId: code.userId, teamId: code.teamId, scopes: code.scopes, codeDigest, audience },
-            access,
-            now,
-          );
-          return { ok: true, tokens: minted.set, value: minted, events: [grantedEvent(minted.set)] };
-        },
-      );
+        result = await redeemWith(access, planned ?? 'unknown');
+      }
       switch (result.kind) {
         case 'issued': {
           const { set, accessToken, refreshToken } = result.value;
@@ -297,6 +328,8 @@ export function tokenService(
           });
           throw new InvalidGrantError(INVALID_CODE, 'code replay: tokens issued from it revoked');
         case 'unknown':
+        // Only a code with an audience is read first, and then the token was minted for it.
+        case 'read_first':
           throw new InvalidGrantError(INVALID_CODE, 'unknown code, or issued to another client');
       }
     },

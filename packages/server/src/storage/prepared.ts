@@ -30,3 +30,23 @@ export function prepare<A extends unknown[], R>(
     return executor.executeQuery({ ...query, parameters });
   };
 }
+
+/**
+ * `prepare` for a statement that runs on whichever database its caller is in (the outbox's, written
+ * inside many repositories' transactions): compiled on first use for each dialect, known by the
+ * executor's adapter, which a database shares with its transactions.
+ */
+export function prepareForAny<A extends unknown[], R>(
+  build: (db: Kysely<Tables>, ...args: A) => Compilable<R>,
+): (executor: Kysely<Tables>, ...args: A) => Promise<QueryResult<R>> {
+  const perDialect = new WeakMap<object, (executor: Kysely<Tables>, ...args: A) => Promise<QueryResult<R>>>();
+  return (executor, ...args) => {
+    const adapter = executor.getExecutor().adapter;
+    let prepared = perDialect.get(adapter);
+    if (prepared === undefined) {
+      prepared = prepare(executor, build);
+      perDialect.set(adapter, prepared);
+    }
+    return prepared(executor, ...args);
+  };
+}

@@ -20,10 +20,14 @@ export interface AuthorizationCode {
   audience: string[] | null;
 }
 
-/** `decide`'s answer: the tokens to store (with what the caller keeps of them), or a refusal. */
+/**
+ * `decide`'s answer: the tokens to store (with what the caller keeps of them), a refusal, or
+ * `read_first`: nothing is written, the code stays unredeemed, and the caller reads it and tries again.
+ */
 export type RedeemDecision<E, V> =
   | { ok: true; tokens: TokenSet; value: V; events?: OutboxEvent[] }
-  | { ok: false; error: E };
+  | { ok: false; error: E }
+  | { ok: 'read_first' };
 
 export type RedeemResult<E, V> =
   | { kind: 'issued'; value: V }
@@ -31,7 +35,12 @@ export type RedeemResult<E, V> =
   /** Redeemed before by its own client: every family issued from it has now been revoked. */
   | { kind: 'replayed'; code: AuthorizationCode; revokedFamilies: string[] }
   /** Unknown, or issued to another client (which leaves it as it was). */
-  | { kind: 'unknown' };
+  | { kind: 'unknown' }
+  /** `decide` asked for it: nothing was written. */
+  | { kind: 'read_first' };
+
+/** Thrown inside a redemption's transaction to roll it back when `decide` wants the code read first. */
+const READ_FIRST = Symbol('read first');
 
 function toCode(row: Selectable<AuthorizationCodesTable>): AuthorizationCode {
   return {
@@ -103,15 +112,22 @@ export function codesRepository(db: Kysely<Tables>, statements: TokenStatements)
       now: number,
       decide: (code: AuthorizationCode) => RedeemDecision<E, V>,
     ): Promise<RedeemResult<E, V>> {
-      const first = await db.transaction().execute(async (trx): Promise<RedeemResult<E, V> | undefined> => {
-        const row = (await consume(trx, digest, appId, now)).rows[0];
-        if (!row) return undefined;
-        const decision = decide(toCode(row));
-        if (!decision.ok) return { kind: 'rejected', error: decision.error };
-        await insertTokenSet(statements, trx, decision.tokens);
-        if (decision.events) await writeOutbox(trx, decision.events);
-        return { kind: 'issued', value: decision.value };
-      });
+      let first: RedeemResult<E, V> | undefined;
+      try {
+        first = await db.transaction().execute(async (trx): Promise<RedeemResult<E, V> | undefined> => {
+          const row = (await consume(trx, digest, appId, now)).rows[0];
+          if (!row) return undefined;
+          const decision = decide(toCode(row));
+          if (decision.ok === 'read_first') throw READ_FIRST;
+          if (!decision.ok) return { kind: 'rejected', error: decision.error };
+          await insertTokenSet(statements, trx, decision.tokens);
+          if (decision.events) await writeOutbox(trx, decision.events);
+          return { kind: 'issued', value: decision.value };
+        });
+      } catch (error) {
+        if (error === READ_FIRST) return { kind: 'read_first' };
+        throw error;
+      }
       if (first) return first;
 
       const row = await db
