@@ -3,17 +3,10 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import {
-  Kysely,
-  PostgresDialect,
-  type PostgresPool,
-  type PostgresPoolClient,
-  type SqliteDatabase,
-  SqliteDialect,
-  type SqliteStatement,
-} from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Tables } from './schema.js';
+import { GroupCommitSqliteDialect, type SqliteDatabase, type SqliteStatement } from './sqlite-group-commit.js';
 import { type CacheFreshness, createTokenCache, isTokenWrite, TOKEN_CHANNEL, type TokenCache } from './token-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -97,7 +90,7 @@ function openSqlite(path: string, tokenCacheSize: number): Database {
   };
   const tokenCache = createTokenCache(tokenCacheSize, freshness);
   const db = new Kysely<Tables>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite, tokenCache) }),
+    dialect: new GroupCommitSqliteDialect(withStatementCache(sqlite, tokenCache), () => tokenCache.clear()),
   });
   return {
     db,
@@ -219,11 +212,12 @@ function withStatementCache(sqlite: BetterSqlite3.Database, tokenCache: TokenCac
 
 /**
  * A statement that empties the token cache as it runs. Statements on the one SQLite connection run
- * one at a time (Kysely queues them), so no check can read the old row between this and the commit.
+ * one at a time (storage/sqlite-group-commit.ts), so no check can read the old row between this and the commit.
  */
 function clearingCache(statement: BetterSqlite3.Statement, tokenCache: TokenCache): SqliteStatement {
   return {
     reader: statement.reader,
+    readonly: statement.readonly,
     all(parameters: ReadonlyArray<unknown>) {
       tokenCache.clear();
       return statement.all(parameters);
@@ -231,10 +225,6 @@ function clearingCache(statement: BetterSqlite3.Statement, tokenCache: TokenCach
     run(parameters: ReadonlyArray<unknown>) {
       tokenCache.clear();
       return statement.run(parameters);
-    },
-    iterate(parameters: ReadonlyArray<unknown>) {
-      tokenCache.clear();
-      return statement.iterate(parameters);
     },
   };
 }
