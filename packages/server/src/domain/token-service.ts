@@ -242,10 +242,9 @@ export function tokenService(
       const codeDigest = digest(params.code);
       const now = clock.now();
       const resources = params.resources ?? [];
-      /**
-       * `planned`: what the access token was minted for — the default policy (a code for the REST
-       * API alone), or the bindings of the code as read before; `unknown` when it was not found.
-       */
+      const defaultAccess = () => ({ token: mintToken('access'), expiresAt: app.expiring ? now + accessTtl : null });
+      // `planned`: what the access token was minted for — the default policy (a code for the REST
+      // API alone), or the bindings of the code as read before; `unknown` when it was not found.
       const redeemWith = (
         access: AccessValue,
         planned: 'default' | 'unknown' | { audience: string[] | null; scopes: string[] },
@@ -291,13 +290,7 @@ export function tokenService(
       // token of the default policy, minted before the code is read: no read before the redemption.
       // Any other code is read first and its access token follows its audience's token policy
       // (docs/platform.md), signed before the redemption's transaction, which rechecks the bindings.
-      let result =
-        resources.length === 0
-          ? await redeemWith(
-              { token: mintToken('access'), expiresAt: app.expiring ? now + accessTtl : null },
-              'default',
-            )
-          : undefined;
+      let result = resources.length === 0 ? await redeemWith(defaultAccess(), 'default') : undefined;
       if (result === undefined || result.kind === 'read_first') {
         const peeked = await repos.codes.peek(codeDigest, app.id);
         const peekedAudience = peeked ? audienceOf(peeked.audience, resources) : undefined;
@@ -305,9 +298,8 @@ export function tokenService(
           peeked && !(peekedAudience instanceof InvalidTargetError) && peekedAudience !== undefined
             ? { audience: peekedAudience, scopes: peeked.scopes }
             : undefined;
-        const access = planned
-          ? await accessFor(app, { userId: peeked!.userId, ...planned }, now)
-          : { token: mintToken('access'), expiresAt: app.expiring ? now + accessTtl : null };
+        const access =
+          peeked && planned ? await accessFor(app, { userId: peeked.userId, ...planned }, now) : defaultAccess();
         result = await redeemWith(access, planned ?? 'unknown');
       }
       switch (result.kind) {
@@ -328,7 +320,7 @@ export function tokenService(
           });
           throw new InvalidGrantError(INVALID_CODE, 'code replay: tokens issued from it revoked');
         case 'unknown':
-        // Only a code with an audience is read first, and then the token was minted for it.
+        // Only the attempt with the default policy's token asks to read first; this one was planned.
         case 'read_first':
           throw new InvalidGrantError(INVALID_CODE, 'unknown code, or issued to another client');
       }

@@ -33,12 +33,12 @@ export interface SqliteDatabase {
  * transaction in the group fails with it and nothing of theirs is kept.
  *
  * Statements outside a transaction run as they come. One that writes while a group is open joins
- * it, and resolves when the group commits. Reads see the open group's writes: they are the same
- * connection's, and they are answered before any of that group's own requests.
+ * it, and resolves when the group commits. Reads see an open group's writes before its COMMIT, as
+ * reads on one SQLite connection see its own writes; only a COMMIT that fails (a full disk) could have
+ * shown a reader a write that is then not kept.
  *
- * The one connection is used by one holder at a time, in arrival order (Kysely's own SQLite driver
- * wakes every waiter at each release); a holder whose transaction is done lets the next one in while
- * it waits for the group's COMMIT.
+ * The one connection is used by one holder at a time, in arrival order; a holder whose transaction
+ * is done lets the next one in while it waits for the group's COMMIT.
  */
 export class GroupCommitSqliteDialect implements Dialect {
   constructor(
@@ -84,9 +84,8 @@ class Holder implements DatabaseConnection {
     return waiting ? waiting.then(() => result) : Promise.resolve(result);
   }
 
-  // biome-ignore lint/correctness/useYield: nothing here streams rows; Kysely's contract wants the method.
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('Streaming is not used with SQLite.');
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    for (const row of (await this.executeQuery<R>(query)).rows) yield { rows: [row] };
   }
 }
 
