@@ -212,7 +212,8 @@ function withStatementCache(sqlite: BetterSqlite3.Database, tokenCache: TokenCac
 
 /**
  * A statement that empties the token cache as it runs. Statements on the one SQLite connection run
- * one at a time (storage/sqlite-group-commit.ts), so no check can read the old row between this and the commit.
+ * one at a time (storage/sqlite-group-commit.ts), so no check can read the old row between this and
+ * the commit.
  */
 function clearingCache(statement: BetterSqlite3.Statement, tokenCache: TokenCache): SqliteStatement {
   return {
