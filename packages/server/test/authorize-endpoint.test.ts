@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s256 } from '../src/lib/pkce.js';
-import { digest } from '../src/lib/tokens.js';
+import { tokenKey } from '../src/lib/tokens.js';
 import { PASSWORD, REDIRECT_URI, startTestApp, type TestApp } from './helpers/app.js';
 import { BrowserSession, consentFields } from './helpers/browser-session.js';
 import { DIALECTS } from './helpers/dialects.js';
@@ -110,7 +110,7 @@ describe.each(DIALECTS)('GET/POST /oauth/authorize on %s', (dialect) => {
     const row = await t.db.database.db
       .selectFrom('authorization_codes')
       .select('scopes')
-      .where('digest', '=', digest(code))
+      .where('digest', '=', tokenKey(code))
       .executeTakeFirstOrThrow();
     expect(row.scopes).toBe('boards:read');
     const wide = await alice.get(authorizeUrl({ scope: 'boards:read identity:read' }));

@@ -6,7 +6,7 @@ import { matchRedirectUri, redirectUriProblem } from '../src/domain/redirect-uri
 import { lazyChildLogger, redactUrl } from '../src/lib/log.js';
 import { isValidVerifier, s256, verifierMatches } from '../src/lib/pkce.js';
 import { deriveKey, open, seal } from '../src/lib/sealed-box.js';
-import { digest, isWellFormedToken, mintToken, tokenKind } from '../src/lib/tokens.js';
+import { digest, isWellFormedToken, mintToken, tokenKey, tokenKind } from '../src/lib/tokens.js';
 
 describe('PKCE (RFC 7636)', () => {
   it('computes the S256 challenge of Appendix B', () => {
@@ -24,15 +24,33 @@ describe('PKCE (RFC 7636)', () => {
 });
 
 describe('token values', () => {
-  it('carry a prefix, 256 random bits and a checksum that catches a typo', () => {
+  it('carry a prefix, the issue time, 256 random bits and a checksum that catches a typo', () => {
+    const before = Date.now();
     const token = mintToken('refresh');
-    expect(token).toMatch(/^gbr_[A-Za-z0-9_-]{49}$/);
+    expect(token).toMatch(/^gbr_[A-Za-z0-9_-]{57}$/);
+    const issuedAt = Buffer.from(token.slice(4, 12), 'base64url').readUIntBE(0, 6);
+    expect(issuedAt).toBeGreaterThanOrEqual(before);
+    expect(issuedAt).toBeLessThanOrEqual(Date.now());
     expect(isWellFormedToken(token, 'refresh')).toBe(true);
     expect(isWellFormedToken(token, 'access')).toBe(false);
     expect(tokenKind(token)).toBe('refresh');
-    const typo = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
+    const typo = token.slice(0, 20) + (token[20] === 'A' ? 'B' : 'A') + token.slice(21);
     expect(isWellFormedToken(typo, 'refresh')).toBe(false);
-    expect(digest(token)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(isWellFormedToken(token.slice(0, 12) + token.slice(20), 'refresh')).toBe(false);
+  });
+
+  it('are stored under a key that sorts by issue time, then by digest', async () => {
+    const first = mintToken('access');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const second = mintToken('access');
+    const [a, b] = [tokenKey(first), tokenKey(second)];
+    expect(a < b).toBe(true);
+    expect(a).toBe(Buffer.from(first.slice(4, 12), 'base64url').toString('hex') + digest(first));
+    expect(digest(first)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // A value without an issue time (an earlier version's token, a JWT) keeps its bare digest.
+    expect(tokenKey('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln')).toBe(
+      digest('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln'),
+    );
   });
 });
 

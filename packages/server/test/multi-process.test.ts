@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../src/domain/services.js';
 import { systemClock } from '../src/lib/clock.js';
-import { digest } from '../src/lib/tokens.js';
+import { tokenKey } from '../src/lib/tokens.js';
 import { createRepositories } from '../src/storage/repositories/index.js';
 import { REDIRECT_URI, type Seed, seed, testConfig } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -70,7 +70,7 @@ describe.each(DIALECTS)('two server processes on one %s database', (dialect) => 
             await db.database.db
               .selectFrom('refresh_tokens')
               .select('family_id')
-              .where('digest', '=', digest(refreshToken))
+              .where('digest', '=', tokenKey(refreshToken))
               .executeTakeFirstOrThrow()
           ).family_id,
         )

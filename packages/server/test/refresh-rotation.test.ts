@@ -1,8 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digest } from '../src/lib/tokens.js';
+import { digest, isWellFormedToken, tokenKey } from '../src/lib/tokens.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { basic, bearer, obtainTokens, tokenRequest } from './helpers/oauth.js';
+
+/** A token as versions before time-ordered keys minted it: 256 random bits, checksum over the head alone. */
+function earlierToken(prefix: string): string {
+  const head = prefix + randomBytes(32).toString('base64url');
+  const sum = Buffer.alloc(4);
+  sum.writeUInt32BE(crc32(head));
+  return head + sum.toString('base64url');
+}
 
 describe.each(DIALECTS)('refresh token rotation on %s', (dialect) => {
   let t: TestApp;
@@ -22,7 +32,7 @@ describe.each(DIALECTS)('refresh token rotation on %s', (dialect) => {
     const rows = await t.db.database.db
       .selectFrom('refresh_tokens')
       .select(['rotated_at', 'replaced_by', 'family_id'])
-      .where('digest', '=', digest(refreshToken))
+      .where('digest', '=', tokenKey(refreshToken))
       .execute();
     return rows;
   }
@@ -84,7 +94,7 @@ describe.each(DIALECTS)('refresh token rotation on %s', (dialect) => {
     const [pair] = responses.map((r) => r.json());
     const rows = await rotationsOf(first.refresh_token!);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.replaced_by).toBe(digest(pair.refresh_token));
+    expect(rows[0]!.replaced_by).toBe(tokenKey(pair.refresh_token));
     const family = await t.db.database.db
       .selectFrom('refresh_tokens')
       .select('digest')
@@ -196,5 +206,49 @@ describe.each(DIALECTS)('refresh token rotation on %s', (dialect) => {
     await t.services.installs.uninstall(t.seed.expiringApp.id, t.seed.otherTeamId, null);
     expect((await refresh(tokens.refresh_token!)).json().error).toBe('invalid_grant');
     expect((await bearer(t.app, tokens.access_token)).statusCode).toBe(401);
+  });
+
+  it('keeps serving a pair minted by an earlier version, stored under its bare digest', async () => {
+    const minted = await obtainTokens(t);
+    const access = earlierToken('gba_');
+    const refreshToken = earlierToken('gbr_');
+    expect(isWellFormedToken(access, 'access') && isWellFormedToken(refreshToken, 'refresh')).toBe(true);
+    expect(tokenKey(access)).toBe(digest(access));
+    const db = t.db.database.db;
+    await db
+      .updateTable('access_tokens')
+      .set({ digest: digest(access) })
+      .where('digest', '=', tokenKey(minted.access_token))
+      .execute();
+    await db
+      .updateTable('refresh_tokens')
+      .set({ digest: digest(refreshToken) })
+      .where('digest', '=', tokenKey(minted.refresh_token!))
+      .execute();
+
+    expect((await bearer(t.app, access)).statusCode).toBe(200);
+    const rotated = await refresh(refreshToken);
+    expect(rotated.statusCode).toBe(200);
+    const pair = rotated.json();
+    expect((await rotationsOf(refreshToken))[0]!.replaced_by).toBe(tokenKey(pair.refresh_token));
+    expect(tokenKey(pair.refresh_token)).not.toBe(digest(pair.refresh_token));
+    expect((await bearer(t.app, access)).statusCode).toBe(401);
+    // An earlier version sealed the grace-window replay into the rotated row itself.
+    const successor = await db
+      .selectFrom('refresh_tokens')
+      .select('replay_sealed')
+      .where('digest', '=', tokenKey(pair.refresh_token))
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('refresh_tokens')
+      .set({ replay_sealed: successor.replay_sealed })
+      .where('digest', '=', digest(refreshToken))
+      .execute();
+    await db
+      .updateTable('refresh_tokens')
+      .set({ replay_sealed: null })
+      .where('digest', '=', tokenKey(pair.refresh_token))
+      .execute();
+    expect((await refresh(refreshToken)).json()).toEqual(pair);
   });
 });

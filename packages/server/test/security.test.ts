@@ -32,12 +32,12 @@ describe.each(DIALECTS)('security properties on %s', (dialect) => {
     }
   });
 
-  it('mints tokens with 256 random bits: every one of the 256 bit positions varies across tokens', async () => {
+  it('mints tokens with 256 random bits after the issue time: every one of the 256 bit positions varies across tokens', async () => {
     const bodies: Buffer[] = [];
     for (let i = 0; i < 20; i++) {
       const tokens = await obtainTokens(t);
       for (const token of [tokens.access_token, tokens.refresh_token!]) {
-        bodies.push(Buffer.from(token.slice(4, 47), 'base64url'));
+        bodies.push(Buffer.from(token.slice(12, 55), 'base64url'));
       }
     }
     // 43 base64url characters carry exactly 32 bytes. A bit that is random is set in some of 40

@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../src/domain/services.js';
 import { systemClock } from '../src/lib/clock.js';
-import { digest } from '../src/lib/tokens.js';
+import { tokenKey } from '../src/lib/tokens.js';
 import { createRepositories, type Repositories } from '../src/storage/repositories/index.js';
 import { type Seed, seed, testConfig } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -103,7 +103,7 @@ describe('group commit on SQLite', () => {
     // Seen from another connection: the 30 rotations are committed, the 10 refused ones left nothing.
     const rotatedAt = (token: string) =>
       (
-        other.prepare('select rotated_at from refresh_tokens where digest = ?').get(digest(token)) as
+        other.prepare('select rotated_at from refresh_tokens where digest = ?').get(tokenKey(token)) as
           | { rotated_at: number | null }
           | undefined
       )?.rotated_at;

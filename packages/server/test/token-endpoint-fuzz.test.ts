@@ -68,6 +68,7 @@ describe.each(DIALECTS)('token endpoint under malformed input on %s', (dialect) 
     fc.nat().map(String),
     fc.string({ maxLength: 8 }).map((s) => s.repeat(2000)),
     fc.stringMatching(/^gb[acr]_[A-Za-z0-9_-]{49}$/),
+    fc.stringMatching(/^gb[acr]_[A-Za-z0-9_-]{57}$/),
   );
 
   it('answers thousands of malformed requests with a 4xx error body and writes nothing', async () => {

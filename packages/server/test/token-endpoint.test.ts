@@ -50,8 +50,8 @@ describe.each(DIALECTS)('POST /v1/oauth/token on %s', (dialect) => {
         team_id: t.seed.teamId,
         expires_in: 3600,
       });
-      expect(body.access_token).toMatch(/^gba_[A-Za-z0-9_-]{49}$/);
-      expect(body.refresh_token).toMatch(/^gbr_[A-Za-z0-9_-]{49}$/);
+      expect(body.access_token).toMatch(/^gba_[A-Za-z0-9_-]{57}$/);
+      expect(body.refresh_token).toMatch(/^gbr_[A-Za-z0-9_-]{57}$/);
     });
 
     it('issues a non-expiring token without expires_in or refresh_token', async () => {

@@ -1,4 +1,4 @@
-import { digest, mintToken } from '../lib/tokens.js';
+import { mintToken, tokenKey } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -19,7 +19,7 @@ export function authorizationService({ config, repos, clock }: ServiceContext) {
       const code = mintToken('code');
       const now = clock.now();
       await repos.codes.create({
-        digest: digest(code),
+        digest: tokenKey(code),
         appId: binding.app.id,
         userId,
         teamId,

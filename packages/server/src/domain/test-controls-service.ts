@@ -1,5 +1,5 @@
 import type { TokenResponse } from '@grantboard/protocol';
-import { digest, isWellFormedToken } from '../lib/tokens.js';
+import { isWellFormedToken, tokenKey } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
 import type { AuditEventType } from '../storage/repositories/audit.js';
 import type { TokenFault } from '../storage/repositories/test-controls.js';
@@ -102,8 +102,8 @@ export function testControlsService(
   }
 
   async function tokenTarget(token: string): Promise<{ digest: string; kind: 'access' | 'refresh' }> {
-    if (isWellFormedToken(token, 'access')) return { digest: digest(token), kind: 'access' };
-    if (isWellFormedToken(token, 'refresh')) return { digest: digest(token), kind: 'refresh' };
+    if (isWellFormedToken(token, 'access')) return { digest: tokenKey(token), kind: 'access' };
+    if (isWellFormedToken(token, 'refresh')) return { digest: tokenKey(token), kind: 'refresh' };
     throw new ValidationError('That is not a Grantboard access or refresh token.', 'token');
   }
 

@@ -2,7 +2,7 @@ import type { TokenResponse } from '@grantboard/protocol';
 import { numericId } from '../lib/ids.js';
 import { verifierMatches } from '../lib/pkce.js';
 import { deriveKey, open, seal } from '../lib/sealed-box.js';
-import { digest, isAccessTokenShaped, isWellFormedToken, mintToken } from '../lib/tokens.js';
+import { isAccessTokenShaped, isWellFormedToken, mintToken, tokenKey } from '../lib/tokens.js';
 import type { App } from '../storage/repositories/apps.js';
 import type { RedeemDecision } from '../storage/repositories/codes.js';
 import type {
@@ -125,8 +125,8 @@ export function tokenService(
       refreshToken,
       set: {
         family: { id: numericId(), appId: app.id, ...grant, createdAt: now },
-        access: { digest: digest(access.token), expiresAt: access.expiresAt },
-        refresh: refreshToken ? { digest: digest(refreshToken), expiresAt: now + refreshTtl } : null,
+        access: { digest: tokenKey(access.token), expiresAt: access.expiresAt },
+        refresh: refreshToken ? { digest: tokenKey(refreshToken), expiresAt: now + refreshTtl } : null,
       },
     };
   }
@@ -239,7 +239,7 @@ export function tokenService(
     ): Promise<TokenResponse> {
       // A mistyped or made-up code fails on its checksum without a database read.
       if (!isWellFormedToken(params.code, 'code')) throw new InvalidGrantError(INVALID_CODE, 'malformed code');
-      const codeDigest = digest(params.code);
+      const codeDigest = tokenKey(params.code);
       const now = clock.now();
       const resources = params.resources ?? [];
       const defaultAccess = () => ({ token: mintToken('access'), expiresAt: app.expiring ? now + accessTtl : null });
@@ -339,7 +339,7 @@ export function tokenService(
     ): Promise<TokenResponse> {
       if (!isWellFormedToken(refreshToken, 'refresh'))
         throw new InvalidGrantError(INVALID_REFRESH, 'malformed refresh token');
-      const refreshDigest = digest(refreshToken);
+      const refreshDigest = tokenKey(refreshToken);
       const now = clock.now();
       const replayKey = deriveKey(refreshToken, 'refresh replay');
       const rotateWith = async (access: AccessValue, defaultAudienceOnly: boolean) => {
@@ -355,8 +355,8 @@ export function tokenService(
             digest: refreshDigest,
             appId: app.id,
             now,
-            access: { digest: digest(access.token), expiresAt: accessExpiresAt },
-            refresh: { digest: digest(nextRefresh), expiresAt: now + refreshTtl },
+            access: { digest: tokenKey(access.token), expiresAt: accessExpiresAt },
+            refresh: { digest: tokenKey(nextRefresh), expiresAt: now + refreshTtl },
             replaySealed: seal(replayKey, JSON.stringify(payload), refreshDigest),
             scopeRequested: scope !== undefined || resources.length > 0,
             defaultAudienceOnly,
@@ -443,7 +443,7 @@ export function tokenService(
      */
     async checkAccess(token: string, resource: string): Promise<AccessCheck> {
       if (!isAccessTokenShaped(token)) return { kind: 'invalid' };
-      const check = judgeAccess(await repos.tokens.findAccess(digest(token)));
+      const check = judgeAccess(await repos.tokens.findAccess(tokenKey(token)));
       if (check.kind === 'valid' && !(check.grant.audience ?? servers.default).includes(resource)) {
         return { kind: 'invalid' };
       }
@@ -456,7 +456,7 @@ export function tokenService(
      */
     context(token: string): AccessCheck<AccessContext> | Promise<AccessCheck<AccessContext>> {
       if (!isAccessTokenShaped(token)) return { kind: 'invalid' };
-      const found = repos.tokens.findAccessWithContext(digest(token));
+      const found = repos.tokens.findAccessWithContext(tokenKey(token));
       return found instanceof Promise ? found.then(judgeAccess) : judgeAccess(found);
     },
 
@@ -467,7 +467,7 @@ export function tokenService(
      */
     async introspect(token: string, caller: IntrospectionCaller): Promise<Introspection> {
       if (isAccessTokenShaped(token)) {
-        const check = judgeAccess(await repos.tokens.findAccess(digest(token)));
+        const check = judgeAccess(await repos.tokens.findAccess(tokenKey(token)));
         if (check.kind !== 'valid') return { kind: 'inactive' };
         const { grant } = check;
         const mine =
@@ -477,7 +477,7 @@ export function tokenService(
         if (mine) return { kind: 'access', grant };
       } else if (isWellFormedToken(token, 'refresh') && 'appId' in caller) {
         // Refresh tokens are the client's business, never a resource server's.
-        const live = await repos.tokens.findLiveRefresh(digest(token), clock.now());
+        const live = await repos.tokens.findLiveRefresh(tokenKey(token), clock.now());
         if (live && live.family.appId === caller.appId) return { kind: 'refresh', ...live };
       }
       return { kind: 'inactive' };
@@ -491,7 +491,7 @@ export function tokenService(
      */
     async revoke(token: string, options: { appId?: string; actorId?: string } = {}): Promise<boolean> {
       const now = clock.now();
-      const tokenDigest = digest(token);
+      const tokenDigest = tokenKey(token);
       let family: { id: string; appId: string; teamId: string; userId: string } | undefined;
       if (isAccessTokenShaped(token)) {
         const grant = await repos.tokens.findAccess(tokenDigest);

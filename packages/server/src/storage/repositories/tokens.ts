@@ -182,16 +182,20 @@ export function tokenStatements(
         .insertInto('access_tokens')
         .values({ digest, family_id: familyId, expires_at: expiresAt, created_at: createdAt, revoked_at: null }),
     ),
-    insertRefresh: prepare(db, (db, digest: string, familyId: string, expiresAt: number, createdAt: number) =>
-      db.insertInto('refresh_tokens').values({
-        digest,
-        family_id: familyId,
-        expires_at: expiresAt,
-        created_at: createdAt,
-        rotated_at: null,
-        replaced_by: null,
-        replay_sealed: null,
-      }),
+    // `replaySealed`: a rotation's successor carries the pair sealed for its predecessor's grace window,
+    // so the rotation inserts it with the row instead of growing the predecessor's row in place.
+    insertRefresh: prepare(
+      db,
+      (db, digest: string, familyId: string, expiresAt: number, createdAt: number, replaySealed: string | null) =>
+        db.insertInto('refresh_tokens').values({
+          digest,
+          family_id: familyId,
+          expires_at: expiresAt,
+          created_at: createdAt,
+          rotated_at: null,
+          replaced_by: null,
+          replay_sealed: replaySealed,
+        }),
     ),
     findAccess: prepare(db, (db, digest: string) =>
       db
@@ -241,37 +245,35 @@ export function tokenStatements(
         .where('f.revoked_at', 'is', null),
     ),
     // The compare-and-set of a rotation: see tokensRepository().rotate.
-    markRotated: prepare(
-      db,
-      (db, digest: string, appId: string, now: number, successor: string, replaySealed: string) =>
-        db
-          .updateTable('refresh_tokens')
-          .set({ rotated_at: now, replaced_by: successor, replay_sealed: replaySealed })
-          .where('digest', '=', digest)
-          .where('rotated_at', 'is', null)
-          .where('expires_at', '>', now)
-          .where(({ exists, selectFrom }) =>
-            exists(
-              selectFrom('token_families as f')
-                .select('f.id')
-                .whereRef('f.id', '=', 'refresh_tokens.family_id')
-                .where('f.app_id', '=', appId)
-                .where('f.revoked_at', 'is', null),
-            ),
-          )
-          .returning((eb) => {
-            // The family's fields come back with the compare-and-set itself: no second read.
-            const family = () => eb.selectFrom('token_families as f').whereRef('f.id', '=', 'refresh_tokens.family_id');
-            return [
-              'family_id',
-              family().select('f.user_id').as('user_id'),
-              family().select('f.team_id').as('team_id'),
-              family().select('f.scopes').as('scopes'),
-              family().select('f.code_digest').as('code_digest'),
-              family().select('f.created_at').as('created_at'),
-              family().select('f.audience').as('audience'),
-            ];
-          }),
+    markRotated: prepare(db, (db, digest: string, appId: string, now: number, successor: string) =>
+      db
+        .updateTable('refresh_tokens')
+        .set({ rotated_at: now, replaced_by: successor })
+        .where('digest', '=', digest)
+        .where('rotated_at', 'is', null)
+        .where('expires_at', '>', now)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('token_families as f')
+              .select('f.id')
+              .whereRef('f.id', '=', 'refresh_tokens.family_id')
+              .where('f.app_id', '=', appId)
+              .where('f.revoked_at', 'is', null),
+          ),
+        )
+        .returning((eb) => {
+          // The family's fields come back with the compare-and-set itself: no second read.
+          const family = () => eb.selectFrom('token_families as f').whereRef('f.id', '=', 'refresh_tokens.family_id');
+          return [
+            'family_id',
+            family().select('f.user_id').as('user_id'),
+            family().select('f.team_id').as('team_id'),
+            family().select('f.scopes').as('scopes'),
+            family().select('f.code_digest').as('code_digest'),
+            family().select('f.created_at').as('created_at'),
+            family().select('f.audience').as('audience'),
+          ];
+        }),
     ),
     narrowFamily: prepare(db, (db, familyId: string, scopes: string, audience: string | null) =>
       db.updateTable('token_families').set({ scopes, audience }).where('id', '=', familyId),
@@ -312,7 +314,14 @@ export async function insertTokenSet(
   );
   await statements.insertAccess(executor, set.access.digest, family.id, set.access.expiresAt, family.createdAt);
   if (set.refresh)
-    await statements.insertRefresh(executor, set.refresh.digest, family.id, set.refresh.expiresAt, family.createdAt);
+    await statements.insertRefresh(
+      executor,
+      set.refresh.digest,
+      family.id,
+      set.refresh.expiresAt,
+      family.createdAt,
+      null,
+    );
 }
 
 /**
@@ -333,7 +342,7 @@ function rotateInOneStatement(db: Kysely<Tables>, request: RotationRequest) {
     code_digest: string | null;
     created_at: number;
   }>`with marked as (
-  update refresh_tokens set rotated_at = ${now}, replaced_by = ${request.refresh.digest}, replay_sealed = ${request.replaySealed}
+  update refresh_tokens set rotated_at = ${now}, replaced_by = ${request.refresh.digest}
   where digest = ${request.digest} and rotated_at is null and expires_at > ${now}
     and exists (select 1 from token_families f where f.id = refresh_tokens.family_id and f.app_id = ${request.appId} and f.revoked_at is null${request.defaultAudienceOnly ? sql` and f.audience is null` : sql``})
   returning family_id
@@ -346,7 +355,7 @@ function rotateInOneStatement(db: Kysely<Tables>, request: RotationRequest) {
   select ${request.access.digest}, family_id, ${request.access.expiresAt}, ${now}, null from marked
 ), new_refresh as (
   insert into refresh_tokens (digest, family_id, expires_at, created_at, rotated_at, replaced_by, replay_sealed)
-  select ${request.refresh.digest}, family_id, ${request.refresh.expiresAt}, ${now}, null, null, null from marked
+  select ${request.refresh.digest}, family_id, ${request.refresh.expiresAt}, ${now}, null, null, ${request.replaySealed} from marked
 )
 select f.id as family_id, f.user_id, f.team_id, f.scopes, f.audience, f.code_digest, f.created_at, (select count(*) from revoked) as revoked
 from token_families f join marked m on f.id = m.family_id ${sql.raw(FAMILY_SCOPED)}`.execute(db);
@@ -365,7 +374,12 @@ export function tokensRepository(
       .innerJoin('token_families as f', 'f.id', 'r.family_id')
       .leftJoin('refresh_tokens as next', 'next.digest', 'r.replaced_by')
       .selectAll('f')
-      .select(['r.rotated_at as rotatedAt', 'r.replay_sealed as replaySealed', 'next.rotated_at as nextRotatedAt'])
+      .select([
+        'r.rotated_at as rotatedAt',
+        // Rows rotated by earlier versions kept the sealed pair themselves.
+        (eb) => eb.fn.coalesce('next.replay_sealed', 'r.replay_sealed').as('replaySealed'),
+        'next.rotated_at as nextRotatedAt',
+      ])
       .where('r.digest', '=', request.digest)
       .executeTakeFirst();
     if (!previous || previous.rotatedAt === null || previous.app_id !== request.appId) return { kind: 'invalid' };
@@ -477,16 +491,8 @@ export function tokensRepository(
       }
       try {
         const rotated = await db.transaction().execute(async (trx) => {
-          const marked = (
-            await statements.markRotated(
-              trx,
-              request.digest,
-              request.appId,
-              now,
-              request.refresh.digest,
-              request.replaySealed,
-            )
-          ).rows[0];
+          const marked = (await statements.markRotated(trx, request.digest, request.appId, now, request.refresh.digest))
+            .rows[0];
           if (!marked) return undefined;
           // The compare-and-set matched only through a live family, so its fields are all there.
           const family: Family = {
@@ -514,7 +520,14 @@ export function tokensRepository(
           await statements.revokeAccessOfFamily(trx, family.id, now);
           cache.evictFamily(family.id);
           await statements.insertAccess(trx, request.access.digest, family.id, request.access.expiresAt, now);
-          await statements.insertRefresh(trx, request.refresh.digest, family.id, request.refresh.expiresAt, now);
+          await statements.insertRefresh(
+            trx,
+            request.refresh.digest,
+            family.id,
+            request.refresh.expiresAt,
+            now,
+            request.replaySealed,
+          );
           return family;
         });
         if (rotated) {
