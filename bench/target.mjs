@@ -11,6 +11,7 @@
 // configuration of docs/operations.md. This process prepares the database and mints either way.
 import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../packages/server/dist/app.js';
@@ -159,5 +160,42 @@ if (env.BENCH_CPU_PROFILE) {
     profiling = false;
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(env.BENCH_CPU_PROFILE, JSON.stringify(profile));
+  });
+}
+
+// BENCH_STATEMENT_TIMES=FILE: between the same two SIGUSR2s, the time spent in each SQLite statement
+// (better-sqlite3's run/get/all/iterate, by SQL text), written to FILE as JSON (docs/performance.md).
+if (env.BENCH_STATEMENT_TIMES && database.dialect === 'sqlite') {
+  const Sqlite = createRequire(new URL('../packages/server/package.json', import.meta.url))('better-sqlite3');
+  const statement = Object.getPrototypeOf(new Sqlite(':memory:').prepare('select 1'));
+  const times = new Map();
+  let measuring = false;
+  for (const method of ['run', 'get', 'all', 'iterate']) {
+    const original = statement[method];
+    statement[method] = function timed(...args) {
+      if (!measuring) return original.apply(this, args);
+      const start = process.hrtime.bigint();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const entry = times.get(this.source) ?? { calls: 0, ns: 0 };
+        entry.calls += 1;
+        entry.ns += Number(process.hrtime.bigint() - start);
+        times.set(this.source, entry);
+      }
+    };
+  }
+  process.on('SIGUSR2', () => {
+    measuring = !measuring;
+    if (measuring) return times.clear();
+    const rows = [...times].map(([sql, { calls, ns }]) => ({ sql, calls, ms: ns / 1e6, usPerCall: ns / calls / 1e3 }));
+    writeFileSync(
+      env.BENCH_STATEMENT_TIMES,
+      JSON.stringify(
+        rows.sort((a, b) => b.ms - a.ms),
+        null,
+        1,
+      ),
+    );
   });
 }
