@@ -21,9 +21,11 @@ export const TOKEN_PREFIXES = {
 
 export type TokenKind = keyof typeof TOKEN_PREFIXES;
 
+const TIME_BYTES = 6;
+const RANDOM_BYTES = 32;
 const PREFIX_LENGTH = 4; // every prefix above
-const TIME_LENGTH = 8; // base64url of the 6-byte issue time
-const RANDOM_LENGTH = 43; // base64url of 32 bytes
+const TIME_LENGTH = 8; // base64url of TIME_BYTES
+const RANDOM_LENGTH = 43; // base64url of RANDOM_BYTES
 const CHECKSUM_LENGTH = 6; // base64url of 4 bytes
 const TOKEN_LENGTH = PREFIX_LENGTH + TIME_LENGTH + RANDOM_LENGTH + CHECKSUM_LENGTH;
 const UNTIMED_LENGTH = TOKEN_LENGTH - TIME_LENGTH; // as minted before the issue time was added
@@ -46,9 +48,9 @@ function checksum(prefixAndBody: string): string {
 }
 
 export function mintToken(kind: TokenKind): string {
-  const body = Buffer.allocUnsafe(6 + 32);
-  body.writeUIntBE(Date.now(), 0, 6);
-  randomFillSync(body, 6);
+  const body = Buffer.allocUnsafe(TIME_BYTES + RANDOM_BYTES);
+  body.writeUIntBE(Date.now(), 0, TIME_BYTES);
+  randomFillSync(body, TIME_BYTES);
   const head = TOKEN_PREFIXES[kind] + body.toString('base64url');
   return head + checksum(head);
 }
