@@ -69,9 +69,12 @@ function openSqlite(path: string, tokenCacheSize: number): Database {
   // about 40 MiB): the commit that crosses it pays for the copy and the fsync, and doing that ten
   // times less often took a rotation-shaped write loop from 2,900 to 4,400 commits/s and its p99
   // from 1.2 ms to 0.5 ms.
-  // Token digests are random keys: every check and rotation touches a random page of large indexes.
-  // A 64 MiB page cache and memory-mapped reads keep those pages in memory instead of in syscalls.
-  sqlite.pragma('cache_size = -65536');
+  // Token keys are time-ordered (lib/tokens.ts), but a rotation still reads and adds index entries
+  // where its family sits, a random page of indexes that grow with the live families. A page cache
+  // of up to 256 MiB (filled only as pages are read) and memory-mapped reads keep those pages in
+  // memory: with a million families, refresh ran at 4,431 and 3,684 req/s with 64 MiB, 5,107 and
+  // 4,890 with 256 MiB (docs/performance.md).
+  sqlite.pragma('cache_size = -262144');
   sqlite.pragma('mmap_size = 268435456');
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path);
   // Another connection's commit (another process on the file) changes `data_version`; this
